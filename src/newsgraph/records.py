@@ -1,0 +1,142 @@
+"""The pydantic records at newsgraph's boundary: what the library returns and the exporter writes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+EntityType = Literal["PER", "ORG", "GPE", "LOC", "NORP", "MISC", "EVENT"]
+Modality = Literal["asserted", "reported", "intended", "considered", "feared", "hypothetical", "negated"]
+
+
+class Record(BaseModel):
+    """Base for all records: unknown fields are an error, every record carries the schema version."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+    schema_version: str = SCHEMA_VERSION
+
+
+class Article(Record):
+    """One input article with its metadata; ``text`` is NFC-normalised."""
+
+    id: str = Field(description="Stable id: source path (or origin) plus content hash.")
+    text: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    source: str | None = Field(None, description="Publisher or feed name given in the metadata.")
+    lang: str | None = Field(None, description="Language code from metadata, --lang or detection.")
+    path: str | None = Field(None, description="File the article was read from ('-' for stdin).")
+    line: int | None = Field(None, description="1-based line (JSONL) or list index (JSON), if any.")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Mention(Record):
+    """A span of an article's text that names or refers to an entity."""
+
+    text: str
+    start: int = Field(description="Char offset into the article text (inclusive).")
+    end: int = Field(description="Char offset into the article text (exclusive).")
+    sentence: int = Field(description="0-based sentence index in the article.")
+    label: str = Field(description="Label assigned by NER or the rule that found the mention.")
+    entity_id: str | None = None
+
+
+class Entity(Record):
+    """One real-world thing with all its mentions merged."""
+
+    id: str = Field(description="Wikidata QID where known, else a deterministic local id.")
+    name: str = Field(description="Canonical name.")
+    type: EntityType
+    mentions: list[Mention] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    articles: list[str] = Field(default_factory=list, description="Ids of articles mentioning it.")
+    mention_count: int = 0
+
+
+class Span(Record):
+    """Evidence or trigger: a char span of an article's text."""
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+
+
+class Relation(Record):
+    """A typed, directed edge between two entities, with the text that states it."""
+
+    source: str = Field(description="Entity id.")
+    target: str = Field(description="Entity id.")
+    type: str
+    evidence: Span
+    modality: Modality = "asserted"
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+
+class EventArgument(Record):
+    """An entity (or a literal such as a count) filling a role of an event."""
+
+    role: str = Field(description="agent, target, participant, location, time, count, speaker ...")
+    entity_id: str | None = None
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+
+class Event(Record):
+    """Who did what to whom, where and when, stated with a modality."""
+
+    id: str
+    type: str
+    trigger: Span
+    arguments: list[EventArgument] = Field(default_factory=list)
+    modality: Modality = "asserted"
+    time: str | None = Field(None, description="Time expression as written.")
+    date: str | None = Field(None, description="ISO date the time expression resolves to.")
+    place: str | None = Field(None, description="Entity id of the place.")
+    quote: str | None = None
+
+
+class ArticleResult(Record):
+    """Everything newsgraph extracted from one article, or the error that stopped it."""
+
+    article: Article
+    mentions: list[Mention] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    error: str | None = None
+    model: str | None = Field(None, description="Name and version of the pipeline that produced it.")
+
+    @property
+    def ok(self) -> bool:
+        """True when the article was processed without an error."""
+        return self.error is None
+
+    def to_json(self) -> str:
+        """Canonical one-line JSON (keys in schema order, UTF-8 kept)."""
+        return self.model_dump_json()
+
+    def _repr_html_(self) -> str:  # pragma: no cover - exercised in notebooks
+        from newsgraph.view import article_html
+
+        return article_html(self)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of an exported line of ``articles.jsonl`` (with all nested records)."""
+    schema = ArticleResult.model_json_schema()
+    schema["$id"] = f"https://newsgraph.invalid/schema/{SCHEMA_VERSION}/article-result.json"
+    return schema
+
+
+def schema_text() -> str:
+    """The JSON Schema as pretty-printed text."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False)

@@ -1,0 +1,166 @@
+"""Turn the shared corpora into spaCy DocBin files for training and evaluation (``make corpora``).
+
+Splits (deterministic for a given seed):
+
+* ``ner-train.spacy``: GermEval part-a minus the tuning hold-out, GermEval dev *Wikipedia*
+  sentences, SmartData v1 train + v3 dev, MobIE train, Europarl train, Europeana, HIPE
+  newseye/sonar (CC BY parts), NEISS Sturm, LER (filtered). GermEval is repeated
+  ``germeval_weight`` times because it is the news benchmark's own domain.
+* ``ner-tune.spacy``: 400 news sentences held back from GermEval part-a, used for early stopping.
+* ``ner-dev-news.spacy``: the 1,081 news sentences of GermEval dev, never trained or tuned on:
+  the reported figure.
+* ``ud-train.spacy`` / ``ud-tune.spacy`` / ``ud-test.spacy``: UD German GSD dev + PUD + 60 % of GSD
+  test for training; 20 % of GSD test for tuning, 20 % held out for the reported UAS/LAS.
+
+Non-commercial corpora (WikiNEuRal, HIPE hipe2020, NEISS Arendt, UD LIT, 10kGNAD) are not used.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc, DocBin
+from spacy.training.converters import conllu_to_docs
+
+from newsgraph.training import corpora as c
+
+NER_DIR = "de/ner"
+
+
+def sentence_to_doc(nlp: spacy.Language, sent: c.Sentence) -> Doc:
+    """Build a Doc with gold entities from a tokenised BIO sentence."""
+    return Doc(nlp.vocab, words=sent.words, spaces=sent.spaces, ents=sent.tags)
+
+
+def text_to_doc(nlp: spacy.Language, text: str, spans: list[tuple[int, int, str]]) -> Doc:
+    """Tokenise ``text`` and attach char-offset gold spans (overlaps: first/longest wins)."""
+    doc = nlp.make_doc(text)
+    ents, taken = [], set()
+    for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is None or taken & set(range(span.start, span.end)):
+            continue
+        taken.update(range(span.start, span.end))
+        ents.append(span)
+    doc.ents = ents
+    return doc
+
+
+def ner_sources(data: Path, *, seed: int, tune_size: int = 400) -> dict[str, list[c.Sentence]]:
+    """Read every licensed NER corpus; returns named groups of sentences."""
+    ner = data / NER_DIR
+    part_a = list(c.read_germeval(ner / "germeval2014/NER-de-test.part-a.tsv"))
+    news = [s for s in part_a if c.is_news_source(s.source)]
+    wiki = [s for s in part_a if not c.is_news_source(s.source)]
+    news_train, tune = c.split_holdout(news, tune_size, seed=seed)
+    dev = list(c.read_germeval(ner / "germeval2014/NER-de-dev.tsv"))
+    groups = {
+        "germeval": news_train + wiki + [s for s in dev if not c.is_news_source(s.source)],
+        "germeval_tune": tune,
+        "germeval_dev_news": [s for s in dev if c.is_news_source(s.source)],
+        "europarl": list(c.read_conll(ner / "europarl/train.tsv", c.CONLL_MAP, iob1=True, sep="\t")),
+        "europeana": [s for f in sorted((ner / "europeana").glob("*.bio")) for s in c.read_europeana(f)],
+        "hipe": [
+            s for f in sorted((ner / "hipe2022").glob("HIPE-2022-v2.1-*-de.tsv"))
+            if "newseye" in f.name or "sonar" in f.name
+            for s in c.read_hipe(f)
+        ],
+        "neiss": list(c.read_conll(ner / "neiss/train_sturm.conll", c.NEISS_MAP)),
+        "ler": [s for f in ("ler/ler_dev.conll", "ler/ler_test.conll") for s in c.read_ler(ner / f)],
+        "mobie": list(c.read_mobie_conll(ner / "mobie/ner_conll03_formatted.zip", "train.conll2003")),
+    }
+    return groups
+
+
+def smartdata_docs(nlp: spacy.Language, data: Path) -> list[Doc]:
+    """SmartData v1 train + v3 dev, de-duplicated by document id."""
+    seen: set[str] = set()
+    docs = []
+    for name in ("v1_20180119_train.json.gz", "v3_20200302_dev.json.gz"):
+        for doc_id, text, spans in c.read_smartdata_docs(data / NER_DIR / "smartdata" / name):
+            key = doc_id.split("@")[0]
+            if key in seen:
+                continue
+            seen.add(key)
+            docs.append(text_to_doc(nlp, text, spans))
+    return docs
+
+
+def _write(docs: Iterable[Doc], path: Path) -> int:
+    db = DocBin(store_user_data=False)
+    n = 0
+    for doc in docs:
+        db.add(doc)
+        n += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(path)
+    return n
+
+
+def build_ner(data: Path, out: Path, *, seed: int = 0, germeval_weight: int = 3,
+              ler_max: int = 3000, mobie_max: int = 2000, hipe_max: int = 3000,
+              europeana_max: int = 2000) -> dict[str, int]:
+    """Write the NER DocBins; returns sentence counts per group."""
+    nlp = spacy.blank("de")
+    groups = ner_sources(data, seed=seed)
+    rng = random.Random(seed)
+    for name, limit in (("ler", ler_max), ("mobie", mobie_max), ("hipe", hipe_max),
+                        ("europeana", europeana_max)):
+        if len(groups[name]) > limit:
+            groups[name] = rng.sample(groups[name], limit)
+    train: list[Doc] = []
+    for name, sents in groups.items():
+        if name.startswith("germeval_"):
+            continue
+        weight = germeval_weight if name == "germeval" else 1
+        train.extend(sentence_to_doc(nlp, s) for s in sents for _ in range(weight))
+    sd = smartdata_docs(nlp, data)
+    train.extend(sd)
+    rng.shuffle(train)
+    counts = {name: len(s) for name, s in groups.items()}
+    counts["smartdata_docs"] = len(sd)
+    counts["train_docs"] = _write(train, out / "ner-train.spacy")
+    _write((sentence_to_doc(nlp, s) for s in groups["germeval_tune"]), out / "ner-tune.spacy")
+    _write((sentence_to_doc(nlp, s) for s in groups["germeval_dev_news"]), out / "ner-dev-news.spacy")
+    labels = Counter(ent.label_ for doc in train for ent in doc.ents)
+    counts.update({f"ents_{k}": v for k, v in labels.items()})
+    return counts
+
+
+def read_conllu_docs(path: Path) -> list[Doc]:
+    """One Doc per sentence from a CoNLL-U file (tags, morphology, heads, deps, lemmas)."""
+    text = path.read_text(encoding="utf-8")
+    return list(conllu_to_docs(text, n_sents=1, merge_subtokens=True, no_print=True))
+
+
+def build_ud(data: Path, out: Path, *, seed: int = 0) -> dict[str, int]:
+    """Write the UD DocBins for tagger, morphologizer and parser."""
+    ud = data / "de/ud"
+    test = read_conllu_docs(ud / "de_gsd-ud-test.conllu")
+    order = list(range(len(test)))
+    random.Random(seed).shuffle(order)
+    cut1, cut2 = int(len(test) * 0.6), int(len(test) * 0.8)
+    train = read_conllu_docs(ud / "de_gsd-ud-dev.conllu") + read_conllu_docs(ud / "de_pud-ud-test.conllu")
+    train += [test[i] for i in order[:cut1]]
+    random.Random(seed).shuffle(train)
+    return {
+        "ud_train": _write(train, out / "ud-train.spacy"),
+        "ud_tune": _write([test[i] for i in order[cut1:cut2]], out / "ud-tune.spacy"),
+        "ud_test": _write([test[i] for i in order[cut2:]], out / "ud-test.spacy"),
+    }
+
+
+def main(data: Path, out: Path, seed: int = 0) -> None:
+    """Entry point for ``python -m newsgraph.training.build``."""
+    for key, value in {**build_ner(data, out, seed=seed), **build_ud(data, out, seed=seed)}.items():
+        print(f"{key}\t{value}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0)
