@@ -1,0 +1,58 @@
+"""newsgraph: turn news articles (German first) into a knowledge graph.
+
+The public API is imported lazily, so ``import newsgraph.training`` or the CLI's ``--help`` do not pay
+for loading spaCy models or networkx until they are used.
+
+Example:
+    >>> import newsgraph
+    >>> from pathlib import Path
+    >>> results = list(newsgraph.extract(["Ein Text ...", Path("seeds/")]))
+    >>> graph = newsgraph.build_graph(results)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "extract": "newsgraph.pipeline",
+    "build_graph": "newsgraph.graph",
+    "write_outputs": "newsgraph.export",
+    "read_articles": "newsgraph.ingest",
+    "load_pipeline": "newsgraph.nlp.loading",
+    **{name: "newsgraph.records" for name in
+       ("SCHEMA_VERSION", "Article", "ArticleResult", "Entity", "Event", "Mention", "Relation")},
+    **{name: "newsgraph.errors" for name in
+       ("NewsgraphError", "ConfigError", "InputError", "LanguageError", "ModelError", "ExportError")},
+}
+
+if TYPE_CHECKING:
+    from newsgraph.errors import (
+        ConfigError,
+        ExportError,
+        InputError,
+        LanguageError,
+        ModelError,
+        NewsgraphError,
+    )
+    from newsgraph.export import write_outputs
+    from newsgraph.graph import build_graph
+    from newsgraph.ingest import read_articles
+    from newsgraph.nlp.loading import load_pipeline
+    from newsgraph.pipeline import extract
+    from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult, Entity, Event, Mention, Relation
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsgraph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = ["__version__", *_EXPORTS]

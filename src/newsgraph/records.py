@@ -29,10 +29,10 @@ class Article(Record):
     title: str | None = None
     date: str | None = None
     url: str | None = None
-    source: str | None = Field(None, description="Publisher or feed name given in the metadata.")
-    lang: str | None = Field(None, description="Language code from metadata, --lang or detection.")
-    path: str | None = Field(None, description="File the article was read from ('-' for stdin).")
-    line: int | None = Field(None, description="1-based line (JSONL) or list index (JSON), if any.")
+    source: str | None = Field(default=None, description="Publisher or feed name given in the metadata.")
+    lang: str | None = Field(default=None, description="Language code from metadata, --lang or detection.")
+    path: str | None = Field(default=None, description="File the article was read from ('-' for stdin).")
+    line: int | None = Field(default=None, description="1-based line (JSONL) or list index (JSON), if any.")
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -97,9 +97,9 @@ class Event(Record):
     trigger: Span
     arguments: list[EventArgument] = Field(default_factory=list)
     modality: Modality = "asserted"
-    time: str | None = Field(None, description="Time expression as written.")
-    date: str | None = Field(None, description="ISO date the time expression resolves to.")
-    place: str | None = Field(None, description="Entity id of the place.")
+    time: str | None = Field(default=None, description="Time expression as written.")
+    date: str | None = Field(default=None, description="ISO date the time expression resolves to.")
+    place: str | None = Field(default=None, description="Entity id of the place.")
     quote: str | None = None
 
 
@@ -113,7 +113,7 @@ class ArticleResult(Record):
     events: list[Event] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     error: str | None = None
-    model: str | None = Field(None, description="Name and version of the pipeline that produced it.")
+    model: str | None = Field(default=None, description="Name and version of the pipeline that produced it.")
 
     @property
     def ok(self) -> bool:

@@ -10,20 +10,22 @@ Splits (deterministic for a given seed):
 * ``ner-dev-news.spacy``: the 1,081 news sentences of GermEval dev, never trained or tuned on:
   the reported figure.
 * ``ud-train.spacy`` / ``ud-tune.spacy`` / ``ud-test.spacy``: UD German GSD dev + PUD + 60 % of GSD
-  test for training; 20 % of GSD test for tuning, 20 % held out for the reported UAS/LAS.
+  test for training; 20 % of GSD test for tuning, 20 % held out for the reported UAS/LAS
+  (also written as ``ud-test.conllu`` for ``newsgraph evaluate --format conllu``).
 
 Non-commercial corpora (WikiNEuRal, HIPE hipe2020, NEISS Arendt, UD LIT, 10kGNAD) are not used.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import spacy
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Span
 from spacy.training.converters import conllu_to_docs
 
 from newsgraph.training import corpora as c
@@ -31,9 +33,27 @@ from newsgraph.training import corpora as c
 NER_DIR = "de/ner"
 
 
+def trim_whitespace_ents(doc: Doc) -> Doc:
+    """Trim whitespace tokens off entity edges (spaCy's NER cannot predict them inside entities)."""
+    ents = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        span = doc[start:end]
+        # a blank token inside, or a lone punctuation mark, is an annotation slip: drop the entity
+        if end > start and not any(t.is_space for t in span) and not (len(span) == 1 and span[0].is_punct):
+            ents.append(Span(doc, start, end, label=ent.label_))
+    doc.ents = ents
+    return doc
+
+
 def sentence_to_doc(nlp: spacy.Language, sent: c.Sentence) -> Doc:
     """Build a Doc with gold entities from a tokenised BIO sentence."""
-    return Doc(nlp.vocab, words=sent.words, spaces=sent.spaces, ents=sent.tags)
+    words = [w if w.strip() else "_" for w in sent.words]  # a token may not be empty or blank
+    return trim_whitespace_ents(Doc(nlp.vocab, words=words, spaces=sent.spaces, ents=sent.tags))
 
 
 def text_to_doc(nlp: spacy.Language, text: str, spans: list[tuple[int, int, str]]) -> Doc:
@@ -47,7 +67,7 @@ def text_to_doc(nlp: spacy.Language, text: str, spans: list[tuple[int, int, str]
         taken.update(range(span.start, span.end))
         ents.append(span)
     doc.ents = ents
-    return doc
+    return trim_whitespace_ents(doc)
 
 
 def ner_sources(data: Path, *, seed: int, tune_size: int = 400) -> dict[str, list[c.Sentence]]:
@@ -101,16 +121,25 @@ def _write(docs: Iterable[Doc], path: Path) -> int:
     return n
 
 
-def build_ner(data: Path, out: Path, *, seed: int = 0, germeval_weight: int = 3,
+# Training mixes: "all" uses every licensed corpus; "modern" leaves out the historic OCR newspapers
+# (Europeana, HIPE), the NEISS editions and MobIE's traffic reports, whose partial label sets
+# (no MISC, route/stop names as LOC) teach the model to miss entities in news.
+PROFILES: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "modern": ("europeana", "hipe", "neiss", "mobie"),
+}
+
+
+def build_ner(data: Path, out: Path, *, seed: int = 0, profile: str = "modern", germeval_weight: int = 3,
               ler_max: int = 3000, mobie_max: int = 2000, hipe_max: int = 3000,
               europeana_max: int = 2000) -> dict[str, int]:
-    """Write the NER DocBins; returns sentence counts per group."""
+    """Write the NER DocBins for a training ``profile``; returns sentence counts per group."""
     nlp = spacy.blank("de")
-    groups = ner_sources(data, seed=seed)
+    groups = {k: v for k, v in ner_sources(data, seed=seed).items() if k not in PROFILES[profile]}
     rng = random.Random(seed)
     for name, limit in (("ler", ler_max), ("mobie", mobie_max), ("hipe", hipe_max),
                         ("europeana", europeana_max)):
-        if len(groups[name]) > limit:
+        if name in groups and len(groups[name]) > limit:
             groups[name] = rng.sample(groups[name], limit)
     train: list[Doc] = []
     for name, sents in groups.items():
@@ -123,7 +152,8 @@ def build_ner(data: Path, out: Path, *, seed: int = 0, germeval_weight: int = 3,
     rng.shuffle(train)
     counts = {name: len(s) for name, s in groups.items()}
     counts["smartdata_docs"] = len(sd)
-    counts["train_docs"] = _write(train, out / "ner-train.spacy")
+    suffix = "" if profile == "all" else f"-{profile}"
+    counts["train_docs"] = _write(train, out / f"ner-train{suffix}.spacy")
     _write((sentence_to_doc(nlp, s) for s in groups["germeval_tune"]), out / "ner-tune.spacy")
     _write((sentence_to_doc(nlp, s) for s in groups["germeval_dev_news"]), out / "ner-dev-news.spacy")
     labels = Counter(ent.label_ for doc in train for ent in doc.ents)
@@ -133,30 +163,73 @@ def build_ner(data: Path, out: Path, *, seed: int = 0, germeval_weight: int = 3,
 
 def read_conllu_docs(path: Path) -> list[Doc]:
     """One Doc per sentence from a CoNLL-U file (tags, morphology, heads, deps, lemmas)."""
-    text = path.read_text(encoding="utf-8")
+    return conllu_text_to_docs(path.read_text(encoding="utf-8"))
+
+
+def conllu_text_to_docs(text: str) -> list[Doc]:
+    """One Doc per sentence from CoNLL-U text."""
     return list(conllu_to_docs(text, n_sents=1, merge_subtokens=True, no_print=True))
 
 
+def conllu_blocks(path: Path) -> list[str]:
+    """The sentence blocks of a CoNLL-U file, comments included, as text."""
+    return [b.strip("\n") + "\n" for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+
+
 def build_ud(data: Path, out: Path, *, seed: int = 0) -> dict[str, int]:
-    """Write the UD DocBins for tagger, morphologizer and parser."""
+    """Write the UD DocBins for tagger, morphologizer and parser, and the held-out test as CoNLL-U."""
     ud = data / "de/ud"
-    test = read_conllu_docs(ud / "de_gsd-ud-test.conllu")
+    test = conllu_blocks(ud / "de_gsd-ud-test.conllu")
     order = list(range(len(test)))
     random.Random(seed).shuffle(order)
     cut1, cut2 = int(len(test) * 0.6), int(len(test) * 0.8)
-    train = read_conllu_docs(ud / "de_gsd-ud-dev.conllu") + read_conllu_docs(ud / "de_pud-ud-test.conllu")
+    train = conllu_blocks(ud / "de_gsd-ud-dev.conllu") + conllu_blocks(ud / "de_pud-ud-test.conllu")
     train += [test[i] for i in order[:cut1]]
     random.Random(seed).shuffle(train)
+    held = "\n".join(test[i] for i in sorted(order[cut2:]))
+    (out / "ud-test.conllu").write_text(held, encoding="utf-8")
     return {
-        "ud_train": _write(train, out / "ud-train.spacy"),
-        "ud_tune": _write([test[i] for i in order[cut1:cut2]], out / "ud-tune.spacy"),
-        "ud_test": _write([test[i] for i in order[cut2:]], out / "ud-test.spacy"),
+        "ud_train": _write(conllu_text_to_docs("\n".join(train)), out / "ud-train.spacy"),
+        "ud_tune": _write(conllu_text_to_docs("\n".join(test[i] for i in order[cut1:cut2])), out / "ud-tune.spacy"),
+        "ud_test": _write(conllu_text_to_docs(held), out / "ud-test.spacy"),
     }
+def raw_texts(data: Path, *, seed: int = 0) -> list[str]:
+    """Unlabelled text for ``spacy pretrain``: every licensed corpus's sentences (the full LER and
+    Europarl files included), UD text, SmartData documents. GermEval dev news and the tuning
+    hold-out are excluded, so the reported figures stay on text the model never saw."""
+    groups = ner_sources(data, seed=seed)
+    ner = data / NER_DIR
+    groups["ler"] = [s for f in ("ler/ler_dev.conll", "ler/ler_test.conll")
+                     for s in c.read_conll(ner / f, c.LER_MAP)]
+    groups["europarl"] = [s for f in ("train.tsv", "dev.tsv", "test.tsv")
+                          for s in c.read_conll(ner / "europarl" / f, c.CONLL_MAP, iob1=True, sep="\t")]
+    texts = {
+        " ".join(s.words)
+        for name, sents in groups.items() if name not in ("germeval_tune", "germeval_dev_news")
+        for s in sents
+    }
+    for name in ("v1_20180119_train.json.gz", "v3_20200302_dev.json.gz", "v3_20200302_test.json.gz"):
+        texts.update(text for _, text, _ in c.read_smartdata_docs(ner / "smartdata" / name))
+    for path in sorted((data / "de/ud").glob("de_[gp]*.conllu")):
+        texts.update(line[9:].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.startswith("# text = "))
+    return sorted(texts)
+
+
+def write_raw_text(data: Path, out: Path, *, seed: int = 0) -> int:
+    """Write ``raw-text.jsonl`` (one ``{"text": ...}`` per line) for ``spacy pretrain``."""
+    texts = raw_texts(data, seed=seed)
+    with open(out / "raw-text.jsonl", "w", encoding="utf-8") as f:
+        for text in texts:
+            f.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    return len(texts)
 
 
 def main(data: Path, out: Path, seed: int = 0) -> None:
     """Entry point for ``python -m newsgraph.training.build``."""
-    for key, value in {**build_ner(data, out, seed=seed), **build_ud(data, out, seed=seed)}.items():
+    counts = {**build_ner(data, out, seed=seed), **build_ud(data, out, seed=seed)}
+    counts["raw_texts"] = write_raw_text(data, out, seed=seed)
+    for key, value in counts.items():
         print(f"{key}\t{value}")
 
 

@@ -1,0 +1,77 @@
+# newsgraph developer commands. `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATA ?= ../shared/data
+BUILD := models/build
+TRAIN := models/training
+SEED ?= 0
+MODEL_VERSION ?= 0.1.0
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: run test typecheck install install-test corpora model train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean
+
+$(BIN)/newsgraph: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# torch first, from the CPU wheel: resolved through the extra alone it would be a multi-GB CUDA build.
+$(VENV)/.trf-deps: $(BIN)/newsgraph
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[transformers]"
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/newsgraph
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(BIN)/newsgraph
+install-test: $(VENV)/.test-deps
+install-transformers: $(VENV)/.trf-deps
+
+## Run the main job on the seed folder: writes newsgraph-out/
+run: install
+	$(BIN)/newsgraph extract seeds/ -o newsgraph-out
+
+## Install the test dependencies and run the test suite
+test: install-test
+	$(BIN)/python -m pytest
+
+typecheck: install-test
+	$(BIN)/python -m mypy
+
+## Rebuild the German pipeline from ../shared/data (hours on 2 cores; see models/MODEL_CARD.md)
+corpora: install-test
+	$(BIN)/python -m newsgraph.training.build $(DATA) $(BUILD) $(SEED)
+
+train-syntax: corpora
+	$(BIN)/python -m spacy train models/configs/syntax.cfg --output $(TRAIN)/syntax --system.seed $(SEED)
+
+train-ner: corpora
+	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner --system.seed $(SEED)
+
+## NER on a local Hugging Face checkpoint instead of the CNN: make train-ner-transformer TRANSFORMER=/path
+train-ner-transformer: check-transformer install-transformers corpora
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m spacy train models/configs/ner_transformer.cfg \
+		--paths.transformer $(TRANSFORMER) --output $(TRAIN)/ner-transformer --system.seed $(SEED)
+
+check-transformer:
+	@test -d "$(TRANSFORMER)" || { echo "set TRANSFORMER=/path/to/hf-checkpoint (a local Hugging Face model folder)"; exit 2; }
+
+assemble:
+	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best $(TRAIN)/ner/model-best models/de_newsgraph $(MODEL_VERSION)
+
+model: train-syntax train-ner assemble evaluate
+
+## Reproduce the model card's figures
+evaluate: install
+	$(BIN)/newsgraph evaluate $(DATA)/de/ner/germeval2014/NER-de-dev.tsv --format germeval --news-only
+	$(BIN)/newsgraph evaluate $(BUILD)/ud-test.conllu --format conllu
+
+bench: install
+	$(BIN)/python benchmarks/bench_speed.py
+
+clean:
+	rm -rf $(VENV) newsgraph-out $(BUILD) $(TRAIN)

@@ -1,0 +1,90 @@
+"""Words/s and peak memory of the German pipeline on real news (10kGNAD articles), on one core.
+
+Usage:
+    python benchmarks/bench_speed.py [--limit 300] [--articles PATH] [--model DIR]
+
+Prints one line per configuration: the bare spaCy pipeline (tagger+parser+NER, what the model card
+quotes), the same with the lemmatizer, and newsgraph's full ``extract`` (adds resolution and record
+building). Peak RSS is the process high-water mark after each run (Linux ``ru_maxrss``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import spacy  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ARTICLES = ROOT.parent / "shared/data/de/news/10kgnad/articles.jsonl"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def read_texts(path: Path, limit: int) -> list[str]:
+    texts = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            texts.append(json.loads(line)["text"])
+            if len(texts) >= limit:
+                break
+    return texts
+
+
+def count_words(texts: list[str]) -> int:
+    """Words as whitespace-separated tokens: the same count for every configuration."""
+    return sum(len(t.split()) for t in texts)
+
+
+def time_pipe(nlp: spacy.Language, texts: list[str], *, disable: list[str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    with nlp.select_pipes(disable=disable):
+        for _doc in nlp.pipe(texts, batch_size=32):
+            pass
+    return time.perf_counter() - start, count_words(texts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
+    parser.add_argument("--limit", type=int, default=300)
+    parser.add_argument("--model", type=Path, default=ROOT / "models/de_newsgraph")
+    args = parser.parse_args()
+
+    texts = read_texts(args.articles, args.limit)
+    print(f"texts: {len(texts)} articles, {sum(len(t) for t in texts):,} chars from {args.articles}")
+    base_rss = peak_rss_mb()
+    nlp = spacy.load(args.model)
+    print(f"model: {args.model.name} {nlp.meta.get('version')}  pipes={nlp.pipe_names}  load RSS {peak_rss_mb():.0f} MB")
+    time_pipe(nlp, texts[:10], disable=[])  # warm-up
+    configs = {
+        "tagger+parser+ner": ["lemmatizer"],
+        "full spaCy pipeline": [],
+        "ner only": [p for p in nlp.pipe_names if p != "ner"],
+    }
+    print(f"{'configuration':<24}{'words':>9}{'seconds':>9}{'words/s':>10}{'peak RSS MB':>13}")
+    for name, disable in configs.items():
+        seconds, words = time_pipe(nlp, texts, disable=disable)
+        print(f"{name:<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
+
+    import newsgraph
+
+    start = time.perf_counter()
+    results = list(newsgraph.extract(texts, lang="de", model=args.model))
+    seconds = time.perf_counter() - start
+    words = count_words(texts)
+    assert len(results) == len(texts)
+    print(f"{'newsgraph.extract':<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
+    print(f"(baseline RSS before loading: {base_rss:.0f} MB; one process, OPENBLAS_NUM_THREADS=1)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,398 @@
+"""The loader: files, folders, globs and stdin in many formats and encodings become Article records."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from newsgraph.errors import ConfigError, InputError
+from newsgraph.records import Article
+
+KNOWN_SUFFIXES = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
+"""Extensions picked up when walking a folder (explicitly named files are read whatever their name)."""
+
+_KINDS = {".json": "json", ".jsonl": "jsonl", ".html": "html", ".htm": "html"}  # anything else: plain text
+_BOMS = (  # UTF-32 first: its LE BOM starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+_META_FIELDS = ("title", "date", "url", "source", "lang")
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t#]*")
+_SETEXT_RULE = re.compile(r"(=+|-+)[ \t]*")
+_GLOB_CHARS = re.compile(r"[*?[]")
+Result = Article | InputError
+
+
+def read_articles(
+    sources: Iterable[str | Path] | str | Path,
+    *,
+    max_bytes: int = 10_000_000,
+    on_error: Literal["raise", "collect"] = "raise",
+    lang: str | None = None,
+) -> Iterator[Article | InputError]:
+    """Read articles from files, folders, glob patterns and stdin, in a deterministic order.
+
+    Folders are walked recursively in sorted order, keeping files with a known extension
+    (``.txt .md .json .jsonl .html .htm``) and skipping hidden files and folders. Glob patterns
+    (``seeds/*.txt``, ``corpus/**/*.jsonl``) select files only. ``-`` reads stdin as plain text, or as
+    JSON / JSON lines when it starts with ``[`` / ``{``. A file reached twice is read once.
+
+    Plain text and Markdown: a heading-like first line (``# Title``, or a short line without a final
+    period followed by more text) becomes ``title`` and ``text`` is the rest; otherwise ``text`` is the
+    whole file. JSON (an object or a list of objects) and JSON lines: ``text`` or ``body`` is required;
+    ``title``, ``date``, ``url``, ``source``, ``lang`` and ``id`` are used; other fields are ignored.
+    HTML: main text and metadata come from trafilatura. Text is NFC-normalised with ``\\n`` line ends.
+
+    Ids are ``<file-stem>-<hash>`` (``<file-stem>#<line>-<hash>`` for JSON items), the hash covering
+    the path and the text, so a re-run gives the same ids; an explicit ``id`` field is kept as it is.
+    A repeated id within one call gets ``-2``, ``-3`` ... and a warning on the article.
+
+    Args:
+        sources: One source or several: paths, folders, glob patterns, or ``-`` for stdin.
+        max_bytes: Files larger than this are rejected with an InputError.
+        on_error: ``"raise"`` raises the first InputError; ``"collect"`` yields it in the place of the
+            article(s) it stands for and goes on reading.
+        lang: Language code set on every article; it overrides a ``lang`` field in the metadata.
+
+    Returns:
+        An iterator of Articles, with InputErrors in between when ``on_error="collect"``.
+
+    Raises:
+        InputError: A source cannot be read (only with ``on_error="raise"``).
+        ConfigError: ``on_error`` or ``max_bytes`` has a bad value.
+
+    Example:
+        >>> for article in read_articles(["seeds/", "extra/*.jsonl"], on_error="collect"):
+        ...     print(article.id if isinstance(article, Article) else f"skipped: {article}")
+    """
+    if on_error not in ("raise", "collect"):
+        raise ConfigError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+    if max_bytes < 1:
+        raise ConfigError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}")
+    sources = [sources] if isinstance(sources, (str, Path)) else sources
+    return _stream(sources, max_bytes, on_error, lang.strip() if lang else None)  # options checked eagerly
+
+
+def _stream(sources: Iterable[str | Path], max_bytes: int, on_error: str, lang: str | None) -> Iterator[Result]:
+    used_ids: set[str] = set()
+    for item in _read_sources(sources, max_bytes, lang):
+        if isinstance(item, InputError):
+            if on_error == "raise":
+                raise item
+        else:
+            _make_unique(item, used_ids)
+        yield item
+
+
+def article_from_text(
+    text: str, *, title: str | None = None, lang: str | None = None, id: str | None = None
+) -> Article:
+    """Make an Article from a string, normalised like a file's text (no title detection).
+
+    Args:
+        text: The article text.
+        title: Optional headline.
+        lang: Optional language code.
+        id: Optional id; by default ``text-<hash of the text>``.
+
+    Returns:
+        The Article.
+
+    Raises:
+        InputError: The text is not a string or is empty.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"expected the article text as a string, got {type(text).__name__}")
+    text = _clean_text(text)
+    if not text:
+        raise InputError("text is empty")
+    return Article(id=id or f"text-{_digest(None, text)}", text=text, title=_clean_inline(title), date=None,
+                   url=None, source=None, lang=lang.strip() if lang else None, path=None, line=None)
+
+
+def _read_sources(sources: Iterable[str | Path], max_bytes: int, lang: str | None) -> Iterator[Result]:
+    seen: set[str] = set()
+    for source in sources:
+        if str(source) == "-":
+            yield from _read_stdin(max_bytes, lang)
+            continue
+        for path in _expand(str(source)):
+            if isinstance(path, InputError):
+                yield path
+                continue
+            key = os.path.realpath(path)
+            if key not in seen:
+                seen.add(key)
+                yield from _read_file(path, max_bytes, lang)
+
+
+def _expand(source: str) -> Iterator[str | InputError]:
+    """The files a source names, or the InputError that says why it names none."""
+    path = Path(source)
+    if path.is_dir():
+        files = _walk(path)
+        if not files:
+            yield InputError(f"folder has no {', '.join(KNOWN_SUFFIXES)} files", path=source)
+        yield from files
+    elif path.exists() or path.is_symlink() or not _GLOB_CHARS.search(source):
+        yield source  # a missing or unreadable file is reported when it is opened
+    else:
+        matches = sorted(m for m in glob.glob(source, recursive=True) if _is_file(m))
+        yield from matches if matches else [InputError("pattern matched no files", path=source)]
+
+
+def _walk(folder: Path) -> list[str]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            file = Path(dirpath, name)
+            if not name.startswith(".") and file.suffix.lower() in KNOWN_SUFFIXES and _is_file(file):
+                found.append(file)
+    return [str(f) for f in sorted(found, key=lambda f: f.parts)]
+
+
+def _is_file(path: str | Path) -> bool:
+    """A regular file, or a broken symlink (kept so that it is reported rather than silently missing)."""
+    return os.path.isfile(path) or not os.path.exists(path)
+
+
+def _read_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Result]:
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes and os.path.isfile(path):
+            yield _too_big(size, max_bytes, path)
+            return
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        reason = e.strerror.lower() if e.strerror else str(e)
+        if isinstance(e, FileNotFoundError) and os.path.islink(path):
+            reason += f" (broken symbolic link to {os.readlink(path)})"
+        yield _error(reason, path, cause=e)
+        return
+    if len(data) > max_bytes:
+        yield _too_big(len(data), max_bytes, path)
+        return
+    yield from _parse(data, path, _KINDS.get(Path(path).suffix.lower(), "txt"), lang)
+
+
+def _read_stdin(max_bytes: int, lang: str | None) -> Iterator[Result]:
+    buffer = getattr(sys.stdin, "buffer", None)
+    data = buffer.read(max_bytes + 1) if buffer is not None else sys.stdin.read().encode()
+    if len(data) > max_bytes:
+        yield _too_big(len(data), max_bytes, "-", at_least=True)
+        return
+    yield from _parse(data, "-", None, lang)
+
+
+def _too_big(size: int, limit: int, path: str, *, at_least: bool = False) -> InputError:
+    what = "input is larger than" if at_least else f"file is {_size(size)}, over"
+    return _error(f"{what} the {_size(limit)} limit; raise it with --max-bytes", path)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} KB" if n >= 1000 else f"{n} bytes"
+
+
+def _parse(data: bytes, path: str, kind: str | None, lang: str | None) -> Iterator[Result]:
+    try:
+        raw, warnings = _decode(data, path)
+    except InputError as e:
+        yield e
+        return
+    if kind is None:  # stdin: plain text unless it looks like JSON
+        first = raw.lstrip()[:1]
+        kind = "json" if first == "[" or (first == "{" and _is_json(raw)) else "jsonl" if first == "{" else "txt"
+    if kind in ("json", "jsonl"):
+        yield from _parse_json(raw, path, kind, lang, warnings)
+    elif kind == "html":
+        yield _parse_html(raw, path, lang, warnings)
+    else:
+        title, text = _split_title(_clean_text(raw))
+        yield _article(text, path=path, title=title, lang=lang, warnings=warnings)
+
+
+def _decode(data: bytes, path: str) -> tuple[str, list[str]]:
+    """Bytes → str by BOM, else strict UTF-8, else cp1252 with a warning; empty and binary are errors."""
+    if not data.strip():
+        raise _error("file is empty", path)
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data[:8192]:
+        raise _error("looks like a binary file", path)
+    warnings: list[str] = []
+    try:
+        text = data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as e:
+        if encoding is not None:
+            name = encoding.upper().removesuffix("-SIG")
+            raise _error(f"invalid {name} despite its byte-order mark: {e.reason}", path, cause=e) from e
+        text = data.decode("cp1252", errors="replace")  # cp1252 leaves 5 bytes undefined
+        warnings.append("not valid UTF-8; decoded as cp1252")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise _error("file is empty", path)
+    return text, warnings
+
+
+def _is_json(raw: str) -> bool:
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _parse_json(raw: str, path: str, kind: str, lang: str | None, warnings: list[str]) -> Iterator[Result]:
+    if kind == "jsonl":
+        for number, line in enumerate(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+            if line.strip():
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    yield _error(f"invalid JSON: {e.msg} (column {e.colno})", path, number, cause=e)
+                    continue
+                yield _article_from_obj(obj, path, number, "", lang, warnings)
+        return
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as e:
+        yield _error(f"invalid JSON: {e.msg} (column {e.colno})", path, e.lineno, cause=e)
+        return
+    if isinstance(value, dict):
+        yield _article_from_obj(value, path, None, "", lang, warnings)
+    elif isinstance(value, list):
+        for index, obj in enumerate(value, start=1):
+            yield _article_from_obj(obj, path, index, f"item {index}: ", lang, warnings)
+    else:
+        yield _error(f"expected a JSON object or a list of objects, got {_json_type(value)}", path)
+
+
+def _article_from_obj(obj: Any, path: str, line: int | None, where: str, lang: str | None,
+                      warnings: list[str]) -> Result:
+    if not isinstance(obj, dict):
+        return _error(f"{where}expected a JSON object, got {_json_type(obj)}", path, line)
+    text = obj.get("text") if obj.get("text") is not None else obj.get("body")
+    if not isinstance(text, str) or not text.strip():
+        return _error(f"{where}no article text: needs a non-empty string in 'text' or 'body'", path, line)
+    meta: dict[str, str | None] = {}
+    for key in _META_FIELDS:
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            return _error(f"{where}field {key!r} must be a string, got {_json_type(value)}", path, line)
+        meta[key] = _clean_inline(value)
+    explicit_id = obj.get("id")
+    if explicit_id is not None and (isinstance(explicit_id, bool) or not isinstance(explicit_id, (str, int))
+                                    or not str(explicit_id).strip()):
+        return _error(f"{where}field 'id' must be a non-empty string or an integer", path, line)
+    return _article(_clean_text(text), path=path, line=line, warnings=warnings,
+                    id=str(explicit_id).strip() if explicit_id is not None else None,
+                    title=meta["title"], date=meta["date"], url=meta["url"], source=meta["source"],
+                    lang=lang or meta["lang"])  # the caller's language wins over the metadata
+
+
+def _parse_html(raw: str, path: str, lang: str | None, warnings: list[str]) -> Result:
+    import trafilatura  # imported here: it takes a while and only HTML input needs it
+
+    try:
+        doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    except Exception as e:  # noqa: BLE001 - a third-party parser on arbitrary input; report, go on
+        return _error(f"could not parse HTML: {type(e).__name__}: {e}", path, cause=e)
+    # trafilatura 2 returns a Document, 1.x a dict, and None when it finds nothing
+    keys = ("text", "title", "date", "url", "sitename", "language")
+    found: dict[str, Any] = doc if isinstance(doc, dict) else {key: getattr(doc, key, None) for key in keys}
+    text = _clean_text(found.get("text") or "")
+    if not text:
+        return _error("no article text found in HTML", path)
+    title = _clean_inline(found.get("title"))
+    first, _, rest = text.partition("\n")
+    if title and first.strip() == title and rest.strip():
+        text = rest.strip()  # trafilatura repeats the <h1> headline as the first line
+    return _article(text, path=path, title=title, date=found.get("date"), url=found.get("url"),
+                    source=_clean_inline(found.get("sitename")), lang=lang or _clean_inline(found.get("language")),
+                    warnings=warnings)
+
+
+def _split_title(text: str) -> tuple[str | None, str]:
+    """Split off a heading-like first line: ``# Title``, a setext heading, or a short line that does not
+    end like a sentence (no final period, comma, colon ...) and is followed by a blank line or by a line
+    that starts a new sentence. A long or period-final first line is body text, as is a lone line."""
+    first, _, rest = text.partition("\n")
+    body = rest.strip("\n")
+    if not body:
+        return None, text
+    heading = _MD_HEADING.fullmatch(first)
+    if heading:
+        return heading.group(1).strip(), body
+    second, _, after = rest.partition("\n")
+    if _SETEXT_RULE.fullmatch(second) and after.strip():
+        return first.strip(), after.strip("\n")
+    stripped = first.strip().rstrip("\"'»«“”‘’)]")
+    looks_like_heading = (
+        len(first) <= 200 and any(c.isalpha() for c in first)
+        and not stripped.endswith((".", ",", ";", ":", "-", "–"))
+        and (rest.startswith("\n") or not rest[:1].islower())  # a lower-case next line continues a sentence
+    )
+    return (first.strip(), body) if looks_like_heading else (None, text)
+
+
+def _clean_text(text: str) -> str:
+    """NFC, ``\\n`` line ends, no trailing blanks on lines, at most one empty line between paragraphs."""
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _clean_inline(value: str | None) -> str | None:
+    return (" ".join(unicodedata.normalize("NFC", value).split()) or None) if value else None
+
+
+def _article(text: str, *, path: str, warnings: list[str], line: int | None = None, id: str | None = None,
+             title: str | None = None, date: str | None = None, url: str | None = None,
+             source: str | None = None, lang: str | None = None) -> Article:
+    if id is None:
+        stem = _slug(path) + (f"#{line}" if line is not None else "")
+        id = f"{stem}-{_digest(path, text)}"
+    return Article(id=id, text=text, title=title, date=date, url=url, source=source, lang=lang, path=path,
+                   line=line, warnings=list(warnings))
+
+
+def _slug(path: str) -> str:
+    if path == "-":
+        return "stdin"
+    slug = re.sub(r"[^\w-]+", "-", Path(path).stem.lower()).strip("-")
+    return slug[:40] or "article"
+
+
+def _digest(path: str | None, text: str) -> str:
+    key = text if path is None else f"{Path(os.path.normpath(path)).as_posix()}\0{text}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _make_unique(article: Article, used: set[str]) -> None:
+    if article.id in used:
+        base, n = article.id, 2
+        while f"{base}-{n}" in used:
+            n += 1
+        article.id = f"{base}-{n}"
+        article.warnings.append(f"duplicate id {base!r}; renamed to {article.id!r}")
+    used.add(article.id)
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _error(reason: str, path: str, line: int | None = None, *, cause: BaseException | None = None) -> InputError:
+    error = InputError(reason, path=path, line=line)
+    error.__cause__ = cause
+    return error

@@ -1,0 +1,3 @@
+"""Importing this module registers every newsgraph spaCy component factory."""
+
+from newsgraph.nlp import resolver  # noqa: F401  (factory "newsgraph_resolver")

@@ -1,0 +1,417 @@
+"""Find the spans that name or refer to entities: cleaned NER spans plus gazetteer, acronym, prefix,
+demonym and capital rules. Nothing is merged here (see :mod:`newsgraph.resolve.cluster`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from newsgraph.resolve.normalize import fold_lower
+from newsgraph.resolve.tables import AliasTables, GazEntry
+from newsgraph.resolve.words import (
+    acronym_matches,
+    demonym_word,
+    ends_with_any,
+    is_acronym,
+    is_capitalised,
+    role_word,
+)
+
+# NER labels the resolver understands, mapped to its own label set; anything else (DATE, ...) is ignored.
+NER_LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "GPE", "MISC": "MISC",
+              "NORP": "NORP", "FAC": "LOC"}
+_COMPASS = re.compile(r"^(Nordost|Nordwest|Südost|Südwest|Nord|Süd|Ost|West|Zentral)-?(.+)$")
+_PERSON_OVERRIDE_KINDS = frozenset({"country", "org", "group"})
+
+
+@dataclass
+class Candidate:
+    """A span that names or refers to an entity, before merging.
+
+    Attributes:
+        start, end: Token range of the whole mention (``end`` exclusive).
+        start_char, end_char: Char offsets of the mention in ``doc.text``.
+        name_start: First token of the name proper (after a descriptor such as ``Terrormiliz``).
+        label: The NER label, or the rule that found the span (``rule:prefix``, ...).
+        name: The name used for merging and naming (base form: ``Russland`` for ``Russlands``).
+        key: Gazetteer key when the span is a known name.
+        etype: Entity type a rule is sure of (``LOC`` for a facility, ``GPE`` after ``Stadt``).
+        ref: True for references (a prefix, demonym, capital or role): they attach to an entity but
+            never contribute its name.
+    """
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    name_start: int
+    label: str
+    name: str
+    key: str | None = None
+    etype: str | None = None
+    ref: bool = False
+
+    @property
+    def ner_label(self) -> str | None:
+        """The resolver label of an NER span, None for rule-found spans."""
+        return None if self.label.startswith("rule:") else NER_LABELS.get(self.label)
+
+
+class DocView:
+    """A Doc with the tables, sentence numbers and token tests the rules need."""
+
+    def __init__(self, doc: Doc, tables: AliasTables) -> None:
+        self.doc = doc
+        self.tables = tables
+        self.lex = tables.lexicon
+        self.sentence = [0] * len(doc)
+        self.sentence_start = [0] * len(doc)
+        if doc.has_annotation("SENT_START"):
+            for number, sent in enumerate(doc.sents):
+                for i in range(sent.start, sent.end):
+                    self.sentence[i] = number
+                    self.sentence_start[i] = sent.start
+
+    def lower(self, i: int) -> str:
+        """Folded lowercase text of token ``i`` ('' outside the Doc)."""
+        return fold_lower(self.doc[i].text) if 0 <= i < len(self.doc) else ""
+
+    def chars(self, start: int, end: int) -> tuple[int, int]:
+        """Char offsets of the token range ``[start, end)``."""
+        last = self.doc[end - 1]
+        return self.doc[start].idx, last.idx + len(last.text)
+
+    def is_punct(self, i: int) -> bool:
+        token = self.doc[i]
+        return token.is_punct or token.is_space or token.text in self.lex.quote_marks
+
+    def at_sentence_start(self, i: int) -> bool:
+        """True when only punctuation or quote marks stand between the sentence start and token ``i``."""
+        return all(self.is_punct(j) for j in range(self.sentence_start[i], i))
+
+    def candidate(self, start: int, end: int, label: str, name: str, **fields: object) -> Candidate:
+        start_char, end_char = self.chars(start, end)
+        name_start = int(fields.pop("name_start", start))  # type: ignore[call-overload]
+        return Candidate(start, end, start_char, end_char, name_start, label, name, **fields)  # type: ignore[arg-type]
+
+
+def covered_tokens(candidates: Iterable[Candidate]) -> set[int]:
+    """Token indices inside the name part of any non-reference candidate."""
+    return {i for c in candidates if not c.ref for i in range(c.name_start, c.end)}
+
+
+# --- NER spans ---------------------------------------------------------------------------------------
+
+
+def _trim(view: DocView, start: int, end: int, label: str) -> tuple[int, int]:
+    """Drop leading determiners/possessives/punctuation and trailing punctuation; for persons also
+    leading role nouns and lowercase words (``US-Präsident Barack Obama`` → ``Barack Obama``)."""
+    lex = view.lex
+    while start < end and (view.is_punct(start) or view.lower(start) in lex.determiners | lex.possessives):
+        start += 1
+    while end > start and view.is_punct(end - 1):
+        end -= 1
+    if label == "PER":
+        while end - start > 1 and (
+            role_word(view.doc[start].text, view.tables) is not None or not is_capitalised(view.doc[start].text)
+        ):
+            start += 1
+    return start, end
+
+
+def _compass_name(text: str, tables: AliasTables) -> str | None:
+    """``Nordirak`` / ``Nord-Irak`` / ``Nordiraks`` → ``Nordirak`` when the rest is a known country or region."""
+    match = _COMPASS.match(text)
+    if not match:
+        return None
+    direction, rest = match.groups()
+    for variant in (rest, rest[:1].upper() + rest[1:]):
+        found = tables.lookup_inflected(variant)
+        if found is not None and found[0].kind in ("country", "region"):
+            base = found[1]
+            return f"{direction}-{base}" if "-" in text else direction + base[:1].lower() + base[1:]
+    return None
+
+
+def _hyphen_prefix(text: str, tables: AliasTables) -> GazEntry | None:
+    """The entry named by the first part of a hyphen compound whose whole is not itself a name."""
+    head, sep, tail = text.partition("-")
+    if not sep or not tail[:1].isalpha() or tables.lookup_inflected(text) is not None:
+        return None
+    entry = tables.lookup(head)
+    return entry if entry is not None and entry.type in ("GPE", "ORG") else None
+
+
+def _name_candidate(view: DocView, start: int, end: int, label: str, mention_start: int) -> Candidate | None:
+    """A candidate for the name ``doc[start:end]`` with gazetteer, compass and prefix rules applied."""
+    tables, lex = view.tables, view.lex
+    text = view.doc[start:end].text
+    found = tables.lookup_inflected(text)
+    if found is not None and (label != "PER" or found[0].kind in _PERSON_OVERRIDE_KINDS):
+        entry, base = found
+        return view.candidate(mention_start, end, label, base, name_start=start, key=entry.key)
+    if end - start == 1:
+        compass = _compass_name(text, tables)
+        if compass is not None:
+            return view.candidate(mention_start, end, label, compass, name_start=start, etype="LOC")
+        if label != "PER" and demonym_word(text, tables) is not None:
+            return None  # an adjective tagged MISC: the demonym rule decides whether it names a state
+        prefix = _hyphen_prefix(text, tables)
+        if prefix is not None and label != "PER":
+            tail = text.split("-")[-1]
+            if label != "ORG" or ends_with_any(tail, lex.state_nouns_suffix) or role_word(tail, tables):
+                return None  # "US-Aussenminister", "Ukraine-Krise": the prefix rule adds the state mention
+    return view.candidate(mention_start, end, label, text, name_start=start)
+
+
+def ner_candidates(view: DocView) -> list[Candidate]:
+    """Candidates from ``doc.ents``: trimmed, descriptor/cue words split off, known names looked up."""
+    lex = view.lex
+    candidates = []
+    for ent in view.doc.ents:
+        label = NER_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        start, end = _trim(view, ent.start, ent.end, label)
+        if start >= end:
+            continue
+        mention_start, etype = start, None
+        first = view.lower(start)
+        if end - start > 1 and label != "PER":
+            if first in lex.org_descriptors:
+                start += 1
+            elif ends_with_any(first, lex.facility_cues_suffix):
+                start, etype = start + 1, "LOC"
+            elif ends_with_any(first, lex.gpe_cues_suffix):
+                start = mention_start = start + 1
+                etype = "GPE"
+        candidate = _name_candidate(view, start, end, label, mention_start)
+        if candidate is None:
+            continue
+        candidate.label = ent.label_
+        if etype is not None and candidate.key is None:
+            candidate.etype = etype
+        candidates.append(candidate)
+    for candidate in candidates:
+        _extend_left(view, candidate)
+    return candidates
+
+
+def _extend_left(view: DocView, candidate: Candidate) -> None:
+    """Include a descriptor (``Terrormiliz``) or facility cue (``Militärstützpunkt``) written before the name."""
+    i = candidate.start - 1
+    if i < 0 or candidate.start != candidate.name_start or not is_capitalised(view.doc[i].text):
+        return
+    entry = view.tables.entries.get(candidate.key) if candidate.key else None
+    is_org = candidate.ner_label == "ORG" or (entry is not None and entry.type == "ORG")
+    is_place = candidate.ner_label in ("LOC", "GPE") and entry is None
+    if is_org and view.lower(i) in view.lex.org_descriptors:
+        candidate.start = i
+    elif is_place and ends_with_any(view.lower(i), view.lex.facility_cues_suffix):
+        candidate.start, candidate.etype = i, "LOC"
+    else:
+        return
+    candidate.start_char = view.doc[i].idx
+
+
+# --- gazetteer and acronyms ----------------------------------------------------------------------------
+
+
+def gazetteer_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
+    """Known names the NER missed (countries, cities, IS, UN, Kurden, ...), longest match first.
+
+    Matching is case-sensitive on whole tokens, so ``IS`` never matches inside a word and ``US`` only
+    as a token of its own (hyphen prefixes are :func:`prefix_candidates`' job).
+    """
+    doc, tables = view.doc, view.tables
+    candidates: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        if i in taken or not doc[i].text[:1].isalpha():
+            i += 1
+            continue
+        for n in range(min(tables.max_alias_tokens, len(doc) - i), 0, -1):
+            if any(j in taken or doc[j].is_space for j in range(i, i + n)):
+                continue
+            found = tables.lookup_inflected(doc[i : i + n].text)
+            if found is None and n == 1 and is_capitalised(doc[i].text):
+                compass = _compass_name(doc[i].text, tables)
+                if compass is not None:
+                    candidates.append(view.candidate(i, i + 1, "rule:gazetteer", compass, etype="LOC"))
+                    break
+            if found is None or not (is_capitalised(doc[i].text) or tables.lookup(doc[i : i + n].text)):
+                continue
+            entry, base = found
+            candidate = view.candidate(i, i + n, "rule:gazetteer", base, key=entry.key)
+            _extend_left(view, candidate)
+            candidates.append(candidate)
+            i += n - 1
+            break
+        i += 1
+    return candidates
+
+
+def cue_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
+    """Names the NER missed right after a cue noun: ``Militärstützpunkt Andrews`` (LOC, the mention keeps
+    the cue, as in the name), ``Stadt Kobane`` (GPE).
+
+    Only a single capitalised word followed by a lowercase word, punctuation or the end, so that two
+    nouns in a row are not taken for a name.
+    """
+    doc, lex, tables = view.doc, view.lex, view.tables
+    candidates = []
+    for i in range(len(doc) - 1):
+        j = i + 1
+        if i in taken or j in taken or not is_capitalised(doc[i].text) or not is_capitalised(doc[j].text):
+            continue
+        if not doc[j].text.isalpha() or (j + 1 < len(doc) and doc[j + 1].text[:1].isupper()):
+            continue
+        if demonym_word(doc[j].text, tables) or role_word(doc[j].text, tables) or tables.lookup(doc[j].text):
+            continue
+        if ends_with_any(doc[i].text, lex.facility_cues_suffix):
+            candidates.append(view.candidate(i, j + 1, "rule:cue", doc[j].text, name_start=j, etype="LOC"))
+        elif ends_with_any(doc[i].text, lex.gpe_cues_suffix):
+            candidates.append(view.candidate(j, j + 1, "rule:cue", doc[j].text, etype="GPE"))
+    return candidates
+
+
+def acronym_links(view: DocView, candidates: list[Candidate]) -> tuple[dict[str, Candidate], list[Candidate]]:
+    """Acronyms defined in the text as ``Name (ACRONYM)``.
+
+    Returns:
+        ``acronym → candidate of the full name``, and new candidates for uses of a learnt acronym
+        that nothing else found.
+    """
+    doc, tables = view.doc, view.tables
+    by_end = {c.end: c for c in candidates if not c.ref}
+    links: dict[str, Candidate] = {}
+    for i in range(1, len(doc) - 2):
+        if doc[i].text != "(" or doc[i + 2].text != ")" or not is_acronym(doc[i + 1].text):
+            continue
+        full = by_end.get(i)
+        acronym = doc[i + 1].text
+        if full is None or acronym in links:
+            continue
+        known = tables.lookup(acronym)
+        spelled = acronym_matches(acronym, full.name)
+        if known is None and spelled or known is not None and (known.key == full.key or full.key is None and spelled):
+            links[acronym] = full
+    taken = covered_tokens(candidates)
+    extra = [
+        view.candidate(i, i + 1, "rule:acronym", doc[i].text)
+        for i in range(len(doc))
+        if doc[i].text in links and i not in taken
+    ]
+    return links, extra
+
+
+# --- references: prefixes, demonyms, capitals ------------------------------------------------------
+
+
+def prefix_candidates(view: DocView, candidates: list[Candidate]) -> list[Candidate]:
+    """``US`` in ``US-Aussenminister``, ``Ukraine`` in ``Ukraine-Krise``, ``IS`` in ``Anti-IS-Koalition``:
+    mentions of the known name with the offsets of just that part."""
+    doc, tables = view.doc, view.tables
+    skip = {i for c in candidates if not c.ref and (c.key is not None or c.ner_label == "PER")
+            for i in range(c.name_start, c.end)}
+    refs = []
+    for token in doc:
+        if "-" not in token.text or token.i in skip or demonym_word(token.text, tables) is not None:
+            continue
+        if tables.lookup_inflected(token.text) is not None:
+            continue
+        offset = 0
+        parts = token.text.split("-")
+        for n, part in enumerate(parts[:-1]):
+            entry = tables.lookup(part)
+            if entry is not None and entry.type in ("GPE", "ORG") and (n == 0 or part.isupper()):
+                start_char = token.idx + offset
+                refs.append(Candidate(token.i, token.i + 1, start_char, start_char + len(part), token.i,
+                                      "rule:prefix", part, key=entry.key, ref=True))
+            offset += len(part) + 1
+    return refs
+
+
+def _governed(view: DocView, i: int) -> tuple[str, int] | None:
+    """What the noun after a demonym at ``i`` is: ``("state", end)``, ``("role", end)`` or ``("group", end)``."""
+    j = i + 1
+    if j >= len(view.doc) or not is_capitalised(view.doc[j].text):
+        return None
+    word = view.doc[j].text
+    if role_word(word, view.tables) is not None:
+        return "role", j + 1
+    if ends_with_any(word, view.lex.state_nouns_suffix):
+        return "state", j + 1
+    if ends_with_any(word, view.lex.group_nouns_suffix):
+        return "group", j + 1
+    return None
+
+
+def demonym_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
+    """Adjectives that stand for a state or group: ``die russische Regierung``, ``irakische
+    Regierungstruppen``, ``nordsyrischen``, ``kurdischen Enklave``.
+
+    Only with a governing noun from the lexicon (state institutions, roles, places) or a directional
+    prefix; the mention is adjective + noun for institutions, the adjective alone otherwise.
+    """
+    doc, tables = view.doc, view.tables
+    refs = []
+    for token in doc:
+        i = token.i
+        if i in taken or not token.text[:1].isalpha():
+            continue
+        if is_capitalised(token.text) and not view.at_sentence_start(i):
+            continue  # part of a name such as "Russische Föderation" or "Syrische Beobachtungsstelle"
+        demonym = demonym_word(token.text, tables)
+        if demonym is None:
+            continue
+        entry = tables.entry(demonym.key)
+        governed = _governed(view, i)
+        if demonym.directional:
+            end = i + 1
+        elif governed is None:
+            continue
+        elif entry.type == "NORP":
+            end = i + 1
+        elif governed[0] == "state":
+            end = governed[1]
+        elif governed[0] == "role":
+            end = i + 1
+        else:
+            continue
+        refs.append(view.candidate(i, end, "rule:demonym", token.text, key=entry.key, ref=True))
+    return refs
+
+
+def _speaks_for_state(view: DocView, candidate: Candidate) -> bool:
+    """``die Regierung in Moskau`` or ``Ankara habe ... erlaubt``: the capital stands for the government."""
+    lex = view.lex
+    s, e = candidate.name_start, candidate.end
+    if view.lower(s - 1) == "in" and ends_with_any(view.lower(s - 2), lex.government_nouns):
+        return True
+    if not view.at_sentence_start(s) or e >= len(view.doc):
+        return False
+    verb = view.lower(e)
+    if verb in lex.capital_subject_verbs:
+        return True
+    if verb in lex.capital_aux_verbs:
+        sent_end = next((j for j in range(e, len(view.doc)) if view.sentence[j] != view.sentence[s]), len(view.doc))
+        return any(view.lower(j) in lex.capital_participles for j in range(e + 1, sent_end))
+    return False
+
+
+def capital_candidates(view: DocView, candidates: list[Candidate]) -> list[Candidate]:
+    """A mention of the country for each capital that the text makes speak or act for its government;
+    the capital keeps its own mention too."""
+    refs = []
+    for candidate in candidates:
+        entry = view.tables.entries.get(candidate.key) if candidate.key else None
+        if candidate.ref or entry is None or entry.capital_of is None or not _speaks_for_state(view, candidate):
+            continue
+        start, end = candidate.name_start, candidate.end
+        refs.append(view.candidate(start, end, "rule:capital", candidate.name, key=entry.capital_of, ref=True))
+    return refs
+

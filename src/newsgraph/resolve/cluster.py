@@ -1,0 +1,210 @@
+"""Merge name candidates into clusters (one per real-world thing) and give each an id, a name and a type."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from newsgraph.resolve.candidates import Candidate, DocView
+from newsgraph.resolve.normalize import fold, fold_lower, inflection_variants, local_id, strip_genitive_noun
+from newsgraph.resolve.tables import GazEntry
+from newsgraph.resolve.words import ends_with_any, is_acronym, is_capitalised
+
+# Order in which NER labels win a vote on an unknown name's type.
+_TYPE_PRIORITY = {"ORG": 0, "LOC": 1, "GPE": 2, "NORP": 3, "MISC": 4}
+
+
+@dataclass
+class Cluster:
+    """Candidates that name one real-world thing.
+
+    Attributes:
+        candidates: Name candidates and attached references.
+        entry: The gazetteer entry, for known things.
+        person: True for persons.
+        id, name, type: Filled by :func:`finish_cluster`.
+    """
+
+    candidates: list[Candidate] = field(default_factory=list)
+    entry: GazEntry | None = None
+    person: bool = False
+    id: str = ""
+    name: str = ""
+    type: str = ""
+
+    @property
+    def first(self) -> int:
+        """Char offset of the first mention."""
+        return min(c.start_char for c in self.candidates)
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # Keep gazetteer and person keys as roots so a component's identity is easy to read.
+            if rb.startswith(("gaz:", "per:")) and not ra.startswith(("gaz:", "per:")):
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+def _person_tokens(view: DocView, candidate: Candidate) -> list[str]:
+    doc = view.doc
+    return [doc[i].text for i in range(candidate.name_start, candidate.end) if not view.is_punct(i)]
+
+
+class _PersonIndex:
+    """Full names of the article's persons and the shorter forms that may stand for them."""
+
+    def __init__(self, view: DocView, persons: Iterable[Candidate]) -> None:
+        particles = view.lex.name_particles
+        self.suffixes: dict[str, set[str]] = {}
+        for candidate in persons:
+            tokens = _person_tokens(view, candidate)
+            if len(tokens) < 2:
+                continue
+            key = self.full_key(tokens)
+            for k in range(1, len(tokens)):
+                if is_capitalised(tokens[k]) or fold_lower(tokens[k]) in particles:
+                    self.suffixes.setdefault(fold(" ".join(tokens[k:])), set()).add(key)
+            head, sep, rest = tokens[-1].partition("-")
+            if sep and fold_lower(head) in particles and rest:
+                self.suffixes.setdefault(fold(rest), set()).add(key)
+
+    @staticmethod
+    def full_key(tokens: list[str]) -> str:
+        """Persons with the same first and last name are one (``Barack Obama``, ``Barack H. Obama``)."""
+        return f"per:{fold_lower(tokens[0])}|{fold_lower(tokens[-1])}"
+
+    def key_for(self, name: str, tokens: list[str]) -> str:
+        """Group key of a person mention: its full name's key, or its own when unknown or ambiguous."""
+        for form in [name, *inflection_variants(name)]:
+            owners = self.suffixes.get(fold(form))
+            if owners and len(owners) == 1:
+                return next(iter(owners))
+            if owners:
+                return f"per-ambiguous:{fold_lower(form)}"
+        if len(tokens) >= 2:
+            return self.full_key(tokens)
+        return f"per-bare:{fold_lower(name)}"
+
+
+def _unknown_name(view: DocView, candidate: Candidate) -> str:
+    """The name of an unknown non-person span, with a genitive removed after ``des``/``eines``."""
+    name = candidate.name
+    if candidate.end - candidate.name_start == 1 and view.lower(candidate.name_start - 1) in view.lex.genitive_articles:
+        return strip_genitive_noun(name)
+    return name
+
+
+def cluster_names(view: DocView, candidates: list[Candidate], acronyms: dict[str, Candidate]) -> list[Cluster]:
+    """Group name candidates: by gazetteer key, by person name (full name, unambiguous surname),
+    by normalised name (modulo inflection), and by acronyms learnt from the text.
+
+    Args:
+        view: The Doc being resolved.
+        candidates: Non-reference candidates.
+        acronyms: ``acronym → full-name candidate`` from :func:`~newsgraph.resolve.candidates.acronym_links`.
+    """
+    person_names = {fold(c.name) for c in candidates if c.ner_label == "PER" and c.key is None}
+    persons = [c for c in candidates if c.key is None and (c.ner_label == "PER" or fold(c.name) in person_names)]
+    index = _PersonIndex(view, persons)
+    uf = _UnionFind()
+    group: dict[int, str] = {}
+    for n, candidate in enumerate(candidates):
+        if candidate.key is not None:
+            group[n] = f"gaz:{candidate.key}"
+        elif any(candidate is p for p in persons):
+            group[n] = index.key_for(candidate.name, _person_tokens(view, candidate))
+        else:
+            candidate.name = _unknown_name(view, candidate)
+            group[n] = f"name:{fold_lower(candidate.name)}"
+        uf.find(group[n])
+    names = {key for key in group.values() if key.startswith("name:")}
+    for key in sorted(names):
+        for variant in inflection_variants(key[5:]):
+            if f"name:{variant}" in names:
+                uf.union(f"name:{variant}", key)
+    position = {id(c): n for n, c in enumerate(candidates)}
+    for acronym, full in sorted(acronyms.items()):
+        for n, candidate in enumerate(candidates):
+            if candidate.name == acronym and not group[n].startswith("per"):
+                uf.union(group[position[id(full)]], group[n])
+    components: dict[str, Cluster] = {}
+    for n, candidate in enumerate(candidates):
+        root = uf.find(group[n])
+        cluster = components.setdefault(root, Cluster())
+        cluster.candidates.append(candidate)
+        if group[n].startswith("gaz:"):
+            cluster.entry = view.tables.entry(group[n][4:])
+        cluster.person = cluster.person or group[n].startswith("per")
+    return list(components.values())
+
+
+def _place_type(view: DocView, cluster: Cluster) -> str:
+    """GPE or LOC for an unknown place: cue words around it, then the shape of its name; GPE by default,
+    since most unknown places in news are towns."""
+    forced = {c.etype for c in cluster.candidates if c.etype}
+    if "LOC" in forced:
+        return "LOC"
+    if "GPE" in forced:
+        return "GPE"
+    doc, lex, tables = view.doc, view.lex, view.tables
+    for candidate in cluster.candidates:
+        before = candidate.name_start - 1
+        if before >= 0 and is_capitalised(doc[before].text) and ends_with_any(doc[before].text, lex.gpe_cues_suffix):
+            return "GPE"
+        after = candidate.end
+        if after + 2 < len(doc) and doc[after].text == "(" and doc[after + 2].text == ")":
+            entry = tables.lookup(doc[after + 1].text)
+            if entry is not None and entry.type == "GPE":
+                return "GPE"
+    last_word = fold_lower(cluster.name.split()[-1]) if cluster.name else ""
+    return "LOC" if last_word.endswith(tuple(lex.loc_name_suffixes)) else "GPE"
+
+
+def _best_name(names: Iterable[tuple[str, int]]) -> str:
+    """Most frequent name, preferring full forms over acronyms, then the longest, then the earliest."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for name, position in names:
+        counts[name] += 1
+        first.setdefault(name, position)
+    return max(counts, key=lambda n: (not is_acronym(n), counts[n], len(n), -first[n]))
+
+
+def finish_cluster(view: DocView, cluster: Cluster) -> None:
+    """Decide the cluster's canonical name, type and id."""
+    names = [(c.name, c.start_char) for c in sorted(cluster.candidates, key=lambda c: c.start_char) if not c.ref]
+    if cluster.entry is not None:
+        entry = cluster.entry
+        # The article's own spelling wins when it is the gazetteer's name modulo ß/ss (Grossbritannien).
+        own = [name for name, _ in names if fold(name) == fold(entry.name)]
+        cluster.name = own[0] if own else entry.name
+        cluster.type = entry.type
+        cluster.id = entry.id
+        return
+    if cluster.person:
+        full = [(n, p) for n, p in names if len(n.split()) >= 2] or names
+        cluster.name = _best_name(full)
+        cluster.type = "PER"
+        cluster.id = local_id("PER", cluster.name)
+        return
+    cluster.name = _best_name(names)
+    votes = Counter(c.ner_label for c in cluster.candidates if c.ner_label)
+    label = min(votes, key=lambda k: (-votes[k], _TYPE_PRIORITY.get(k, 9))) if votes else "MISC"
+    if any(c.etype for c in cluster.candidates) or label in ("LOC", "GPE"):
+        label = _place_type(view, cluster)
+    cluster.type = label
+    cluster.id = local_id(label, cluster.name)

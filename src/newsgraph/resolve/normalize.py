@@ -1,0 +1,95 @@
+"""String normalisation shared by the resolver and the gazetteer build: folding, slugs, ids, inflection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u00ad": ""})
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
+_APOSTROPHES = ("'s", "\u2019s")
+
+
+def fold(text: str) -> str:
+    """Normalise a name for comparison, keeping its case.
+
+    NFC, ß → ss (so Swiss and German spellings compare equal), typographic hyphens → ``-``,
+    whitespace runs → one space.
+
+    Example:
+        >>> fold("Großbritannien") == fold("Grossbritannien")
+        True
+    """
+    text = unicodedata.normalize("NFC", text).translate(_HYPHENS)
+    text = text.replace("ß", "ss").replace("ẞ", "SS")
+    return " ".join(text.split())
+
+
+def fold_lower(text: str) -> str:
+    """:func:`fold` and lowercase: the key for word lists (nouns, adjectives, roles)."""
+    return fold(text).lower()
+
+
+def slug(text: str) -> str:
+    """ASCII slug of a name: ``"Türkei" -> "tuerkei"``, ``"Baschar al-Assad" -> "baschar-al-assad"``."""
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLIT)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def local_id(etype: str, name: str) -> str:
+    """Deterministic local entity id for entities without a Wikidata QID: ``ng:<type>:<slug>``."""
+    return f"ng:{etype.lower()}:{slug(name)}"
+
+
+def inflection_variants(word: str) -> list[str]:
+    """Possible base forms of an inflected German name, most likely first (the word itself excluded).
+
+    Covers the genitive ``-s``/``-es``/``'s`` and the dative plural ``-n`` (``den Niederlanden``).
+    The caller checks the variants against known names: nothing here is applied blindly.
+
+    Example:
+        >>> inflection_variants("Russlands")
+        ['Russland', 'Russlande']
+    """
+    variants: list[str] = []
+    for apostrophe in _APOSTROPHES:
+        if word.endswith(apostrophe):
+            variants.append(word[: -len(apostrophe)])
+    if len(word) >= 4 and word.endswith("s"):
+        variants.append(word[:-1])
+        if word.endswith("es"):
+            variants.append(word[:-2])
+    if len(word) >= 5 and word.endswith("en"):
+        variants.append(word[:-1])
+    return [v for v in dict.fromkeys(variants) if v and v != word]
+
+
+def strip_genitive_noun(word: str) -> str:
+    """Best guess of the nominative of a single capitalised noun seen after ``des``/``eines``.
+
+    Used only when the article itself gives no other evidence: ``Zentralkommandos -> Zentralkommando``,
+    ``Ministeriums -> Ministerium``, ``Rates -> Rat``; words that end in s in the nominative
+    (``Fonds``, ``Kurs``) are left alone when they cannot be told apart.
+    """
+    lower = word.lower()
+    if len(word) < 5 or not lower.endswith("s") or lower.endswith(("ss", "us", "is", "fonds")):
+        return word
+    if lower.endswith("es") and lower[-3] in "bcdfghklmnprtvwxz":
+        return word[:-2]
+    return word[:-1]
+
+
+def role_key(word: str) -> str:
+    """Comparison key of a role noun: folded, lowercased, inflection and feminine suffix removed.
+
+    Example:
+        >>> role_key("Aussenministers") == role_key("Außenminister")
+        True
+    """
+    word = fold_lower(word)
+    for suffix in ("innen", "in", "en", "es", "s", "n", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word

@@ -1,0 +1,138 @@
+"""Role descriptions that point to persons: ``US-Aussenminister John Kerry`` and a later ``des US-Aussenministers``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from newsgraph.resolve.candidates import Candidate, DocView
+from newsgraph.resolve.cluster import Cluster
+from newsgraph.resolve.normalize import role_key
+from newsgraph.resolve.tables import GazEntry
+from newsgraph.resolve.words import RoleWord, demonym_word, role_word
+
+
+@dataclass(frozen=True)
+class RoleLink:
+    """A role a person holds, as the text states it.
+
+    Attributes:
+        person_id: Entity id of the person.
+        role: The role noun without affiliation prefix, as written in the apposition (``Aussenminister``).
+        role_key: Comparison key of the role (folded, inflection removed).
+        affiliation_id: Entity id of the state or organisation the role belongs to (``Q30`` for
+            ``US-``, ``Q159`` for ``russischer``), or None.
+        start, end: Char offsets of the role description in the text (``sein russischer Kollege``).
+        text: The role description as written.
+        sentence: Sentence index of the description.
+        kind: ``apposition`` (role directly before the name) or ``reference`` (a later bare role
+            description such as ``des US-Aussenministers`` resolved to the person).
+    """
+
+    person_id: str
+    role: str
+    role_key: str
+    affiliation_id: str | None
+    start: int
+    end: int
+    text: str
+    sentence: int
+    kind: Literal["apposition", "reference"]
+
+
+@dataclass
+class _Description:
+    """A role noun with what stands before it: ``sein russischer Kollege``."""
+
+    start: int
+    end: int
+    word: RoleWord
+    affiliation: GazEntry | None
+
+
+def _describe(view: DocView, i: int) -> _Description | None:
+    """The role description ending with token ``i``, if token ``i`` is a role noun."""
+    word = role_word(view.doc[i].text, view.tables)
+    if word is None:
+        return None
+    start, affiliation = i, word.affiliation
+    demonym = demonym_word(view.doc[i - 1].text, view.tables) if i > 0 else None
+    if demonym is not None and not view.doc[i - 1].text[:1].isupper():
+        start -= 1
+        affiliation = affiliation or view.tables.entry(demonym.key)
+    if view.lower(start - 1) in view.lex.possessives:
+        start -= 1
+    return _Description(start, i + 1, word, affiliation)
+
+
+def _role_candidate(view: DocView, description: _Description) -> Candidate:
+    return view.candidate(description.start, description.end, "rule:role", view.doc[description.end - 1].text, ref=True)
+
+
+def resolve_roles(view: DocView, clusters: list[Cluster], taken: set[int]) -> list[RoleLink]:
+    """Link role descriptions to persons, adding ``rule:role`` mentions to the person clusters.
+
+    An apposition (role noun directly before a person's name) always links. A bare description later in
+    the text (``des US-Aussenministers``: definite article, same role and same affiliation, no name after
+    it) becomes a mention of the person only when exactly one person of the article has that role;
+    relational roles such as ``Kollege`` never do.
+
+    Args:
+        view: The Doc being resolved.
+        clusters: All clusters (persons are changed in place).
+        taken: Tokens inside names (never role descriptions).
+
+    Returns:
+        The role links in text order.
+    """
+    persons_at = {c.name_start: cluster for cluster in clusters if cluster.person for c in cluster.candidates if not c.ref}
+    links: list[RoleLink] = []
+    appositions: list[tuple[int, _Description, Cluster]] = []
+    for start, person in sorted(persons_at.items()):
+        description = _describe(view, start - 1) if start > 0 and start - 1 not in taken else None
+        if description is None:
+            continue
+        person.candidates.append(_role_candidate(view, description))
+        appositions.append((start - 1, description, person))
+    for _, description, person in appositions:
+        links.append(_link(view, description, person, "apposition"))
+    relational = {role_key(r) for r in view.lex.relational_roles}
+    for i in range(len(view.doc)):
+        if i in taken or i + 1 in persons_at or any(i == a[0] for a in appositions):
+            continue
+        description = _describe(view, i)
+        if description is None or description.word.key in relational:
+            continue
+        article = description.start - 1
+        if view.lower(article) not in view.lex.definite_articles:
+            continue
+        wanted = (description.word.key, description.affiliation.key if description.affiliation else None)
+        earlier = {
+            id(person): (person, desc)
+            for j, desc, person in appositions
+            if j < i and (desc.word.key, desc.affiliation.key if desc.affiliation else None) == wanted
+        }
+        if len(earlier) != 1:
+            continue
+        person, first = next(iter(earlier.values()))
+        person.candidates.append(_role_candidate(view, description))
+        links.append(_link(view, description, person, "reference", role=first.word.role))
+    return sorted(links, key=lambda link: (link.start, link.person_id))
+
+
+def _link(
+    view: DocView, description: _Description, person: Cluster, kind: Literal["apposition", "reference"],
+    role: str | None = None,
+) -> RoleLink:
+    start_char, end_char = view.chars(description.start, description.end)
+    return RoleLink(
+        person_id=person.id,
+        role=role or description.word.role,
+        role_key=description.word.key,
+        affiliation_id=description.affiliation.id if description.affiliation else None,
+        start=start_char,
+        end=end_char,
+        text=view.doc.text[start_char:end_char],
+        sentence=view.sentence[description.start],
+        kind=kind,
+    )

@@ -1,0 +1,244 @@
+"""The resolver's offline tables: gazetteer (names → ids and types), demonyms and word lists, read from package data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from newsgraph.errors import ConfigError
+from newsgraph.records import EntityType
+from newsgraph.resolve.normalize import fold, fold_lower, inflection_variants
+
+TABLES_VERSION = "v1"
+GAZETTEER_FILE = "gazetteer.{version}.tsv"
+DEMONYMS_FILE = "demonyms.{version}.tsv"
+LEXICON_FILE = "lexicon.{version}.json"
+
+# Kinds whose names may be matched in an inflected form (Russlands, Syriens); organisation names may not.
+INFLECTABLE_KINDS = frozenset({"country", "capital", "city", "region", "area"})
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    """One real-world thing the offline gazetteer knows.
+
+    Attributes:
+        key: Local id (``ng:gpe:russland``); stable even where a QID is known.
+        qid: Wikidata QID, or None where none is verified.
+        name: Canonical name (German).
+        type: Entity type (GPE, LOC, ORG, NORP, MISC).
+        kind: country, capital, city, region, area, org or group.
+        capital_of: Key of the country this place is the capital of, if any.
+    """
+
+    key: str
+    qid: str | None
+    name: str
+    type: EntityType
+    kind: str
+    capital_of: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The entity id to export: the QID where known, else the local key."""
+        return self.qid or self.key
+
+
+def _words(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold_lower(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists that drive the rules (all entries folded and lowercase); see ``lexicon.v1.json``."""
+
+    definite_articles: frozenset[str] = frozenset()
+    indefinite_articles: frozenset[str] = frozenset()
+    genitive_articles: frozenset[str] = frozenset()
+    possessives: frozenset[str] = frozenset()
+    state_nouns_suffix: frozenset[str] = frozenset()
+    group_nouns_suffix: frozenset[str] = frozenset()
+    role_nouns_suffix: frozenset[str] = frozenset()
+    relational_roles: frozenset[str] = frozenset()
+    directional_prefixes: tuple[str, ...] = ()
+    gpe_cues_suffix: frozenset[str] = frozenset()
+    facility_cues_suffix: frozenset[str] = frozenset()
+    loc_name_suffixes: frozenset[str] = frozenset()
+    government_nouns: frozenset[str] = frozenset()
+    capital_subject_verbs: frozenset[str] = frozenset()
+    capital_aux_verbs: frozenset[str] = frozenset()
+    capital_participles: frozenset[str] = frozenset()
+    coalition_nouns_suffix: frozenset[str] = frozenset()
+    coalition_adjectives_prefix: tuple[str, ...] = ()
+    org_descriptors: frozenset[str] = frozenset()
+    name_particles: frozenset[str] = frozenset()
+    quote_marks: frozenset[str] = frozenset()
+
+    @property
+    def determiners(self) -> frozenset[str]:
+        """Definite and indefinite articles."""
+        return self.definite_articles | self.indefinite_articles
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Lexicon:
+        """Build from the JSON object of a lexicon file (unknown keys other than metadata are an error)."""
+        values: dict[str, Any] = {}
+        for name, spec in cls.__dataclass_fields__.items():
+            if name not in data:
+                continue
+            items = data[name]
+            if spec.type in ("tuple[str, ...]",):
+                # Longest first, so "nordost" is tried before "nord".
+                values[name] = tuple(sorted({fold_lower(v) for v in items}, key=lambda w: (-len(w), w)))
+            elif name == "quote_marks":
+                values[name] = frozenset(items)
+            else:
+                values[name] = _words(items)
+        unknown = set(data) - set(cls.__dataclass_fields__) - {"version", "about"}
+        if unknown:
+            raise ConfigError(f"lexicon has unknown lists {sorted(unknown)}; remove them or add them to Lexicon")
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class AliasTables:
+    """Everything the resolver looks up, loaded once and shared (immutable).
+
+    Attributes:
+        version: Version of the table files (``v1``).
+        entries: Gazetteer entries by key.
+        aliases: ``fold(alias)`` → key; case-sensitive, so ``IS`` never matches ``is``.
+        demonyms: Folded lowercase adjective stem (``russisch``) → key.
+        lexicon: Word lists for the rules.
+    """
+
+    version: str
+    entries: Mapping[str, GazEntry]
+    aliases: Mapping[str, str]
+    demonyms: Mapping[str, str]
+    lexicon: Lexicon
+    max_alias_tokens: int = 6
+    _upper_aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def lookup(self, text: str) -> GazEntry | None:
+        """The entry whose alias is exactly ``text`` (modulo ß/ss and hyphen variants), or None."""
+        key = self.aliases.get(fold(text))
+        if key is None and len(text) > 4 and text.isupper():
+            key = self._upper_aliases.get(fold(text))
+        return self.entries[key] if key is not None else None
+
+    def lookup_inflected(self, text: str) -> tuple[GazEntry, str] | None:
+        """Like :meth:`lookup`, also trying base forms of an inflected last word (Russlands → Russland).
+
+        Inflected forms are accepted only for places and groups, never for organisation names.
+
+        Returns:
+            The entry and the base form that matched, or None.
+        """
+        entry = self.lookup(text)
+        if entry is not None:
+            return entry, text
+        head, _, last = text.rpartition(" ")
+        for variant in inflection_variants(last):
+            candidate = f"{head} {variant}" if head else variant
+            entry = self.lookup(candidate)
+            if entry is not None and (entry.kind in INFLECTABLE_KINDS or entry.type == "NORP"):
+                return entry, candidate
+        return None
+
+    def entry(self, key: str) -> GazEntry:
+        """The entry for ``key``.
+
+        Raises:
+            ConfigError: the tables do not know the key (a demonym or capital points nowhere).
+        """
+        try:
+            return self.entries[key]
+        except KeyError as e:
+            raise ConfigError(f"gazetteer {self.version} has no entry {key!r}; rebuild it with scripts/build_gazetteer.py") from e
+
+
+def _read_text(filename: str) -> str:
+    try:
+        return resources.files("newsgraph").joinpath("data", filename).read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise ConfigError(
+            f"resolver table {filename} is missing from the newsgraph package data; "
+            "regenerate it with `python scripts/build_gazetteer.py` or choose an existing version"
+        ) from e
+
+
+def _tsv_rows(text: str) -> Iterable[list[str]]:
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    yield from csv.reader(lines[1:], delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def parse_gazetteer(text: str) -> tuple[dict[str, GazEntry], dict[str, str]]:
+    """Parse a gazetteer TSV (``key qid name type kind capital_of aliases``) into entries and an alias map.
+
+    Earlier rows win alias clashes (the build script orders rows by priority and reports clashes).
+    """
+    entries: dict[str, GazEntry] = {}
+    aliases: dict[str, str] = {}
+    for row in _tsv_rows(text):
+        key, qid, name, etype, kind, capital_of, alias_field = (row + [""] * 7)[:7]
+        entries[key] = GazEntry(
+            key=key, qid=qid or None, name=name, type=etype, kind=kind, capital_of=capital_of or None  # type: ignore[arg-type]
+        )
+        for alias in [name, *alias_field.split("|")]:
+            if alias:
+                aliases.setdefault(fold(alias), key)
+    return entries, aliases
+
+
+def parse_demonyms(text: str) -> dict[str, str]:
+    """Parse a demonym TSV (``stem key``)."""
+    return {fold_lower(row[0]): row[1] for row in _tsv_rows(text) if len(row) >= 2}
+
+
+def build_alias_tables(gazetteer: str, demonyms: str, lexicon: Mapping[str, Any], *, version: str) -> AliasTables:
+    """Assemble tables from file contents (use :func:`load_alias_tables` for the shipped ones)."""
+    entries, aliases = parse_gazetteer(gazetteer)
+    demonym_map = parse_demonyms(demonyms)
+    missing = sorted({k for k in demonym_map.values() if k not in entries})
+    if missing:
+        raise ConfigError(f"demonyms {version} point to unknown gazetteer keys {missing}; rebuild the tables")
+    upper: dict[str, str] = {}
+    for alias, key in aliases.items():
+        upper.setdefault(alias.upper(), key)
+    max_tokens = max((alias.count(" ") + 1 for alias in aliases), default=1)
+    return AliasTables(
+        version=version,
+        entries=entries,
+        aliases=aliases,
+        demonyms=demonym_map,
+        lexicon=Lexicon.from_dict(lexicon),
+        max_alias_tokens=max_tokens,
+        _upper_aliases=upper,
+    )
+
+
+@lru_cache(maxsize=4)
+def load_alias_tables(version: str = TABLES_VERSION) -> AliasTables:
+    """Load (once per process) the gazetteer, demonym and lexicon files of ``version`` from package data.
+
+    Raises:
+        ConfigError: a file of that version is missing or inconsistent.
+
+    Example:
+        >>> tables = load_alias_tables()
+        >>> tables.lookup("Grossbritannien").qid
+        'Q145'
+    """
+    gazetteer = _read_text(GAZETTEER_FILE.format(version=version))
+    demonyms = _read_text(DEMONYMS_FILE.format(version=version))
+    try:
+        lexicon = json.loads(_read_text(LEXICON_FILE.format(version=version)))
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{LEXICON_FILE.format(version=version)} is not valid JSON: {e}") from e
+    return build_alias_tables(gazetteer, demonyms, lexicon, version=version)

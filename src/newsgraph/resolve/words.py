@@ -1,0 +1,129 @@
+"""Word-level tests the rules share: role nouns, demonym adjectives, governing nouns, suffix lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newsgraph.resolve.normalize import fold, fold_lower, role_key
+from newsgraph.resolve.tables import AliasTables, GazEntry
+
+_NOUN_ENDINGS = ("", "n", "en", "s", "es", "e")
+_ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
+
+
+def noun_forms(word: str) -> list[str]:
+    """The folded lowercase word and its forms without one inflection ending."""
+    lower = fold_lower(word)
+    return [lower[: len(lower) - len(e)] if e else lower for e in _NOUN_ENDINGS if lower.endswith(e)]
+
+
+def ends_with_any(word: str, suffixes: Iterable[str]) -> bool:
+    """True when ``word`` (or ``word`` minus an inflection ending) ends with one of ``suffixes``.
+
+    Example:
+        >>> ends_with_any("Regierungstruppen", {"truppen"})
+        True
+    """
+    suffixes = tuple(suffixes)
+    return any(form.endswith(suffixes) for form in noun_forms(word))
+
+
+def is_capitalised(text: str) -> bool:
+    """True when the first character is an uppercase letter."""
+    return bool(text) and text[0].isupper()
+
+
+@dataclass(frozen=True)
+class RoleWord:
+    """A role noun token, split into its affiliation prefix and the role itself.
+
+    Attributes:
+        role: The role as written, without prefix (``Aussenminister`` from ``US-Aussenministers`` keeps
+            the genitive; use ``key`` to compare).
+        key: Comparison key (:func:`~newsgraph.resolve.normalize.role_key`).
+        prefix: The hyphen prefix (``US``), if any.
+        affiliation: Gazetteer entry the prefix names, if any.
+    """
+
+    role: str
+    key: str
+    prefix: str | None
+    affiliation: GazEntry | None
+
+
+def role_word(text: str, tables: AliasTables) -> RoleWord | None:
+    """Parse ``text`` as a role noun (``US-Präsident``, ``Machthaber``, ``Aussenministers``), or None."""
+    parts = text.split("-")
+    role = parts[-1]
+    if not is_capitalised(role) or not ends_with_any(role, tables.lexicon.role_nouns_suffix):
+        return None
+    prefix = "-".join(parts[:-1]) or None
+    affiliation = None
+    for part in parts[:-1]:
+        entry = tables.lookup(part)
+        if entry is not None and entry.type in ("GPE", "ORG"):
+            affiliation = entry
+    return RoleWord(role=role, key=role_key(role), prefix=prefix, affiliation=affiliation)
+
+
+@dataclass(frozen=True)
+class DemonymWord:
+    """An adjective derived from a place or group name (``nordsyrischen`` → Syrien, directional)."""
+
+    key: str
+    directional: bool
+
+
+def demonym_word(text: str, tables: AliasTables) -> DemonymWord | None:
+    """Parse ``text`` as a demonym adjective with an optional directional prefix, or None.
+
+    Example:
+        >>> demonym_word("nordsyrischen", load_alias_tables())  # doctest: +SKIP
+        DemonymWord(key='ng:gpe:syrien', directional=True)
+    """
+    lower = fold_lower(text)
+    for prefix in ("", *tables.lexicon.directional_prefixes):
+        if prefix and not lower.startswith(prefix):
+            continue
+        stem_part = lower[len(prefix) :].lstrip("-")
+        for ending in _ADJ_ENDINGS:
+            if ending and not stem_part.endswith(ending):
+                continue
+            stem = stem_part[: len(stem_part) - len(ending)] if ending else stem_part
+            key = tables.demonyms.get(stem)
+            if key is not None:
+                return DemonymWord(key=key, directional=bool(prefix))
+    return None
+
+
+def acronym_matches(acronym: str, name: str) -> bool:
+    """True when the letters of ``acronym`` appear in order in ``name``, starting with its first letter.
+
+    Loose on purpose: it is only applied to the strong pattern ``Name (ACRONYM)``.
+
+    Example:
+        >>> acronym_matches("IS", "Islamischer Staat"), acronym_matches("BND", "Bundesnachrichtendienst")
+        (True, True)
+    """
+    letters = [c for c in fold_lower(acronym) if c.isalpha()]
+    text = fold_lower(name)
+    if not letters or not text or letters[0] != text[0]:
+        return False
+    pos = 0
+    for letter in letters:
+        pos = text.find(letter, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def is_acronym(text: str) -> bool:
+    """2–8 characters, starts uppercase, at least two uppercase letters (``IS``, ``ISIL``, ``UNHCR``)."""
+    return 2 <= len(text) <= 8 and text[0].isupper() and sum(c.isupper() for c in text) >= 2 and text.isalnum()
+
+
+def same_spelling(a: str, b: str) -> bool:
+    """True when two names differ at most by ß/ss and hyphen/space variants."""
+    return fold(a) == fold(b)

@@ -1,0 +1,69 @@
+"""Assemble the shipped German pipeline from the trained syntax and NER pipelines (``make model``).
+
+The result has a news-tuned tokenizer, ``tok2vec`` + ``tagger`` + ``morphologizer`` + ``parser``
+(trained on UD German), a lookup ``lemmatizer`` (spacy-lookups-data's German table, copied into the
+pipeline so nothing is needed at run time) and ``ner`` with its own tok2vec.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.lookups import load_lookups
+from spacy.util import compile_prefix_regex, compile_suffix_regex
+
+# Guillemets and single angle quotes as used in Swiss and French-style quoting: split them off.
+EXTRA_QUOTES = ("‹", "›", "«", "»", "„", "“", "”", "‚", "‘", "’")
+
+
+def tune_tokenizer(nlp: Language) -> None:
+    """Split news quote marks off words (``‹Wort›``); keep hyphen compounds (``US-Aussenminister``) whole."""
+    prefixes = list(nlp.Defaults.prefixes or []) + [q for q in EXTRA_QUOTES]
+    # Sentence punctuation after a closing quote: «… Nein›.» → Nein › . »
+    quote_class = "".join(EXTRA_QUOTES)
+    suffixes = list(nlp.Defaults.suffixes or []) + [q for q in EXTRA_QUOTES] + [rf"(?<=[{quote_class}])[.,;:!?]"]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
+def add_lookup_lemmatizer(nlp: Language) -> None:
+    """Add spaCy's German lookup lemmatizer with its table stored inside the pipeline."""
+    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"}, after="parser")
+    lemmatizer.initialize(lookups=load_lookups("de", ["lemma_lookup"]))
+
+
+def assemble(syntax_dir: Path, ner_dir: Path, out_dir: Path, *, version: str, meta_extra: dict) -> Path:
+    """Combine the trained components into one pipeline folder at ``out_dir``."""
+    syntax = spacy.load(syntax_dir)
+    ner = spacy.load(ner_dir)
+    nlp = spacy.blank("de")
+    tune_tokenizer(nlp)
+    for name in ("tok2vec", "tagger", "morphologizer", "parser"):
+        nlp.add_pipe(name, source=syntax)
+    add_lookup_lemmatizer(nlp)
+    nlp.add_pipe("ner", source=ner)
+    nlp.meta.update(
+        {
+            "name": "newsgraph",
+            "version": version,
+            "description": "German news pipeline trained by newsgraph (see MODEL_CARD.md)",
+            "license": "CC BY-SA 4.0",
+            **meta_extra,
+        }
+    )
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    nlp.to_disk(out_dir)
+    return out_dir
+
+
+if __name__ == "__main__":
+    import sys
+
+    syntax_dir, ner_dir, out_dir, version = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+    extra = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+    print(assemble(syntax_dir, ner_dir, out_dir, version=version, meta_extra=extra))

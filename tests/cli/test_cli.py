@@ -1,0 +1,114 @@
+"""The command line: thin over the library, documented, with the promised exit codes and files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsgraph import __version__
+from newsgraph.cli import app
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.mark.parametrize("command", ["extract", "evaluate", "info", "schema"])
+def test_every_command_has_help_text(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    doc = app.registered_commands
+    assert any(c.name == command and (c.callback.__doc__ or "").strip() for c in doc)
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        assert f"newsgraph {command.name}" in readme
+
+
+def test_schema_prints_json_schema() -> None:
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.output)
+    assert schema["title"] == "ArticleResult" and "article" in schema["properties"]
+
+
+def test_info_lists_pipelines(use_stand_in: Path) -> None:
+    result = runner.invoke(app, ["info", "--json"])
+    info = json.loads(result.output)
+    assert "de" in info["pipelines"] and "standin" not in info["pipelines"]["de"]
+    assert info["models_dir"] == str(use_stand_in)
+
+
+def test_extract_writes_outputs_and_exits_0(use_stand_in: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de", "--format", "graphml,json,gexf"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json", "graph.gexf"}
+    record = json.loads((out / "articles.jsonl").read_text(encoding="utf-8"))
+    assert {e["name"] for e in record["entities"]} >= {"Kerry", "Paris"}
+
+
+def test_extract_exit_1_when_some_inputs_fail(use_stand_in: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    (src / "b.txt").write_bytes(b"\x00\x01\x02binary")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de"])
+    assert result.exit_code == 1
+    assert "b.txt" in result.output
+    lines = (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and json.loads(lines[1])["error"]
+
+
+def test_extract_on_error_fail_stops_early(use_stand_in: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("", encoding="utf-8")
+    (src / "b.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de", "--on-error", "fail"])
+    assert result.exit_code == 1
+    assert len((out / "articles.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_extract_usage_errors_exit_2(use_stand_in: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["extract"]).exit_code == 2
+    assert runner.invoke(app, ["extract", str(tmp_path), "--on-error", "maybe"]).exit_code == 2
+    bad_format = runner.invoke(app, ["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--format", "pdf"])
+    assert bad_format.exit_code == 2 and "pdf" in bad_format.output
+
+
+def test_extract_is_deterministic(use_stand_in: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Kerry flog nach Paris. Siemens baut in Berlin.", encoding="utf-8")
+    outs = [tmp_path / "o1", tmp_path / "o2"]
+    for out in outs:
+        assert runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de"]).exit_code == 0
+    for name in ("articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+
+
+def test_evaluate_reports_micro(tmp_path: Path, use_stand_in: Path) -> None:
+    gold = tmp_path / "g.tsv"
+    gold.write_text("#\thttp://www.nzz.ch/a\t[2010]\n1\tKerry\tB-PER\tO\n2\tin\tO\tO\n3\tParis\tB-LOC\tO\n\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold), "--format", "germeval", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["micro"]["f1"] == 1.0 and report["per_label"]["PER"]["support"] == 1
+
+
+def test_evaluate_bad_format_is_a_clear_error(tmp_path: Path, use_stand_in: Path) -> None:
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "x.tsv"), "--format", "xml"])
+    assert result.exit_code == 2 and "unknown format" in result.output

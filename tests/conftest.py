@@ -1,0 +1,57 @@
+"""Shared fixtures: a rule-based stand-in German pipeline (no trained model needed) and paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import spacy
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED_TEXT = SEEDS / "000_8bf24d917596bb10.txt"
+EXPECTED_SEED = ROOT.parent / "shared/seeds/000_8bf24d917596bb10.expected.json"
+SHIPPED_MODEL = ROOT / "models/de_newsgraph"
+
+STAND_IN_PATTERNS = [
+    {"label": "PER", "pattern": "John Kerry"},
+    {"label": "PER", "pattern": "Kerry"},
+    {"label": "PER", "pattern": "Angela Merkel"},
+    {"label": "LOC", "pattern": "Paris"},
+    {"label": "LOC", "pattern": "Berlin"},
+    {"label": "LOC", "pattern": "Russland"},
+    {"label": "ORG", "pattern": "Siemens"},
+]
+
+
+def build_stand_in_pipeline(path: Path) -> Path:
+    """Save a blank German pipeline with a sentencizer and an entity ruler as ``path``."""
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(STAND_IN_PATTERNS)  # type: ignore[attr-defined]
+    nlp.meta["name"] = "standin"
+    nlp.meta["version"] = "0.0.1"
+    nlp.to_disk(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def stand_in_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models folder whose ``de_newsgraph`` is the rule-based stand-in."""
+    root = tmp_path_factory.mktemp("models")
+    build_stand_in_pipeline(root / "de_newsgraph")
+    return root
+
+
+@pytest.fixture()
+def use_stand_in(stand_in_models: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point newsgraph at the stand-in models folder for one test."""
+    monkeypatch.setenv("NEWSGRAPH_MODELS", str(stand_in_models))
+    yield stand_in_models
+
+
+requires_model = pytest.mark.skipif(
+    not (SHIPPED_MODEL / "meta.json").exists(), reason="the trained German pipeline is not in models/"
+)

@@ -1,0 +1,85 @@
+"""The chained stages: sources in, one ArticleResult per article out, failures isolated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import newsgraph
+from newsgraph.errors import NewsgraphError
+from newsgraph.nlp.loading import load_pipeline
+from newsgraph.records import Article
+
+
+def test_extract_texts_and_files_in_input_order(use_stand_in: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Angela Merkel flog nach Paris.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Siemens baut in Berlin.", encoding="utf-8")
+    results = list(newsgraph.extract(["John Kerry traf in Paris ein.", tmp_path], lang="de"))
+    assert [r.article.text[:5] for r in results] == ["John ", "Angel", "Sieme"]
+    assert all(r.ok for r in results)
+    names = [{e.name for e in r.entities} for r in results]
+    assert "Paris" in names[0] and "Angela Merkel" in names[1] and "Siemens" in names[2]
+
+
+def test_mention_offsets_slice_back_into_the_article(use_stand_in: Path) -> None:
+    text = "In Berlin sagte Kerry am Montag nichts.\n\nKerry reist nach Paris."
+    (result,) = newsgraph.extract(text, lang="de")
+    assert result.mentions
+    for mention in result.mentions:
+        assert text[mention.start:mention.end] == mention.text
+    sentences = {m.text: m.sentence for m in result.mentions}
+    assert sentences["Berlin"] == 0 and sentences["Paris"] == 1
+
+
+def test_bad_inputs_become_error_records_and_good_ones_survive(use_stand_in: Path, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Kerry in Paris.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text('{"text": "Kerry in Berlin."}\n{not json\n', encoding="utf-8")
+    results = list(newsgraph.extract([tmp_path], lang="de"))
+    errors = [r for r in results if r.error]
+    good = [r for r in results if r.ok]
+    assert len(good) == 2 and len(errors) == 2
+    assert any("bad.jsonl:2" in (r.error or "") for r in errors)
+    assert any("empty.txt" in (r.error or "") for r in errors)
+
+
+def test_unsupported_language_is_a_per_article_error(use_stand_in: Path) -> None:
+    results = list(newsgraph.extract([Article(id="x", text="Hello London.", lang="xx"),
+                                         "Kerry ist am Montag in Paris mit dem Aussenminister zusammengetroffen."]))
+    assert results[0].error and "no pipeline for language 'xx'" in results[0].error
+    assert results[1].ok
+
+
+def test_on_error_fail_raises(use_stand_in: Path) -> None:
+    with pytest.raises(NewsgraphError, match="empty"):
+        list(newsgraph.extract(["Kerry in Paris.", "   "], lang="de", on_error="fail"))
+
+
+@Language.component("test_explode_on_boom")
+def _explode(doc: Doc) -> Doc:
+    if "BOOM" in doc.text:
+        raise RuntimeError("component failed")
+    return doc
+
+
+def test_a_failing_article_does_not_take_its_batch_down(use_stand_in: Path) -> None:
+    nlp = load_pipeline("de")
+    nlp.add_pipe("test_explode_on_boom", first=True)
+    try:
+        results = list(newsgraph.extract(["Kerry in Paris.", "BOOM in Berlin.", "Merkel."], lang="de"))
+    finally:
+        nlp.remove_pipe("test_explode_on_boom")
+    assert [r.ok for r in results] == [True, False, True]
+    assert "RuntimeError: component failed" in (results[1].error or "")
+
+
+def test_language_detection_picks_the_pipeline(use_stand_in: Path) -> None:
+    (de, en) = newsgraph.extract([
+        "Der Bundesrat hat am Mittwoch in Bern die neue Verordnung verabschiedet und veröffentlicht.",
+        "The federal council adopted the new regulation in Bern on Wednesday and published it.",
+    ])
+    assert de.article.lang == "de" and de.ok
+    assert en.article.lang == "en" and en.error and "no pipeline" in en.error
