@@ -9,7 +9,10 @@ SEED ?= 0
 MODEL_VERSION ?= 0.1.0
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test typecheck install install-test corpora model train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean
+# The default goal: run the main job on the seeds.
+default: run
+
+.PHONY: default golden run test typecheck install install-test corpora model train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +39,12 @@ run: install
 	$(BIN)/newsgraph extract seeds/ -o newsgraph-out
 
 ## Install the test dependencies and run the test suite
-test: install-test
+test: install-test install-transformers
 	$(BIN)/python -m pytest
+
+## Regenerate the golden seed snapshot (only after reviewing what changed)
+golden: install
+	$(BIN)/python tests/golden/regenerate.py
 
 typecheck: install-test
 	$(BIN)/python -m mypy
@@ -61,7 +68,7 @@ check-transformer:
 	@test -d "$(TRANSFORMER)" || { echo "set TRANSFORMER=/path/to/hf-checkpoint (a local Hugging Face model folder)"; exit 2; }
 
 assemble:
-	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best $(TRAIN)/ner/model-best models/de_newsgraph $(MODEL_VERSION)
+	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best $(TRAIN)/ner/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA)
 
 model: train-syntax train-ner assemble evaluate
 

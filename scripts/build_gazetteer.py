@@ -62,10 +62,27 @@ class Row:
         return local_id(self.type, self.name)
 
     def add(self, *names: str) -> None:
+        """Add aliases, each with its weak adjective inflection (``Vereinigten Arabischen Emiraten``)."""
         for name in names:
             name = " ".join(name.split())
-            if name and ", " not in name and name not in self.aliases:
-                self.aliases.append(name)
+            if not name or ", " in name:
+                continue
+            for alias in (name, *weak_inflections(name)):
+                if alias not in self.aliases:
+                    self.aliases.append(alias)
+
+
+def weak_inflections(name: str) -> list[str]:
+    """``Vereinigte Arabische Emirate`` → ``Vereinigten Arabischen Emirate``, ``... Emiraten``: the forms
+    after ``der``/``den``/``des`` of a multi-word name whose leading words are adjectives ending in -e."""
+    words = name.split()
+    if len(words) < 2 or not all(w[:1].isupper() and w.endswith("e") for w in words[:-1]):
+        return []
+    stem = " ".join(w + "n" for w in words[:-1])
+    forms = [f"{stem} {words[-1]}"]
+    if words[-1].endswith("e"):
+        forms.append(f"{stem} {words[-1]}n")
+    return forms
 
 
 def read_tsv(path: Path) -> Iterator[list[str]]:
@@ -210,7 +227,7 @@ def write_demonyms(countries: dict[str, Row], rows: list[Row], path: Path, versi
     for stem, target, *_ in read_tsv(CURATED / "demonyms.tsv"):
         key = countries[target].key if target in countries else by_name.get(target)
         if key is None:
-            raise SystemExit(f"demonym {stem!r} points to {target!r}, which is neither a country code nor an entry name")
+            raise SystemExit(f"demonym {stem!r} points to {target!r}: neither a country code nor an entry name")
         lines.append(f"{stem}\t{key}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

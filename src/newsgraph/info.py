@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 import spacy
 
 from newsgraph import __version__
 from newsgraph.nlp.loading import PIPELINES, models_dir
-from newsgraph.pipeline import ExtractOptions
+from newsgraph.config import load_settings
 
 
 def collect_info() -> dict[str, Any]:
-    """Versions, the pipeline found for each language (or why not) and the default settings."""
+    """Versions, the pipeline found for each language (or why not) and the effective settings
+    (defaults < ./newsgraph.toml < NEWSGRAPH_* environment)."""
     pipelines: dict[str, str] = {}
     for lang, name in sorted(PIPELINES.items()):
         meta_path = models_dir() / name / "meta.json"
@@ -28,5 +28,5 @@ def collect_info() -> dict[str, Any]:
         "spacy": spacy.__version__,
         "models_dir": str(models_dir()),
         "pipelines": pipelines,
-        "settings": {k: str(v) for k, v in asdict(ExtractOptions()).items()},
+        "settings": {k: str(v) for k, v in load_settings().model_dump().items()},
     }

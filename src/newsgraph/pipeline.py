@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Literal
 
 from spacy.language import Language
 
+from newsgraph.config import Settings, settings_from_options
 from newsgraph.errors import InputError, LanguageError, ModelError, NewsgraphError
 from newsgraph.ingest import article_from_text, read_articles
 from newsgraph.langid import detect_language
@@ -18,19 +17,6 @@ from newsgraph.nlp.loading import PIPELINES, load_pipeline
 from newsgraph.records import Article, ArticleResult
 
 Source = str | Path | Article
-OnError = Literal["skip", "fail"]
-
-
-@dataclass
-class ExtractOptions:
-    """Settings of one extraction run (the CLI fills these from its flags)."""
-
-    lang: str = "auto"
-    model: str | Path | None = None
-    max_bytes: int = 10_000_000
-    batch_size: int = 64
-    on_error: OnError = "skip"
-    languages: tuple[str, ...] = field(default_factory=lambda: tuple(sorted({"de", "en", "fr", "it"})))
 
 
 def error_result(article: Article, message: str) -> ArticleResult:
@@ -60,19 +46,19 @@ def iter_articles(sources: Iterable[Source], *, max_bytes: int) -> Iterator[Arti
                 yield e
 
 
-def _choose_lang(article: Article, options: ExtractOptions) -> str | None:
+def _choose_lang(article: Article, options: Settings) -> str | None:
     if options.lang != "auto":
         return options.lang
     if article.lang:
         return article.lang.lower().split("-")[0]
-    return detect_language(article.text, candidates=options.languages)
+    return detect_language(article.text, candidates=tuple(options.languages))
 
 
 def _pipeline_name(nlp: Language) -> str:
     return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
 
 
-def _process_batch(batch: list[Article | InputError], options: ExtractOptions) -> list[ArticleResult]:
+def _process_batch(batch: list[Article | InputError], options: Settings) -> list[ArticleResult]:
     results: list[ArticleResult | None] = [None] * len(batch)
     by_lang: dict[str, list[int]] = {}
     for i, item in enumerate(batch):
@@ -114,20 +100,24 @@ def _annotate(nlp: Language, articles: list[Article], name: str) -> list[Article
         return results
 
 
-def extract(sources: Iterable[Source] | Source, **options: object) -> Iterator[ArticleResult]:
+def extract(
+    sources: Iterable[Source] | Source, *, settings: Settings | None = None, **options: object
+) -> Iterator[ArticleResult]:
     """Extract entities, relations and events from articles, one ArticleResult per article.
 
     Args:
         sources: Raw texts (``str``), files/folders/globs (``Path``), or ``Article`` objects; a single
             source may be passed on its own.
-        **options: Fields of :class:`ExtractOptions` (``lang``, ``model``, ``max_bytes``,
-            ``batch_size``, ``on_error``).
+        settings: Complete settings (the CLI passes the merged settings tree).
+        **options: Individual settings instead (``lang``, ``model``, ``max_bytes``, ``batch_size``,
+            ``on_error``, ``languages``); see :class:`newsgraph.config.Settings`.
 
     Returns:
         An iterator over results in input order. Bad inputs and unsupported languages yield a result
         with ``error`` set (with ``on_error="fail"`` the first one raises instead).
 
     Raises:
+        ConfigError: an option is unknown or invalid.
         NewsgraphError: with ``on_error="fail"``, for the first article that fails.
 
     Example:
@@ -135,7 +125,7 @@ def extract(sources: Iterable[Source] | Source, **options: object) -> Iterator[A
         >>> results = list(newsgraph.extract(["Angela Merkel besuchte am Montag Paris."]))
         >>> [e.name for e in results[0].entities]
     """
-    opts = ExtractOptions(**options)  # type: ignore[arg-type]
+    opts = settings if settings is not None else settings_from_options(options)
     if isinstance(sources, (str, Path, Article)):
         sources = [sources]
     stream = iter_articles(sources, max_bytes=opts.max_bytes)
@@ -151,4 +141,4 @@ def paths_to_sources(paths: Iterable[str]) -> list[Source]:
     return [Path(p) if p != "-" else Path("-") for p in paths]
 
 
-__all__ = ["ExtractOptions", "extract", "error_result", "iter_articles", "PIPELINES"]
+__all__ = ["extract", "error_result", "iter_articles", "paths_to_sources", "PIPELINES"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,13 +12,11 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from newsgraph.errors import NewsgraphError
-from newsgraph.export import ExportSummary, write_outputs
+from newsgraph.config import load_settings, parse_overrides
+from newsgraph.errors import ConfigError, NewsgraphError
+from newsgraph.export import ExportSummary, check_formats, write_outputs
 from newsgraph.pipeline import extract, paths_to_sources
 from newsgraph.records import ArticleResult
-
-DEFAULT_FORMATS = "graphml,json"
-
 
 def _stop_after_first_error(results: Iterator[ArticleResult]) -> Iterator[ArticleResult]:
     for result in results:
@@ -60,33 +57,44 @@ def _summary_table(summary: ExportSummary, out: Path, counts: dict[str, int], se
 def extract_cli(
     paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs, or - for stdin."),
     out: Path = typer.Option(Path("newsgraph-out"), "--out", "-o", help="Output folder."),
-    lang: str = typer.Option("auto", "--lang", help="auto (metadata, then detection) or a code such as de."),
-    fmt: str = typer.Option(DEFAULT_FORMATS, "--format", help="Graph formats, comma-separated: graphml, json, gexf."),
+    lang: str | None = typer.Option(None, "--lang", help="auto (metadata, then detection) or a code such as de."),
+    fmt: str | None = typer.Option(None, "--format", help="Graph formats, comma-separated: graphml, json, gexf."),
     model: Path | None = typer.Option(None, "--model", help="Use this spaCy pipeline folder (e.g. a transformer one)."),
-    on_error: str = typer.Option("skip", "--on-error", help="skip: record bad inputs and go on; fail: stop at the first."),
-    max_bytes: int = typer.Option(10_000_000, "--max-bytes", help="Reject input files larger than this."),
+    on_error: str | None = typer.Option(None, "--on-error", help="skip: record bad inputs and go on; fail: stop at the first."),
+    max_bytes: int | None = typer.Option(None, "--max-bytes", help="Reject input files larger than this."),
+    config: Path | None = typer.Option(None, "--config", help="TOML settings file (default: ./newsgraph.toml if present)."),
+    overrides: list[str] = typer.Option([], "--set", help="Override a setting: --set batch_size=32 (repeatable)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table."),
 ) -> None:
     """Extract entities, relations and events from articles and write the knowledge graph.
 
     Writes articles.jsonl (one record per article, errors included), entities.jsonl and the graph
-    (graph.graphml, graph.json; graph.gexf with --format gexf). Exit code 0 when every input was
-    processed, 1 when some failed, 2 on a usage error.
+    (graph.graphml, graph.json; graph.gexf with --format gexf). Settings come from defaults <
+    newsgraph.toml < NEWSGRAPH_* environment < --set and the flags. Exit code 0 when every input
+    was processed, 1 when some failed, 2 on a usage error.
     """
-    if on_error not in ("skip", "fail"):
-        raise typer.BadParameter("use skip or fail", param_hint="--on-error")
     console = Console(stderr=True)
+    flags = {"lang": lang, "model": model, "on_error": on_error, "max_bytes": max_bytes,
+             "formats": fmt.split(",") if fmt is not None else None}
+    try:
+        cli_values = {**parse_overrides(overrides), **{k: v for k, v in flags.items() if v is not None}}
+        settings = load_settings(file=config, overrides=cli_values)
+        formats = check_formats(["jsonl", *[f.strip() for f in settings.formats if f.strip()]])
+    except ConfigError as e:
+        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
+        raise typer.Exit(2) from e
     counts = {"articles": 0, "words": 0, "failed": 0}
     failures: list[str] = []
-    formats = ["jsonl", *[f.strip() for f in fmt.split(",") if f.strip()]]
     started = time.perf_counter()
     try:
-        results = extract(paths_to_sources(paths), lang=lang, model=model, max_bytes=max_bytes)
-        if on_error == "fail":
+        # the library records every failure; the CLI stops after the first one with --on-error fail,
+        # so the records up to and including it are still written
+        results = extract(paths_to_sources(paths), settings=settings.model_copy(update={"on_error": "skip"}))
+        if settings.on_error == "fail":
             results = _stop_after_first_error(results)
         summary = write_outputs(_with_progress(results, console, counts, failures), out, formats=formats)
     except NewsgraphError as e:
-        console.print(f"[red]error:[/red] {e}")
+        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(2) from e
     seconds = time.perf_counter() - started
     for failure in failures:
@@ -94,7 +102,3 @@ def extract_cli(
     if not quiet:
         console.print(_summary_table(summary, out, counts, seconds))
     raise typer.Exit(1 if counts["failed"] else 0)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(typer.run(extract_cli))

@@ -4,12 +4,12 @@ demonym and capital rules. Nothing is merged here (see :mod:`newsgraph.resolve.c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from newsgraph.resolve.normalize import fold_lower
+from newsgraph.resolve.normalize import fold, fold_lower
 from newsgraph.resolve.tables import AliasTables, GazEntry
 from newsgraph.resolve.words import (
     acronym_matches,
@@ -41,6 +41,7 @@ class Candidate:
         etype: Entity type a rule is sure of (``LOC`` for a facility, ``GPE`` after ``Stadt``).
         ref: True for references (a prefix, demonym, capital or role): they attach to an entity but
             never contribute its name.
+        target: For a reference to an unknown name of the article: the folded name it refers to.
     """
 
     start: int
@@ -53,6 +54,7 @@ class Candidate:
     key: str | None = None
     etype: str | None = None
     ref: bool = False
+    target: str | None = None
 
     @property
     def ner_label(self) -> str | None:
@@ -108,17 +110,23 @@ def covered_tokens(candidates: Iterable[Candidate]) -> set[int]:
 
 def _trim(view: DocView, start: int, end: int, label: str) -> tuple[int, int]:
     """Drop leading determiners/possessives/punctuation and trailing punctuation; for persons also
-    leading role nouns and lowercase words (``US-Präsident Barack Obama`` → ``Barack Obama``)."""
-    lex = view.lex
+    titles, role nouns and lowercase words (``US-Präsident Barack Obama`` → ``Barack Obama``), for
+    other names a leading demonym adjective (``deutsche Bundesamt für ...``)."""
+    lex, tables = view.lex, view.tables
     while start < end and (view.is_punct(start) or view.lower(start) in lex.determiners | lex.possessives):
         start += 1
     while end > start and view.is_punct(end - 1):
         end -= 1
-    if label == "PER":
-        while end - start > 1 and (
-            role_word(view.doc[start].text, view.tables) is not None or not is_capitalised(view.doc[start].text)
-        ):
-            start += 1
+    while end - start > 1:
+        text = view.doc[start].text
+        if label == "PER":
+            strip = (view.lower(start) in lex.person_titles or role_word(text, tables) is not None
+                     or not is_capitalised(text))
+        else:
+            strip = not is_capitalised(text) and demonym_word(text, tables) is not None
+        if not strip:
+            break
+        start += 1
     return start, end
 
 
@@ -136,40 +144,67 @@ def _compass_name(text: str, tables: AliasTables) -> str | None:
     return None
 
 
-def _hyphen_prefix(text: str, tables: AliasTables) -> GazEntry | None:
-    """The entry named by the first part of a hyphen compound whose whole is not itself a name."""
+def _gazetteer_overrides_person(entry: GazEntry, view: DocView, start: int, end: int, surnames: set[str]) -> bool:
+    """A PER span that is a known country, organisation or group is that; a single-word PER span that is
+    a known city is the city (``Damaskus –`` datelines), unless it is the surname of a person in the text."""
+    if entry.kind in _PERSON_OVERRIDE_KINDS:
+        return True
+    return end - start == 1 and entry.type == "GPE" and fold(view.doc[start].text) not in surnames
+
+
+def _name_candidate(
+    view: DocView, start: int, end: int, label: str, mention_start: int, surnames: set[str]
+) -> Candidate | None:
+    """A candidate for the name ``doc[start:end]`` with gazetteer and compass rules applied."""
+    tables = view.tables
+    text = view.doc[start:end].text
+    found = tables.lookup_inflected(text)
+    if found is not None and (label != "PER" or _gazetteer_overrides_person(found[0], view, start, end, surnames)):
+        entry, base = found
+        return view.candidate(mention_start, end, label, base, name_start=start, key=entry.key)
+    if end - start == 1 and label != "PER":
+        compass = _compass_name(text, tables)
+        if compass is not None:
+            return view.candidate(mention_start, end, label, compass, name_start=start, etype="LOC")
+        if demonym_word(text, tables) is not None:
+            return None  # an adjective tagged MISC: the demonym rule decides whether it names a state
+    return view.candidate(mention_start, end, label, text, name_start=start)
+
+
+def _prefix_head(text: str, tables: AliasTables, article_names: Mapping[str, str]) -> str | None:
+    """The first part of a hyphen compound when it is a known name or a name of this article
+    (``US`` in ``US-Aussenminister``, ``NSU`` in ``NSU-Trio``) and the whole is no name itself."""
     head, sep, tail = text.partition("-")
     if not sep or not tail[:1].isalpha() or tables.lookup_inflected(text) is not None:
         return None
     entry = tables.lookup(head)
-    return entry if entry is not None and entry.type in ("GPE", "ORG") else None
+    if entry is not None and entry.type in ("GPE", "ORG"):
+        return head
+    return head if fold(head) in article_names else None
 
 
-def _name_candidate(view: DocView, start: int, end: int, label: str, mention_start: int) -> Candidate | None:
-    """A candidate for the name ``doc[start:end]`` with gazetteer, compass and prefix rules applied."""
-    tables, lex = view.tables, view.lex
-    text = view.doc[start:end].text
-    found = tables.lookup_inflected(text)
-    if found is not None and (label != "PER" or found[0].kind in _PERSON_OVERRIDE_KINDS):
-        entry, base = found
-        return view.candidate(mention_start, end, label, base, name_start=start, key=entry.key)
-    if end - start == 1:
-        compass = _compass_name(text, tables)
-        if compass is not None:
-            return view.candidate(mention_start, end, label, compass, name_start=start, etype="LOC")
-        if label != "PER" and demonym_word(text, tables) is not None:
-            return None  # an adjective tagged MISC: the demonym rule decides whether it names a state
-        prefix = _hyphen_prefix(text, tables)
-        if prefix is not None and label != "PER":
-            tail = text.split("-")[-1]
-            if label != "ORG" or ends_with_any(tail, lex.state_nouns_suffix) or role_word(tail, tables):
-                return None  # "US-Aussenminister", "Ukraine-Krise": the prefix rule adds the state mention
-    return view.candidate(mention_start, end, label, text, name_start=start)
+def article_names(candidates: Iterable[Candidate]) -> dict[str, str]:
+    """``fold(name) → name`` of the unknown non-person names the NER found, for prefix matching.
+
+    Only acronyms and capitalised names of three letters or more, without hyphens.
+    """
+    names: dict[str, str] = {}
+    for c in candidates:
+        if c.key is None and not c.ref and c.ner_label in ("ORG", "LOC", "GPE", "MISC") and "-" not in c.name:
+            if is_acronym(c.name) or (len(c.name) >= 3 and is_capitalised(c.name)):
+                names.setdefault(fold(c.name), c.name)
+    return names
 
 
 def ner_candidates(view: DocView) -> list[Candidate]:
-    """Candidates from ``doc.ents``: trimmed, descriptor/cue words split off, known names looked up."""
+    """Candidates from ``doc.ents``: trimmed, descriptor/cue words split off, known names looked up.
+
+    A single-word compound whose first part is a name (``US-Aussenminister``, ``Ukraine-Krise``,
+    ``NSU-Trio``) is dropped unless the NER calls it an ORG with a name-like tail: the prefix rule
+    adds the mention of the name instead.
+    """
     lex = view.lex
+    surnames = {fold(e[-1].text) for e in view.doc.ents if NER_LABELS.get(e.label_) == "PER" and len(e) > 1}
     candidates = []
     for ent in view.doc.ents:
         label = NER_LABELS.get(ent.label_)
@@ -181,23 +216,36 @@ def ner_candidates(view: DocView) -> list[Candidate]:
         mention_start, etype = start, None
         first = view.lower(start)
         if end - start > 1 and label != "PER":
-            if first in lex.org_descriptors:
+            if ends_with_any(first, lex.org_descriptors_suffix) and is_capitalised(view.doc[start + 1].text):
                 start += 1
             elif ends_with_any(first, lex.facility_cues_suffix):
                 start, etype = start + 1, "LOC"
             elif ends_with_any(first, lex.gpe_cues_suffix):
                 start = mention_start = start + 1
                 etype = "GPE"
-        candidate = _name_candidate(view, start, end, label, mention_start)
+        candidate = _name_candidate(view, start, end, label, mention_start, surnames)
         if candidate is None:
             continue
         candidate.label = ent.label_
         if etype is not None and candidate.key is None:
             candidate.etype = etype
         candidates.append(candidate)
+    names = article_names(candidates)
+    candidates = [c for c in candidates if not _prefixed_compound(view, c, names)]
     for candidate in candidates:
         _extend_left(view, candidate)
     return candidates
+
+
+def _prefixed_compound(view: DocView, candidate: Candidate, names: Mapping[str, str]) -> bool:
+    if candidate.key is not None or candidate.ner_label == "PER" or candidate.end - candidate.name_start != 1:
+        return False
+    if _prefix_head(candidate.name, view.tables, names) is None:
+        return False
+    tail = candidate.name.split("-")[-1]
+    return candidate.ner_label != "ORG" or ends_with_any(tail, view.lex.state_nouns_suffix) or bool(
+        role_word(tail, view.tables)
+    )
 
 
 def _extend_left(view: DocView, candidate: Candidate) -> None:
@@ -208,7 +256,7 @@ def _extend_left(view: DocView, candidate: Candidate) -> None:
     entry = view.tables.entries.get(candidate.key) if candidate.key else None
     is_org = candidate.ner_label == "ORG" or (entry is not None and entry.type == "ORG")
     is_place = candidate.ner_label in ("LOC", "GPE") and entry is None
-    if is_org and view.lower(i) in view.lex.org_descriptors:
+    if is_org and ends_with_any(view.lower(i), view.lex.org_descriptors_suffix):
         candidate.start = i
     elif is_place and ends_with_any(view.lower(i), view.lex.facility_cues_suffix):
         candidate.start, candidate.etype = i, "LOC"
@@ -286,7 +334,8 @@ def acronym_links(view: DocView, candidates: list[Candidate]) -> tuple[dict[str,
         that nothing else found.
     """
     doc, tables = view.doc, view.tables
-    by_end = {c.end: c for c in candidates if not c.ref}
+    # "Olaf Scholz (SPD)" defines no acronym: persons are skipped.
+    by_end = {c.end: c for c in candidates if not c.ref and c.ner_label != "PER"}
     links: dict[str, Candidate] = {}
     for i in range(1, len(doc) - 2):
         if doc[i].text != "(" or doc[i + 2].text != ")" or not is_acronym(doc[i + 1].text):
@@ -297,7 +346,8 @@ def acronym_links(view: DocView, candidates: list[Candidate]) -> tuple[dict[str,
             continue
         known = tables.lookup(acronym)
         spelled = acronym_matches(acronym, full.name)
-        if known is None and spelled or known is not None and (known.key == full.key or full.key is None and spelled):
+        agrees = known is not None and (known.key == full.key or (full.key is None and spelled))
+        if agrees or (known is None and spelled):
             links[acronym] = full
     taken = covered_tokens(candidates)
     extra = [
@@ -311,9 +361,15 @@ def acronym_links(view: DocView, candidates: list[Candidate]) -> tuple[dict[str,
 # --- references: prefixes, demonyms, capitals ------------------------------------------------------
 
 
-def prefix_candidates(view: DocView, candidates: list[Candidate]) -> list[Candidate]:
-    """``US`` in ``US-Aussenminister``, ``Ukraine`` in ``Ukraine-Krise``, ``IS`` in ``Anti-IS-Koalition``:
-    mentions of the known name with the offsets of just that part."""
+def prefix_candidates(view: DocView, candidates: list[Candidate], names: Mapping[str, str]) -> list[Candidate]:
+    """``US`` in ``US-Aussenminister``, ``Ukraine`` in ``Ukraine-Krise``, ``IS`` in ``Anti-IS-Koalition``,
+    ``NSU`` in ``NSU-Trio`` (a name of the article): mentions with the offsets of just that part.
+
+    Args:
+        view: The Doc being resolved.
+        candidates: Name candidates (their tokens are skipped when known names or persons).
+        names: Names of the article (:func:`article_names`); a ref to one carries ``target``.
+    """
     doc, tables = view.doc, view.tables
     skip = {i for c in candidates if not c.ref and (c.key is not None or c.ner_label == "PER")
             for i in range(c.name_start, c.end)}
@@ -327,16 +383,18 @@ def prefix_candidates(view: DocView, candidates: list[Candidate]) -> list[Candid
         parts = token.text.split("-")
         for n, part in enumerate(parts[:-1]):
             entry = tables.lookup(part)
-            if entry is not None and entry.type in ("GPE", "ORG") and (n == 0 or part.isupper()):
-                start_char = token.idx + offset
-                refs.append(Candidate(token.i, token.i + 1, start_char, start_char + len(part), token.i,
-                                      "rule:prefix", part, key=entry.key, ref=True))
+            key = entry.key if entry is not None and entry.type in ("GPE", "ORG") else None
+            if (n == 0 or part.isupper()) and (key or (n == 0 and fold(part) in names)):
+                start = token.idx + offset
+                target = None if key else fold(part)
+                refs.append(Candidate(token.i, token.i + 1, start, start + len(part), token.i, "rule:prefix", part,
+                                      key=key, ref=True, target=target))
             offset += len(part) + 1
     return refs
 
 
 def _governed(view: DocView, i: int) -> tuple[str, int] | None:
-    """What the noun after a demonym at ``i`` is: ``("state", end)``, ``("role", end)`` or ``("group", end)``."""
+    """The kind of noun after a demonym at ``i`` (``state``, ``role`` or ``group``) and its end."""
     j = i + 1
     if j >= len(view.doc) or not is_capitalised(view.doc[j].text):
         return None
@@ -363,7 +421,7 @@ def demonym_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
         i = token.i
         if i in taken or not token.text[:1].isalpha():
             continue
-        if is_capitalised(token.text) and not view.at_sentence_start(i):
+        if is_capitalised(token.text.split("-")[-1]) and not view.at_sentence_start(i):
             continue  # part of a name such as "Russische Föderation" or "Syrische Beobachtungsstelle"
         demonym = demonym_word(token.text, tables)
         if demonym is None:

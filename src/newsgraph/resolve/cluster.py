@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsgraph.resolve.candidates import Candidate, DocView
-from newsgraph.resolve.normalize import fold, fold_lower, inflection_variants, local_id, strip_genitive_noun
+from newsgraph.resolve.normalize import (
+    fold,
+    fold_lower,
+    inflection_variants,
+    local_id,
+    strip_genitive_noun,
+    transliteration_key,
+)
 from newsgraph.resolve.tables import GazEntry
 from newsgraph.resolve.words import ends_with_any, is_acronym, is_capitalised
 
@@ -77,20 +84,25 @@ class _PersonIndex:
             key = self.full_key(tokens)
             for k in range(1, len(tokens)):
                 if is_capitalised(tokens[k]) or fold_lower(tokens[k]) in particles:
-                    self.suffixes.setdefault(fold(" ".join(tokens[k:])), set()).add(key)
+                    self.suffixes.setdefault(self.phonetic(" ".join(tokens[k:])), set()).add(key)
             head, sep, rest = tokens[-1].partition("-")
             if sep and fold_lower(head) in particles and rest:
-                self.suffixes.setdefault(fold(rest), set()).add(key)
+                self.suffixes.setdefault(self.phonetic(rest), set()).add(key)
 
     @staticmethod
-    def full_key(tokens: list[str]) -> str:
+    def phonetic(name: str) -> str:
+        """Comparison key that ignores transliteration variants (Baschar/Bashar, Lawrow/Lavrov, Sergej/Sergey)."""
+        return transliteration_key(name)
+
+    @classmethod
+    def full_key(cls, tokens: list[str]) -> str:
         """Persons with the same first and last name are one (``Barack Obama``, ``Barack H. Obama``)."""
-        return f"per:{fold_lower(tokens[0])}|{fold_lower(tokens[-1])}"
+        return f"per:{cls.phonetic(tokens[0])}|{cls.phonetic(tokens[-1])}"
 
     def key_for(self, name: str, tokens: list[str]) -> str:
         """Group key of a person mention: its full name's key, or its own when unknown or ambiguous."""
         for form in [name, *inflection_variants(name)]:
-            owners = self.suffixes.get(fold(form))
+            owners = self.suffixes.get(self.phonetic(form))
             if owners and len(owners) == 1:
                 return next(iter(owners))
             if owners:
@@ -117,25 +129,36 @@ def cluster_names(view: DocView, candidates: list[Candidate], acronyms: dict[str
         candidates: Non-reference candidates.
         acronyms: ``acronym → full-name candidate`` from :func:`~newsgraph.resolve.candidates.acronym_links`.
     """
-    person_names = {fold(c.name) for c in candidates if c.ner_label == "PER" and c.key is None}
-    persons = [c for c in candidates if c.key is None and (c.ner_label == "PER" or fold(c.name) in person_names)]
+    persons = [c for c in candidates if c.key is None and c.ner_label == "PER"]
     index = _PersonIndex(view, persons)
+    # A name the NER called a place or MISC here and a person elsewhere (same string, or the surname of
+    # exactly one full name) is the person; ORG is left alone (firms are named after people).
+    person_names = {fold(c.name) for c in persons}
+    persons += [
+        c for c in candidates
+        if c.key is None and c.ner_label in ("LOC", "GPE", "MISC")
+        and any(fold(form) in person_names or len(index.suffixes.get(index.phonetic(form), ())) == 1
+                for form in [c.name, *inflection_variants(c.name)])
+    ]
+    person_ids = {id(c) for c in persons}
     uf = _UnionFind()
     group: dict[int, str] = {}
     for n, candidate in enumerate(candidates):
         if candidate.key is not None:
             group[n] = f"gaz:{candidate.key}"
-        elif any(candidate is p for p in persons):
+        elif id(candidate) in person_ids:
             group[n] = index.key_for(candidate.name, _person_tokens(view, candidate))
         else:
             candidate.name = _unknown_name(view, candidate)
             group[n] = f"name:{fold_lower(candidate.name)}"
         uf.find(group[n])
-    names = {key for key in group.values() if key.startswith("name:")}
-    for key in sorted(names):
-        for variant in inflection_variants(key[5:]):
-            if f"name:{variant}" in names:
-                uf.union(f"name:{variant}", key)
+    # "Zentralkommandos" and "Zentralkommando", "Merkels" and "Merkel" (no full name known) are one.
+    for prefix in ("name:", "per-bare:"):
+        keys = {key for key in group.values() if key.startswith(prefix)}
+        for key in sorted(keys):
+            for variant in inflection_variants(key[len(prefix) :]):
+                if prefix + variant in keys:
+                    uf.union(prefix + variant, key)
     position = {id(c): n for n, c in enumerate(candidates)}
     for acronym, full in sorted(acronyms.items()):
         for n, candidate in enumerate(candidates):
@@ -175,13 +198,18 @@ def _place_type(view: DocView, cluster: Cluster) -> str:
 
 
 def _best_name(names: Iterable[tuple[str, int]]) -> str:
-    """Most frequent name, preferring full forms over acronyms, then the longest, then the earliest."""
+    """The canonical name among a cluster's names: full forms before acronyms, base forms before
+    inflected ones (``Merkel`` before ``Merkels``), then the most frequent, the longest, the earliest."""
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for name, position in names:
         counts[name] += 1
         first.setdefault(name, position)
-    return max(counts, key=lambda n: (not is_acronym(n), counts[n], len(n), -first[n]))
+
+    def inflected(name: str) -> bool:
+        return any(variant in counts for variant in inflection_variants(name))
+
+    return max(counts, key=lambda n: (not is_acronym(n), not inflected(n), counts[n], len(n), -first[n]))
 
 
 def finish_cluster(view: DocView, cluster: Cluster) -> None:

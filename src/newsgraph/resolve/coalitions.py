@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from newsgraph.resolve.candidates import Candidate, DocView
 from newsgraph.resolve.cluster import Cluster
-from newsgraph.resolve.normalize import fold_lower, local_id
+from newsgraph.resolve.normalize import fold, fold_lower, local_id
 from newsgraph.resolve.words import ends_with_any, is_capitalised
 
 _NOUNS = (("koalition", "Koalition", "Internationale"), ("allianz", "Allianz", "Internationale"),
@@ -33,7 +33,9 @@ def _noun_forms(word: str) -> tuple[str, str]:
     return word, "Internationale"
 
 
-def _phrase(view: DocView, k: int, names_at: dict[int, tuple[Candidate, Cluster]]) -> _Phrase | None:
+def _phrase(
+    view: DocView, k: int, names_at: dict[int, tuple[Candidate, Cluster]], by_key: dict[str, Cluster]
+) -> _Phrase | None:
     """The coalition phrase around the noun at ``k``: adjective, noun, ``(im Kampf) gegen (den) X``."""
     lex, doc = view.lex, view.doc
     parts = doc[k].text.split("-")
@@ -42,10 +44,12 @@ def _phrase(view: DocView, k: int, names_at: dict[int, tuple[Candidate, Cluster]
     international = k > 0 and view.lower(k - 1).startswith(lex.coalition_adjectives_prefix)
     phrase = _Phrase(k - 1 if international else k, k + 1, k, international)
     if len(parts) >= 3 and fold_lower(parts[0]) == "anti":
-        entry = view.tables.lookup("-".join(parts[1:-1]))
-        owners = [cl for cand, cl in names_at.values() if entry is not None and cl.entry is not None and cl.entry.key == entry.key]
-        if owners:
-            phrase.target, phrase.target_text = owners[0], "-".join(parts[1:-1])
+        target = "-".join(parts[1:-1])
+        owner = next((cl for _, cl in names_at.values() if fold(cl.name) == fold(target)), None)
+        entry = view.tables.lookup(target)
+        owner = owner or (by_key.get(entry.key) if entry is not None else None)
+        if owner is not None:
+            phrase.target, phrase.target_text = owner, target
         return phrase
     m, direct = k + 1, True
     if view.lower(m) == "im" and view.lower(m + 1) == "kampf":
@@ -59,7 +63,7 @@ def _phrase(view: DocView, k: int, names_at: dict[int, tuple[Candidate, Cluster]
     found = names_at.get(m)
     if found is not None:
         candidate, cluster = found
-        phrase.target, phrase.target_text = cluster, doc[candidate.name_start : candidate.end].text
+        phrase.target, phrase.target_text = cluster, doc[candidate.start : candidate.end].text
         if direct:
             phrase.end = candidate.end
     return phrase
@@ -67,6 +71,9 @@ def _phrase(view: DocView, k: int, names_at: dict[int, tuple[Candidate, Cluster]
 
 def resolve_coalitions(view: DocView, clusters: list[Cluster], taken: set[int]) -> list[Cluster]:
     """New ORG clusters for coalitions against a named entity of the article.
+
+    The name follows the text (``Internationale Koalition gegen den IS``); the id follows the target
+    (``ng:org:koalition-gegen-q2429253``), so one coalition keeps one id across articles.
 
     A bare ``internationale (Militär)koalition`` joins the article's coalition only when there is
     exactly one; a bare ``Koalition`` (often a government coalition) never does.
@@ -77,12 +84,13 @@ def resolve_coalitions(view: DocView, clusters: list[Cluster], taken: set[int]) 
             if not candidate.ref:
                 names_at.setdefault(candidate.start, (candidate, cluster))
                 names_at.setdefault(candidate.name_start, (candidate, cluster))
+    by_key = {cluster.entry.key: cluster for cluster in clusters if cluster.entry is not None}
     anchored: dict[str, list[_Phrase]] = {}
     bare: list[_Phrase] = []
     for k in range(len(view.doc)):
         if k in taken:
             continue
-        phrase = _phrase(view, k, names_at)
+        phrase = _phrase(view, k, names_at, by_key)
         if phrase is None:
             continue
         if phrase.target is not None:
@@ -108,4 +116,6 @@ def _coalition(view: DocView, phrases: list[_Phrase]) -> Cluster:
     candidates = [
         view.candidate(p.start, p.end, "rule:coalition", view.doc[p.start : p.end].text) for p in phrases
     ]
-    return Cluster(candidates=candidates, name=name, type="ORG", id=local_id("ORG", name))
+    # The id comes from the target, so the coalition merges across articles however it is phrased.
+    target_id = first.target.id if first.target is not None else name
+    return Cluster(candidates=candidates, name=name, type="ORG", id=local_id("ORG", f"koalition gegen {target_id}"))

@@ -11,6 +11,7 @@ from newsgraph.resolve.candidates import (
     Candidate,
     DocView,
     acronym_links,
+    article_names,
     capital_candidates,
     covered_tokens,
     cue_candidates,
@@ -21,6 +22,7 @@ from newsgraph.resolve.candidates import (
 )
 from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster
 from newsgraph.resolve.coalitions import resolve_coalitions
+from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.roles import RoleLink, resolve_roles
 from newsgraph.resolve.tables import AliasTables, load_alias_tables
 
@@ -35,19 +37,28 @@ class Resolution:
 
 
 def _attach(view: DocView, clusters: list[Cluster], refs: list[Candidate]) -> None:
-    """Add keyed references (prefixes, demonyms, capitals) to their gazetteer entity, creating it if needed."""
+    """Add references to their entity: keyed ones (prefixes, demonyms, capitals) to the gazetteer entity,
+    created if needed; ``target`` ones to the article's non-person entity of that name, if any."""
     by_key = {cluster.entry.key: cluster for cluster in clusters if cluster.entry is not None}
+    by_name: dict[str, Cluster] = {}
+    for cluster in clusters:
+        if not cluster.person:
+            for candidate in cluster.candidates:
+                by_name.setdefault(fold(candidate.name), cluster)
     for ref in refs:
-        cluster = by_key.get(ref.key or "")
-        if cluster is None:
-            cluster = Cluster(entry=view.tables.entry(ref.key or ""))
-            cluster.candidates.append(ref)
+        if ref.key is None:
+            target = by_name.get(ref.target or "")
+            if target is not None:
+                target.candidates.append(ref)
+            continue
+        known = by_key.get(ref.key)
+        if known is None:
+            entry = view.tables.entry(ref.key)
             # A state known only from references is named by the gazetteer.
-            cluster.name, cluster.type, cluster.id = cluster.entry.name, cluster.entry.type, cluster.entry.id  # type: ignore[union-attr]
-            clusters.append(cluster)
-            by_key[ref.key or ""] = cluster
-        else:
-            cluster.candidates.append(ref)
+            known = Cluster(candidates=[], entry=entry, name=entry.name, type=entry.type, id=entry.id)
+            clusters.append(known)
+            by_key[ref.key] = known
+        known.candidates.append(ref)
 
 
 def _merge_same_id(clusters: list[Cluster]) -> list[Cluster]:
@@ -96,7 +107,8 @@ def resolve_doc(doc: Doc, tables: AliasTables | None = None) -> Resolution:
     acronyms, extra = acronym_links(view, names)
     names += extra
     taken = covered_tokens(names)
-    refs = prefix_candidates(view, names) + demonym_candidates(view, taken) + capital_candidates(view, names)
+    refs = prefix_candidates(view, names, article_names(names))
+    refs += demonym_candidates(view, taken) + capital_candidates(view, names)
     clusters = cluster_names(view, names, acronyms)
     for cluster in clusters:
         finish_cluster(view, cluster)

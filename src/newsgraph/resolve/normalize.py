@@ -6,7 +6,9 @@ import re
 import unicodedata
 
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u00ad": ""})
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
+_TRANSLIT = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"}
+)
 _APOSTROPHES = ("'s", "\u2019s")
 
 
@@ -50,8 +52,8 @@ def inflection_variants(word: str) -> list[str]:
     The caller checks the variants against known names: nothing here is applied blindly.
 
     Example:
-        >>> inflection_variants("Russlands")
-        ['Russland', 'Russlande']
+        >>> inflection_variants("Russlands"), inflection_variants("Niederlanden")
+        (['Russland'], ['Niederlande'])
     """
     variants: list[str] = []
     for apostrophe in _APOSTROPHES:
@@ -93,3 +95,24 @@ def role_key(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
+
+
+_TRANSLIT_RULES = (
+    ("tsch", "ch"), ("dsch", "j"), ("sch", "sh"), ("ph", "f"), ("w", "v"), ("ej", "ei"), ("ey", "ei"), ("j", "y"),
+    ("ou", "u"), ("ck", "k"),
+)
+
+
+def transliteration_key(name: str) -> str:
+    """Key under which transliteration variants of a (foreign) person name compare equal.
+
+    Example:
+        >>> transliteration_key("Baschar") == transliteration_key("Bashar")
+        True
+        >>> transliteration_key("Lawrow") == transliteration_key("Lavrov")
+        True
+    """
+    key = slug(name)
+    for old, new in _TRANSLIT_RULES:
+        key = key.replace(old, new)
+    return key

@@ -7,8 +7,7 @@ from typing import Literal
 
 from newsgraph.resolve.candidates import Candidate, DocView
 from newsgraph.resolve.cluster import Cluster
-from newsgraph.resolve.normalize import role_key
-from newsgraph.resolve.tables import GazEntry
+from newsgraph.resolve.normalize import fold, role_key
 from newsgraph.resolve.words import RoleWord, demonym_word, role_word
 
 
@@ -47,19 +46,26 @@ class _Description:
     start: int
     end: int
     word: RoleWord
-    affiliation: GazEntry | None
+    affiliation_id: str | None
 
 
-def _describe(view: DocView, i: int) -> _Description | None:
-    """The role description ending with token ``i``, if token ``i`` is a role noun."""
+def _describe(view: DocView, i: int, names: dict[str, Cluster]) -> _Description | None:
+    """The role description ending with token ``i``, if token ``i`` is a role noun.
+
+    The affiliation comes from a known prefix (``US-``), a prefix naming an entity of the article
+    (``HDP-Chef``) or a demonym adjective before the noun (``russischer Kollege``).
+    """
     word = role_word(view.doc[i].text, view.tables)
     if word is None:
         return None
-    start, affiliation = i, word.affiliation
+    start = i
+    affiliation = word.affiliation.id if word.affiliation else None
+    if affiliation is None and word.prefix and fold(word.prefix) in names:
+        affiliation = names[fold(word.prefix)].id
     demonym = demonym_word(view.doc[i - 1].text, view.tables) if i > 0 else None
-    if demonym is not None and not view.doc[i - 1].text[:1].isupper():
+    if demonym is not None and not view.doc[i - 1].text.split("-")[-1][:1].isupper():
         start -= 1
-        affiliation = affiliation or view.tables.entry(demonym.key)
+        affiliation = affiliation or view.tables.entry(demonym.key).id
     if view.lower(start - 1) in view.lex.possessives:
         start -= 1
     return _Description(start, i + 1, word, affiliation)
@@ -85,11 +91,12 @@ def resolve_roles(view: DocView, clusters: list[Cluster], taken: set[int]) -> li
     Returns:
         The role links in text order.
     """
-    persons_at = {c.name_start: cluster for cluster in clusters if cluster.person for c in cluster.candidates if not c.ref}
+    persons_at = {c.name_start: cl for cl in clusters if cl.person for c in cl.candidates if not c.ref}
+    names = {fold(c.name): cl for cl in clusters if not cl.person for c in cl.candidates if not c.ref}
     links: list[RoleLink] = []
     appositions: list[tuple[int, _Description, Cluster]] = []
     for start, person in sorted(persons_at.items()):
-        description = _describe(view, start - 1) if start > 0 and start - 1 not in taken else None
+        description = _describe(view, start - 1, names) if start > 0 and start - 1 not in taken else None
         if description is None:
             continue
         person.candidates.append(_role_candidate(view, description))
@@ -100,17 +107,17 @@ def resolve_roles(view: DocView, clusters: list[Cluster], taken: set[int]) -> li
     for i in range(len(view.doc)):
         if i in taken or i + 1 in persons_at or any(i == a[0] for a in appositions):
             continue
-        description = _describe(view, i)
+        description = _describe(view, i, names)
         if description is None or description.word.key in relational:
             continue
         article = description.start - 1
         if view.lower(article) not in view.lex.definite_articles:
             continue
-        wanted = (description.word.key, description.affiliation.key if description.affiliation else None)
+        wanted = (description.word.key, description.affiliation_id)
         earlier = {
             id(person): (person, desc)
             for j, desc, person in appositions
-            if j < i and (desc.word.key, desc.affiliation.key if desc.affiliation else None) == wanted
+            if j < i and (desc.word.key, desc.affiliation_id) == wanted
         }
         if len(earlier) != 1:
             continue
@@ -129,7 +136,7 @@ def _link(
         person_id=person.id,
         role=role or description.word.role,
         role_key=description.word.key,
-        affiliation_id=description.affiliation.id if description.affiliation else None,
+        affiliation_id=description.affiliation_id,
         start=start_char,
         end=end_char,
         text=view.doc.text[start_char:end_char],

@@ -1,4 +1,4 @@
-"""The resolver's offline tables: gazetteer (names → ids and types), demonyms and word lists, read from package data."""
+"""The resolver's offline tables: gazetteer (names → ids, types), demonyms and word lists from package data."""
 
 from __future__ import annotations
 
@@ -75,7 +75,8 @@ class Lexicon:
     capital_participles: frozenset[str] = frozenset()
     coalition_nouns_suffix: frozenset[str] = frozenset()
     coalition_adjectives_prefix: tuple[str, ...] = ()
-    org_descriptors: frozenset[str] = frozenset()
+    org_descriptors_suffix: frozenset[str] = frozenset()
+    person_titles: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
     quote_marks: frozenset[str] = frozenset()
 
@@ -160,7 +161,9 @@ class AliasTables:
         try:
             return self.entries[key]
         except KeyError as e:
-            raise ConfigError(f"gazetteer {self.version} has no entry {key!r}; rebuild it with scripts/build_gazetteer.py") from e
+            raise ConfigError(
+                f"gazetteer {self.version} has no entry {key!r}; rebuild it with scripts/build_gazetteer.py"
+            ) from e
 
 
 def _read_text(filename: str) -> str:
@@ -188,7 +191,8 @@ def parse_gazetteer(text: str) -> tuple[dict[str, GazEntry], dict[str, str]]:
     for row in _tsv_rows(text):
         key, qid, name, etype, kind, capital_of, alias_field = (row + [""] * 7)[:7]
         entries[key] = GazEntry(
-            key=key, qid=qid or None, name=name, type=etype, kind=kind, capital_of=capital_of or None  # type: ignore[arg-type]
+            key=key, qid=qid or None, name=name, type=etype,  # type: ignore[arg-type]
+            kind=kind, capital_of=capital_of or None,
         )
         for alias in [name, *alias_field.split("|")]:
             if alias:

@@ -79,7 +79,8 @@ def demonym_word(text: str, tables: AliasTables) -> DemonymWord | None:
     """Parse ``text`` as a demonym adjective with an optional directional prefix, or None.
 
     Example:
-        >>> demonym_word("nordsyrischen", load_alias_tables())  # doctest: +SKIP
+        >>> from newsgraph.resolve.tables import load_alias_tables
+        >>> demonym_word("nordsyrischen", load_alias_tables())
         DemonymWord(key='ng:gpe:syrien', directional=True)
     """
     lower = fold_lower(text)

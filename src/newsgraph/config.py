@@ -1,0 +1,120 @@
+"""One settings tree: shipped defaults < user file < environment < command line (``--set key=value``)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from newsgraph.errors import ConfigError
+
+ENV_PREFIX = "NEWSGRAPH_"
+USER_FILE = "newsgraph.toml"
+
+
+class Settings(BaseModel):
+    """Settings of an extraction run. Every field can come from any layer of the tree."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    lang: str = Field(default="auto", description="auto (metadata, then detection) or a language code.")
+    model: Path | None = Field(default=None, description="A spaCy pipeline folder to use instead of the shipped one.")
+    max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected.")
+    batch_size: int = Field(default=64, gt=0, description="Articles per NLP batch.")
+    on_error: Literal["skip", "fail"] = Field(default="skip", description="skip bad inputs, or stop at the first.")
+    formats: list[str] = Field(default_factory=lambda: ["graphml", "json"], description="Graph formats to write.")
+    languages: list[str] = Field(
+        default_factory=lambda: ["de", "en", "fr", "it"], description="Languages language detection chooses from."
+    )
+
+
+def _explain(error: ValidationError, source: str) -> ConfigError:
+    problems = []
+    for item in error.errors():
+        key = ".".join(str(p) for p in item["loc"]) or "?"
+        if item["type"] == "extra_forbidden":
+            problems.append(f"unknown setting {key!r} (known: {', '.join(Settings.model_fields)})")
+        else:
+            problems.append(f"{key}: {item['msg']} (got {item.get('input')!r})")
+    return ConfigError(f"{source}: " + "; ".join(problems))
+
+
+def _parse_value(key: str, text: str) -> Any:
+    """Command-line and environment values are text; lists are comma-separated."""
+    field = Settings.model_fields.get(key)
+    if field is not None and "list" in str(field.annotation):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def read_user_file(path: Path) -> dict[str, Any]:
+    """The ``[newsgraph]`` table (or the top level) of a TOML settings file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read settings file: {e}") from e
+    table = data.get("newsgraph", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [newsgraph] must be a table of settings")
+    return table
+
+
+def read_environment(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings from ``NEWSGRAPH_<KEY>`` variables (``NEWSGRAPH_MODELS`` is the models folder, not a setting)."""
+    values = {}
+    for name, text in env.items():
+        if name.startswith(ENV_PREFIX) and name != "NEWSGRAPH_MODELS":
+            key = name[len(ENV_PREFIX):].lower()
+            values[key] = _parse_value(key, text)
+    return values
+
+
+def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
+    """``key=value`` strings from ``--set``."""
+    values = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set {pair!r}: use --set key=value, e.g. --set batch_size=32")
+        values[key.strip()] = _parse_value(key.strip(), text.strip())
+    return values
+
+
+def load_settings(
+    *, file: Path | None = None, env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Merge the layers into validated settings.
+
+    Args:
+        file: A TOML settings file; without it ``./newsgraph.toml`` is read when present.
+        env: Environment variables (default: ``os.environ``).
+        overrides: Command-line values (highest precedence).
+
+    Raises:
+        ConfigError: a value is invalid or a key unknown; the message names the layer and the key.
+    """
+    layers: list[tuple[str, dict[str, Any]]] = []
+    path = file if file is not None else Path(USER_FILE)
+    if file is not None or path.is_file():
+        layers.append((str(path), read_user_file(path)))
+    layers.append(("environment", read_environment(os.environ if env is None else env)))
+    layers.append(("command line", dict(overrides or {})))
+    settings = Settings()
+    for source, values in layers:
+        try:
+            settings = Settings.model_validate({**settings.model_dump(), **values})
+        except ValidationError as e:
+            raise _explain(e, source) from e
+    return settings
+
+
+def settings_from_options(options: Mapping[str, Any]) -> Settings:
+    """Validated settings from keyword options of the library API (defaults below them)."""
+    try:
+        return Settings(**options)
+    except ValidationError as e:
+        raise _explain(e, "options") from e
