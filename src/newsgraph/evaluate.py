@@ -18,6 +18,8 @@ from newsgraph.training.corpora import Sentence, bio_spans, is_news_source, read
 NER_FORMATS = ("germeval", "conll", "iob")
 FORMATS = (*NER_FORMATS, "conllu")
 DEFAULT_MICRO_LABELS = ("PER", "LOC", "ORG")
+NOT_NER = frozenset({"tagger", "morphologizer", "parser", "lemmatizer", "attribute_ruler", "senter",
+                     "newsgraph_resolver", "newsgraph_relations", "newsgraph_events"})
 
 
 @dataclass
@@ -101,10 +103,9 @@ def score_spans(
 def predict_entities(nlp: Language, sentences: Sequence[Sentence], *, batch_size: int = 256) -> list[set]:
     """Run the pipeline's NER on gold tokenisation; returns token-level spans per sentence."""
     docs = (Doc(nlp.vocab, words=[w if w.strip() else "_" for w in s.words], spaces=s.spaces) for s in sentences)
-    # Only the NER (and a transformer it listens to) runs, on the gold tokens; a pipeline without a
-    # statistical "ner" (e.g. rules only) runs whole.
-    keep = [n for n in nlp.pipe_names if n == "ner" or n.startswith("transformer")] if "ner" in nlp.pipe_names else nlp.pipe_names
-    with nlp.select_pipes(enable=keep):
+    # Only what produces entities runs, on the gold tokens: the syntax components and newsgraph's
+    # own stages are switched off.
+    with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n in NOT_NER]):
         return [{(e.start, e.end, e.label_) for e in doc.ents} for doc in nlp.pipe(docs, batch_size=batch_size)]
 
 

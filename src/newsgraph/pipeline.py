@@ -7,6 +7,7 @@ from itertools import islice
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from newsgraph.config import Settings, settings_from_options
 from newsgraph.errors import InputError, LanguageError, ModelError, NewsgraphError
@@ -85,16 +86,28 @@ def _process_batch(batch: list[Article | InputError], options: Settings) -> list
     return [r for r in results if r is not None]
 
 
+DATE_KEY = "newsgraph_date"
+
+
+def make_doc(nlp: Language, article: Article) -> Doc:
+    """Tokenise an article and hand its metadata date to the components (relative time resolution)."""
+    doc = nlp.make_doc(article.text)
+    if article.date:
+        doc.user_data[DATE_KEY] = article.date
+    return doc
+
+
 def _annotate(nlp: Language, articles: list[Article], name: str) -> list[ArticleResult]:
     """Run the pipeline over a batch; if the batch fails, retry one by one so a single bad
     article becomes an error record instead of taking its neighbours down."""
     try:
-        return [doc_to_result(doc, a, model=name) for a, doc in zip(articles, nlp.pipe(a.text for a in articles))]
+        docs = nlp.pipe(make_doc(nlp, a) for a in articles)
+        return [doc_to_result(doc, a, model=name) for a, doc in zip(articles, docs)]
     except Exception:  # noqa: BLE001 - isolate the failing article below
         results = []
         for article in articles:
             try:
-                results.append(doc_to_result(nlp(article.text), article, model=name))
+                results.append(doc_to_result(nlp(make_doc(nlp, article)), article, model=name))
             except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
                 results.append(error_result(article, f"NLP failed on this article: {type(e).__name__}: {e}"))
         return results

@@ -2,7 +2,8 @@
 
 The result has a news-tuned tokenizer, ``tok2vec`` + ``tagger`` + ``morphologizer`` + ``parser``
 (trained on UD German), a lookup ``lemmatizer`` (spacy-lookups-data's German table, copied into the
-pipeline so nothing is needed at run time) and ``ner`` with its own tok2vec.
+pipeline so nothing is needed at run time), ``ner`` with its own tok2vec, and ``gazetteer_ruler``,
+which adds the names of newsgraph's gazetteer (countries, cities, organisations) that the NER missed.
 """
 
 from __future__ import annotations
@@ -36,6 +37,41 @@ def add_lookup_lemmatizer(nlp: Language) -> None:
     lemmatizer.initialize(lookups=load_lookups("de", ["lemma_lookup"]))
 
 
+GAZETTEER = "gazetteer.v1.tsv"
+RULER_LABELS = {"GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}
+
+
+def gazetteer_patterns() -> list[dict[str, str]]:
+    """Phrase patterns from the package gazetteer (countries, cities, regions, organisations), with
+    the genitive -s of place names (Russlands); NORP groups are left to the resolver."""
+    from importlib import resources
+
+    text = resources.files("newsgraph.data").joinpath(GAZETTEER).read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    header, rows = rows[0], rows[1:]
+    patterns = {}
+    for row in rows:
+        entry = dict(zip(header, row))
+        label = RULER_LABELS.get(entry["type"])
+        if label is None:
+            continue
+        names = [entry["name"], *[a for a in entry.get("aliases", "").split("|") if a]]
+        for name in names:
+            if len(name) < 3 or name.isupper() and len(name) < 4:
+                continue  # short acronyms (US, IS) are too ambiguous for a blind rule
+            patterns[name] = label
+            if label == "LOC" and not name.endswith(("s", "x", "z", "ß")):
+                patterns[name + "s"] = label
+    return [{"label": label, "pattern": name} for name, label in sorted(patterns.items())]
+
+
+def add_gazetteer_ruler(nlp: Language) -> None:
+    """Add gazetteer names the statistical NER missed (it keeps every entity it found)."""
+    ruler = nlp.add_pipe("entity_ruler", name="gazetteer_ruler", after="ner",
+                         config={"overwrite_ents": False, "phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(gazetteer_patterns())  # type: ignore[attr-defined]
+
+
 def assemble(syntax_dir: Path, ner_dir: Path, out_dir: Path, *, version: str, meta_extra: dict) -> Path:
     """Combine the trained components into one pipeline folder at ``out_dir``."""
     syntax = spacy.load(syntax_dir)
@@ -49,6 +85,7 @@ def assemble(syntax_dir: Path, ner_dir: Path, out_dir: Path, *, version: str, me
         nlp.add_pipe(name, source=syntax)
     add_lookup_lemmatizer(nlp)
     nlp.add_pipe("ner", source=ner)
+    add_gazetteer_ruler(nlp)
     nlp.meta.update(
         {
             "name": "newsgraph",
