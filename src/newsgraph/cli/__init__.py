@@ -5,10 +5,13 @@ from __future__ import annotations
 import typer
 
 from newsgraph import __version__
+from newsgraph.cli import diff as _diff
 from newsgraph.cli import evaluate as _evaluate
 from newsgraph.cli import extract as _extract
 from newsgraph.cli import info as _info
+from newsgraph.cli import models as _models
 from newsgraph.cli import schema as _schema
+from newsgraph.cli import view as _view
 
 app = typer.Typer(
     name="newsgraph",
@@ -36,6 +39,9 @@ app.command("extract")(_extract.extract_cli)
 app.command("evaluate")(_evaluate.evaluate_cli)
 app.command("info")(_info.info_cli)
 app.command("schema")(_schema.schema_cli)
+app.command("diff")(_diff.diff_cli)
+app.command("view")(_view.view_cli)
+app.add_typer(_models.models_app, name="models")
 
 
 def main() -> None:

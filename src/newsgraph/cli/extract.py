@@ -12,11 +12,14 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
+from newsgraph.diff import check_ignore, diff_outputs
 from newsgraph.errors import ConfigError, NewsgraphError
 from newsgraph.export import ExportSummary, check_formats, write_outputs
 from newsgraph.pipeline import extract, paths_to_sources
 from newsgraph.records import ArticleResult
+from newsgraph.view import write_view
 
 def _stop_after_first_error(results: Iterator[ArticleResult]) -> Iterator[ArticleResult]:
     for result in results:
@@ -65,13 +68,16 @@ def extract_cli(
     config: Path | None = typer.Option(None, "--config", help="TOML settings file (default: ./newsgraph.toml if present)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a setting: --set batch_size=32 (repeatable)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="After writing, diff against this output folder; exit 1 if it differs."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Tolerances for --baseline, as in `newsgraph diff --ignore`."),
+    html: bool = typer.Option(False, "--html", help="Also write OUT/graph.html, the interactive graph page."),
 ) -> None:
     """Extract entities, relations and events from articles and write the knowledge graph.
 
     Writes articles.jsonl (one record per article, errors included), entities.jsonl and the graph
     (graph.graphml, graph.json; graph.gexf with --format gexf). Settings come from defaults <
     newsgraph.toml < NEWSGRAPH_* environment < --set and the flags. Exit code 0 when every input
-    was processed, 1 when some failed, 2 on a usage error.
+    was processed, 1 when some failed (or the output differs from --baseline), 2 on a usage error.
     """
     console = Console(stderr=True)
     flags = {"lang": lang, "model": model, "on_error": on_error, "max_bytes": max_bytes,
@@ -80,6 +86,11 @@ def extract_cli(
         cli_values = {**parse_overrides(overrides), **{k: v for k, v in flags.items() if v is not None}}
         settings = load_settings(file=config, overrides=cli_values)
         formats = check_formats(["jsonl", *[f.strip() for f in settings.formats if f.strip()]])
+        check_ignore(ignore)
+        if baseline is not None and not baseline.exists():
+            raise ConfigError(f"--baseline: {baseline} does not exist; give a folder written by `newsgraph extract`.")
+        if baseline is not None and baseline.resolve() == out.resolve():
+            raise ConfigError("--baseline: is the output folder itself; write the new output elsewhere with -o.")
     except ConfigError as e:
         console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(2) from e
@@ -101,4 +112,15 @@ def extract_cli(
         console.print(f"[yellow]failed:[/yellow] {escape(failure)}", highlight=False)
     if not quiet:
         console.print(_summary_table(summary, out, counts, seconds))
-    raise typer.Exit(1 if counts["failed"] else 0)
+    differs = False
+    try:
+        if html:
+            write_view(out)
+        if baseline is not None:
+            diff = diff_outputs(baseline, out, ignore=ignore)
+            print_diff(diff, console)
+            differs = diff.differs
+    except NewsgraphError as e:
+        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
+        raise typer.Exit(2) from e
+    raise typer.Exit(1 if counts["failed"] or differs else 0)

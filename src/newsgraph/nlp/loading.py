@@ -17,7 +17,7 @@ MODELS_ENV = "NEWSGRAPH_MODELS"
 PIPELINES: dict[str, str] = {"de": "de_newsgraph"}
 
 # Components newsgraph adds after the statistical pipeline, in order. Each is registered on import.
-NEWSGRAPH_COMPONENTS: tuple[str, ...] = ("newsgraph_resolver",)
+NEWSGRAPH_COMPONENTS: tuple[str, ...] = ("newsgraph_resolver", "newsgraph_relations", "newsgraph_events")
 
 
 def models_dir() -> Path:

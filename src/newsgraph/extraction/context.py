@@ -1,0 +1,454 @@
+"""A Doc seen by the extractors: entity mentions per token, sentence pieces, clauses and token tests.
+
+The statistical parse is used where it is there and plausible, but nothing here depends on it: segments
+and clauses come from punctuation and word lists, so the rules also run on hand-built or unparsed Docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Token
+
+from newsgraph.extraction.lexicon import Cues
+from newsgraph.nlp.convert import sentence_index
+from newsgraph.records import Entity, Mention, Span
+from newsgraph.resolve.normalize import fold_lower
+from newsgraph.resolve.tables import load_alias_tables
+
+_SENTENCE_END = frozenset({".", "!", "?"})
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "—", "-"})
+_DASHES = frozenset({"-", "–", "—"})
+_PLACE_TYPES = frozenset({"GPE", "LOC"})
+_CLOSERS = frozenset({"»", "«", "“", "”", "\"", "›", "‹", "‘", "'", ")"})
+_ACTOR_TYPES = frozenset({"PER", "ORG", "GPE", "NORP"})
+_NON_FINITE_TAGS = frozenset({"VVPP", "VAPP", "VMPP", "VVINF", "VAINF", "VMINF", "VVIZU", "VBN", "VB"})
+
+
+@lru_cache(maxsize=2)
+def gazetteer_kinds(version: str = "v1") -> Mapping[str, tuple[str, str | None]]:
+    """Entity id → (gazetteer kind, id of the state it is the capital of) for every gazetteer entry."""
+    tables = load_alias_tables(version)
+    kinds: dict[str, tuple[str, str | None]] = {}
+    for entry in tables.entries.values():
+        capital_of = tables.entries[entry.capital_of].id if entry.capital_of in tables.entries else None
+        kinds.setdefault(entry.id, (entry.kind, capital_of))
+    return kinds
+
+
+def is_state(entity_id: str) -> bool:
+    """True for countries and other areas the gazetteer knows as more than a town."""
+    kind = gazetteer_kinds().get(entity_id)
+    return kind is not None and kind[0] in ("country", "region", "area")
+
+
+@dataclass(frozen=True)
+class MentionRef:
+    """A mention of an entity, placed on tokens.
+
+    Attributes:
+        entity_id: Id of the entity it refers to.
+        type: Entity type (PER, ORG, GPE, LOC, NORP, MISC).
+        start, end: Token range (``end`` exclusive) that contains the mention.
+        start_char, end_char: Char offsets of the mention itself.
+        partial: True when the mention is only part of one token (``US`` in ``US-Luftangriffen``).
+        label: The resolver's label (``rule:capital`` for a capital that speaks for its state).
+    """
+
+    entity_id: str
+    type: str
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    partial: bool = False
+    label: str = ""
+
+    @property
+    def is_place(self) -> bool:
+        """True for GPE and LOC entities."""
+        return self.type in _PLACE_TYPES
+
+    @property
+    def is_actor(self) -> bool:
+        """True for entities that can act: persons, organisations, states, groups."""
+        return self.type in _ACTOR_TYPES
+
+
+@dataclass
+class Clause:
+    """A clause: a run of tokens with its own verb(s), split off at commas and similar marks.
+
+    Attributes:
+        start, end: Token range (``end`` exclusive).
+        segment: Index of the sentence piece the clause is in.
+        kind: ``main``, ``sub`` (dass, weil ...), ``cond`` (wenn, falls, sollte ..., ob), ``rel``
+            (relative clause) or ``inf`` (infinitive with zu).
+        opener: The folded first word.
+        matrix: Index of the clause this one depends on (sub, cond, rel, inf), if any.
+        verbs: Token indices of the verbs.
+    """
+
+    start: int
+    end: int
+    segment: int
+    kind: str = "main"
+    opener: str = ""
+    matrix: int | None = None
+    verbs: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """What an NP hangs on: its preposition (``in``), and a noun it is a genitive attribute of, if any."""
+
+    prep: str | None = None
+    prep_index: int | None = None
+    noun: int | None = None
+
+
+class DocContext:
+    """Indexes over one Doc that every extraction rule shares.
+
+    Args:
+        doc: The Doc; ``doc._.mentions`` and ``doc._.entities`` are read unless given.
+        cues: Grammar cues (word lists).
+        mentions: Mentions to use instead of ``doc._.mentions``.
+        entities: Entities to use instead of ``doc._.entities`` (for their types).
+    """
+
+    def __init__(
+        self, doc: Doc, cues: Cues, *, mentions: Iterable[Mention] | None = None,
+        entities: Iterable[Entity] | None = None,
+    ) -> None:
+        self.doc = doc
+        self.cues = cues
+        self.text = doc.text
+        entities = list(entities if entities is not None else (doc._.entities or []))
+        self.types = {entity.id: entity.type for entity in entities}
+        self.names = {entity.id: entity.name for entity in entities}
+        self.sentence = sentence_index(doc)
+        self.mentions = self._place_mentions(mentions if mentions is not None else (doc._.mentions or []))
+        self._cover: list[list[MentionRef]] = [[] for _ in range(len(doc))]
+        self._inner: list[list[MentionRef]] = [[] for _ in range(len(doc))]
+        for ref in self.mentions:
+            for i in range(ref.start, ref.end):
+                (self._inner if ref.partial else self._cover)[i].append(ref)
+        self.segments = self._segments()
+        self.segment_of = [0] * len(doc)
+        for number, (start, end) in enumerate(self.segments):
+            for i in range(start, end):
+                self.segment_of[i] = number
+        self.clauses: list[Clause] = []
+        for number, (start, end) in enumerate(self.segments):
+            self.clauses.extend(self._clauses(number, start, end))
+        self.clause_of = [0] * len(doc)
+        for number, clause in enumerate(self.clauses):
+            for i in range(clause.start, clause.end):
+                self.clause_of[i] = number
+
+    # --- mentions -------------------------------------------------------------------------------------
+
+    def _place_mentions(self, mentions: Iterable[Mention]) -> list[MentionRef]:
+        refs = []
+        for mention in mentions:
+            if mention.entity_id is None:
+                continue
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            partial = (mention.start > span.start_char or mention.end < span.end_char) and len(span) == 1
+            etype = self.types.get(mention.entity_id, mention.label if mention.label in _ACTOR_TYPES else "MISC")
+            refs.append(MentionRef(mention.entity_id, etype, span.start, span.end, mention.start, mention.end, partial,
+                                   mention.label))
+        return sorted(refs, key=lambda r: (r.start, -(r.end - r.start), r.start_char))
+
+    def entity_at(self, i: int) -> MentionRef | None:
+        """The outermost mention that covers token ``i`` (partial mentions excluded), or None.
+
+        Of two mentions on the same tokens the one for the state wins (``Ankara habe ... erlaubt``: the
+        resolver marks the capital as speaking for Türkei).
+        """
+        if not 0 <= i < len(self.doc) or not self._cover[i]:
+            return None
+        return max(self._cover[i], key=lambda r: (r.end - r.start, -r.start, r.label == "rule:capital"))
+
+    def innermost_at(self, i: int) -> MentionRef | None:
+        """The smallest full-token mention that covers token ``i``, or None."""
+        if not 0 <= i < len(self.doc) or not self._cover[i]:
+            return None
+        return min(self._cover[i], key=lambda r: (r.end - r.start, r.start))
+
+    def inner_entities(self, i: int) -> list[MentionRef]:
+        """Mentions inside token ``i`` (a hyphen prefix such as ``US`` in ``US-Luftangriffen``)."""
+        return list(self._inner[i]) if 0 <= i < len(self.doc) else []
+
+    def outer_mentions(self, start: int, end: int) -> list[MentionRef]:
+        """The outermost full-token mentions inside tokens ``[start, end)``, in text order."""
+        found: list[MentionRef] = []
+        i = start
+        while i < end:
+            ref = self.entity_at(i)
+            if ref is not None and ref.start >= start and ref.end <= end:
+                found.append(ref)
+                i = ref.end
+            else:
+                i += 1
+        return found
+
+    def mention_starting(self, i: int) -> MentionRef | None:
+        """The outermost mention that starts at token ``i``."""
+        ref = self.entity_at(i)
+        return ref if ref is not None and ref.start == i else None
+
+    def type_of(self, entity_id: str) -> str:
+        """Entity type of an id (MISC when unknown)."""
+        return self.types.get(entity_id, "MISC")
+
+    # --- tokens ---------------------------------------------------------------------------------------
+
+    def lower(self, i: int) -> str:
+        """Folded lowercase text of token ``i`` ('' outside the Doc)."""
+        return fold_lower(self.doc[i].text) if 0 <= i < len(self.doc) else ""
+
+    def lemma(self, i: int) -> str:
+        """Folded lowercase lemma of token ``i`` (its text when the Doc has no lemmas)."""
+        token = self.doc[i]
+        return fold_lower(token.lemma_ or token.text)
+
+    def is_noun(self, i: int) -> bool:
+        """True for nouns and names (by tag, or by a capital letter inside a clause when untagged)."""
+        token = self.doc[i]
+        if token.pos_ in ("NOUN", "PROPN"):
+            return True
+        if token.pos_ or not token.text[:1].isupper():
+            return False
+        return i > 0 and not self.doc[i - 1].is_punct
+
+    def is_verb(self, i: int) -> bool:
+        """True for verbs and auxiliaries; a capitalised word inside a sentence is never one."""
+        token = self.doc[i]
+        if token.text[:1].isupper() and not self.at_segment_start(i):
+            return False
+        if self.lower(i) in self.cues.prepositions or self.lower(i) in self.cues.determiners:
+            return token.pos_ in ("VERB", "AUX") and self.lower(i) not in ("zu", "als")
+        return token.pos_ in ("VERB", "AUX") or token.tag_.startswith("V") or self.is_zu_infinitive(i)
+
+    def is_zu_infinitive(self, i: int) -> bool:
+        """True for an infinitive with ``zu``: ``zu bewaffnen`` or ``auszutauschen``."""
+        low = self.lower(i)
+        if self.doc[i].tag_ == "VVIZU":
+            return True
+        if self.lower(i - 1) == "zu" and low.endswith(("en", "ern", "eln")) and not self.doc[i].text[:1].isupper():
+            return True
+        return any(
+            low.startswith(p + "zu") and low.endswith("en") and len(low) > len(p) + 5 for p in self.cues.particles
+        )
+
+    def is_finite(self, i: int) -> bool:
+        """Best-effort test for a finite verb form."""
+        token = self.doc[i]
+        low = self.lower(i)
+        form = token.morph.get("VerbForm")
+        if token.tag_ in _NON_FINITE_TAGS or "Part" in form or "Inf" in form or self.is_zu_infinitive(i):
+            return False
+        if "Fin" in form or token.tag_.endswith("FIN") or token.morph.get("Mood"):
+            return True
+        if low in self.cues.subjunctive_i or low in self.cues.subjunctive_ii or low in self.cues.future_auxiliaries:
+            return True
+        # Untagged: a verb ending like a present or past finite form and not like a ge- participle.
+        return self.is_verb(i) and low.endswith(("t", "te", "ten", "st", "e")) and not low.startswith("ge")
+
+    def is_number(self, i: int) -> int | None:
+        """The value of a number token (``21``, ``zwei``), or None."""
+        low = self.lower(i).replace(".", "").replace("'", "")
+        if low.isdigit():
+            return int(low)
+        return self.cues.number_words.get(low)
+
+    def at_segment_start(self, i: int) -> bool:
+        """True when only punctuation and quote marks stand before token ``i`` in its sentence piece."""
+        segments = getattr(self, "segments", None)
+        start = segments[self.segment_of[i]][0] if segments else 0
+        return all(self.doc[j].is_punct or self.doc[j].is_space for j in range(start, i))
+
+    def is_passive(self, clause: Clause) -> bool:
+        """True when the clause has a form of ``werden`` and a past participle (``wurden ... geflogen``)."""
+        has_werden = any(self.lemma(i) == "werden" or self.lower(i) in ("worden", "wurde", "wurden", "wird")
+                         for i in range(clause.start, clause.end))
+        has_participle = any(
+            self.doc[i].tag_.endswith("PP") or "Part" in self.doc[i].morph.get("VerbForm")
+            or (self.lower(i).startswith("ge") and self.lower(i).endswith(("t", "en")) and self.is_verb(i))
+            for i in clause.verbs
+        )
+        return has_werden and has_participle
+
+    # --- spans ----------------------------------------------------------------------------------------
+
+    def span(self, start: int, end: int) -> Span:
+        """The evidence record for tokens ``[start, end)``."""
+        start_char = self.doc[start].idx
+        last = self.doc[end - 1]
+        return self.char_span(start_char, last.idx + len(last.text))
+
+    def char_span(self, start_char: int, end_char: int) -> Span:
+        """The evidence record for a char range (sentence of its first token)."""
+        token = self.doc.char_span(start_char, end_char, alignment_mode="expand")
+        sentence = self.sentence[token.start] if token is not None and len(token) else 0
+        return Span(text=self.text[start_char:end_char], start=start_char, end=end_char, sentence=sentence)
+
+    # --- segments and clauses -------------------------------------------------------------------------
+
+    def _segments(self) -> list[tuple[int, int]]:
+        """Sentence pieces: the Doc's sentences, also cut at sentence-final marks and line breaks."""
+        doc = self.doc
+        starts = {0}
+        if doc.has_annotation("SENT_START"):
+            starts |= {sent.start for sent in doc.sents}
+        segments: list[tuple[int, int]] = []
+        start = 0
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if i > start and i in starts:
+                segments.append((start, i))
+                start = i
+            if token.is_space and "\n" in token.text:
+                if i > start:
+                    segments.append((start, i))
+                start = i + 1
+            elif token.text in _SENTENCE_END:
+                end = i + 1
+                while end < len(doc) and doc[end].text in _CLOSERS:
+                    end += 1
+                segments.append((start, end))
+                start = end
+                i = end - 1
+            i += 1
+        if start < len(doc):
+            segments.append((start, len(doc)))
+        segments = [piece for s, e in segments for piece in self._split_dateline(s, e)]
+        return [(s, e) for s, e in segments if any(not doc[j].is_space for j in range(s, e))]
+
+    def _split_dateline(self, start: int, end: int) -> list[tuple[int, int]]:
+        """``Graz - Am Dienstag ...``: a dateline (up to four capitalised words, maybe an agency in brackets,
+        then a dash) near the start of the article becomes a sentence piece of its own."""
+        if self.doc[start].idx > 400:
+            return [(start, end)]
+        for j in range(start, min(end - 1, start + 8)):
+            text = self.doc[j].text
+            glued = j == start and len(text) > 1 and text[-1] in _DASHES
+            if text in _DASHES or glued:
+                words = [self.doc[k].text for k in range(start, j + glued) if not self.doc[k].is_punct]
+                inside = [w for w in words if w.isalpha() and w.islower()]
+                if words and len(words) <= 4 and len(inside) <= 1 and (j > start or glued):
+                    return [(start, j + 1), (j + 1, end)]
+                break
+            if not (text[:1].isupper() or self.doc[j].is_punct):
+                break
+        return [(start, end)]
+
+    def _clauses(self, segment: int, start: int, end: int) -> list[Clause]:
+        pieces: list[tuple[int, int]] = []
+        piece_start = start
+        for i in range(start, end):
+            if self.doc[i].text in _CLAUSE_BREAKS and i > piece_start:
+                pieces.append((piece_start, i + 1))
+                piece_start = i + 1
+        if piece_start < end:
+            pieces.append((piece_start, end))
+        clauses: list[Clause] = []
+        pending: tuple[int, int] | None = None
+        for s, e in pieces:
+            verbs = [i for i in range(s, e) if self.is_verb(i)]
+            if not verbs:
+                if clauses:
+                    clauses[-1].end = e
+                else:
+                    pending = (pending[0], e) if pending else (s, e)
+                continue
+            clause_start = pending[0] if pending else s
+            pending = None
+            clauses.append(Clause(start=clause_start, end=e, segment=segment, verbs=verbs))
+        if pending is not None:
+            clauses.append(Clause(start=pending[0], end=pending[1], segment=segment))
+        first = len(self.clauses)
+        for offset, clause in enumerate(clauses):
+            self._classify(clause, first + offset, first)
+        return clauses
+
+    def _first_word(self, clause: Clause) -> int | None:
+        for i in range(clause.start, clause.end):
+            token = self.doc[i]
+            if not (token.is_punct or token.is_space or token.text in _CLOSERS):
+                return i
+        return None
+
+    def _classify(self, clause: Clause, number: int, segment_first: int) -> None:
+        first = self._first_word(clause)
+        if first is None:
+            return
+        clause.opener = self.lower(first)
+        cues = self.cues
+        finite = [i for i in clause.verbs if self.is_finite(i) and not self.is_zu_infinitive(i)]
+        last_word = max((i for i in range(clause.start, clause.end) if not self.doc[i].is_punct), default=first)
+        if clause.opener in cues.conditional_openers and (clause.opener not in ("sollte", "sollten") or first == clause.start
+                                                          or self.doc[first - 1].is_punct):
+            clause.kind = "cond"
+        elif clause.opener in cues.subordinators and clause.opener not in ("als", "wie", "seit", "um") or (
+            clause.opener == "um" and any(self.is_zu_infinitive(i) for i in clause.verbs)
+        ):
+            clause.kind = "sub" if clause.opener != "um" else "inf"
+        elif clause.verbs and not finite and any(self.is_zu_infinitive(i) for i in clause.verbs):
+            clause.kind = "inf"
+        elif (clause.opener in cues.relative_pronouns and number > segment_first and clause.verbs
+              and clause.verbs[-1] >= last_word - 1 and all(v >= last_word - 2 for v in finite)):
+            clause.kind = "rel"
+        if clause.kind != "main":
+            if number > segment_first:
+                clause.matrix = number - 1
+            elif clause.kind in ("sub", "cond"):
+                clause.matrix = number + 1
+
+    def clause_at(self, i: int) -> Clause:
+        """The clause token ``i`` is in."""
+        return self.clauses[self.clause_of[i]]
+
+    def clause_index(self, clause: Clause) -> int:
+        """Index of ``clause`` in :attr:`clauses`."""
+        return self.clause_of[clause.start]
+
+    def matrix_of(self, clause: Clause) -> Clause | None:
+        """The governing clause of a sub, cond, rel or inf clause (if it exists in the Doc)."""
+        if clause.matrix is None or not 0 <= clause.matrix < len(self.clauses):
+            return None
+        matrix = self.clauses[clause.matrix]
+        return matrix if matrix.segment == clause.segment else None
+
+    def words(self, clause: Clause) -> set[str]:
+        """Folded lowercase texts and lemmas of the clause's tokens."""
+        found = {self.lower(i) for i in range(clause.start, clause.end)}
+        return found | {self.verb_lemma(i) for i in clause.verbs} | {self.lemma(i) for i in range(clause.start, clause.end)}
+
+    def verb_lemma(self, i: int) -> str:
+        """Lemma of a verb with its separated particle put back (``lote ... aus`` → ``ausloten``)."""
+        lemma = self.lemma(i)
+        token: Token = self.doc[i]
+        for child in token.children:
+            if child.dep_ == "compound:prt" and child.i > i:
+                return fold_lower(child.text) + lemma
+        clause = self.clause_at(i)
+        if self.is_finite(i):
+            last = max((j for j in range(i + 1, clause.end) if not self.doc[j].is_punct), default=None)
+            if last is not None and self.lower(last) in self.cues.particles and not self.is_noun(last):
+                nxt = last + 1
+                if nxt >= len(self.doc) or self.doc[nxt].is_punct or self.doc[nxt].is_space:
+                    return self.lower(last) + lemma
+        return lemma
+
+    def segment_tokens(self, number: int) -> Sequence[int]:
+        """Token indices of a sentence piece."""
+        start, end = self.segments[number]
+        return range(start, end)

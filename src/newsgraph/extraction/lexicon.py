@@ -1,0 +1,287 @@
+"""Versioned word lists of the relation and event extractors, read from package data (``cues``, ``events``, ``relations``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from newsgraph.errors import ConfigError
+from newsgraph.resolve.normalize import fold_lower
+
+LEXICON_VERSION = "v1"
+_NOUN_ENDINGS = ("", "n", "en", "s", "es", "e", "er", "r")
+
+
+def _words(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold_lower(v) for v in values)
+
+
+def noun_forms(word: str) -> list[str]:
+    """The folded lowercase word and its forms without one inflection ending (``Angriffe`` → ``angriff``)."""
+    lower = fold_lower(word).split("-")[-1]
+    return [lower[: len(lower) - len(e)] if e else lower for e in _NOUN_ENDINGS if lower.endswith(e)]
+
+
+def match_suffix(word: str, table: Mapping[str, str] | frozenset[str]) -> str | None:
+    """The longest entry of ``table`` that a form of ``word`` ends with, or None.
+
+    Example:
+        >>> match_suffix("US-Luftangriffen", frozenset({"angriff", "luftangriff"}))
+        'luftangriff'
+    """
+    best: str | None = None
+    for form in noun_forms(word):
+        for size in range(len(form), 2, -1):
+            tail = form[-size:]
+            if tail in table and (best is None or len(tail) > len(best)):
+                best = tail
+                break
+    return best
+
+
+@dataclass(frozen=True)
+class TimeWords:
+    """Words of time expressions (see the ``time`` block of ``cues.v1.json``)."""
+
+    weekdays: tuple[str, ...] = ()
+    weekday_aliases: Mapping[str, str] = field(default_factory=dict)
+    day_parts: tuple[str, ...] = ()
+    months: tuple[str, ...] = ()
+    month_aliases: Mapping[str, str] = field(default_factory=dict)
+    relative_days: Mapping[str, int] = field(default_factory=dict)
+    units: Mapping[str, str] = field(default_factory=dict)
+    past_modifiers: frozenset[str] = frozenset()
+    future_modifiers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Grammar cues shared by both extractors (all entries folded, lowercase)."""
+
+    speech_verbs: frozenset[str] = frozenset()
+    speech_frames: tuple[tuple[str, ...], ...] = ()
+    subjunctive_i: frozenset[str] = frozenset()
+    subjunctive_ii: frozenset[str] = frozenset()
+    future_auxiliaries: frozenset[str] = frozenset()
+    negations: frozenset[str] = frozenset()
+    negation_determiners: frozenset[str] = frozenset()
+    fear: frozenset[str] = frozenset()
+    fear_with_preposition: Mapping[str, str] = field(default_factory=dict)
+    intention: frozenset[str] = frozenset()
+    consideration: frozenset[str] = frozenset()
+    conditional_openers: frozenset[str] = frozenset()
+    reportive_markers: frozenset[str] = frozenset()
+    subordinators: frozenset[str] = frozenset()
+    relative_pronouns: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    prepositions: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+    definite_determiners: frozenset[str] = frozenset()
+    genitive_determiners: frozenset[str] = frozenset()
+    coordinators: frozenset[str] = frozenset()
+    person_pronouns: frozenset[str] = frozenset()
+    reflexives: frozenset[str] = frozenset()
+    number_words: Mapping[str, int] = field(default_factory=dict)
+    quote_pairs: tuple[tuple[str, str], ...] = ()
+    time: TimeWords = field(default_factory=TimeWords)
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One event type of the typology and its CAMEO/PLOVER mapping."""
+
+    name: str
+    cameo: str | None
+    cameo_label: str | None
+    plover: str | None
+    genitive: str = "agent"
+    prefix: str = "agent"
+    symmetric: bool = False
+    needs_target: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class VerbTrigger:
+    """A verb that signals an event, with its conditions (see ``events.v1.json``)."""
+
+    type: str
+    requires_any: frozenset[str] = frozenset()
+    objects: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A fixed word sequence that signals an event (``ums Leben`` kommen)."""
+
+    words: tuple[str, ...]
+    type: str
+    subject_role: str = "agent"
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    """Everything the event extractor reads: typology, triggers, argument cues and the shared cues."""
+
+    version: str
+    types: Mapping[str, EventType]
+    noun_triggers: Mapping[str, str]
+    noun_exclusions: frozenset[str]
+    verb_triggers: Mapping[str, VerbTrigger]
+    phrases: tuple[Phrase, ...]
+    support: Mapping[str, Mapping[str, str]]
+    support_verbs: Mapping[str, str]
+    situational_prepositions: frozenset[str]
+    preposition_roles: Mapping[str, str]
+    location_prepositions: frozenset[str]
+    support_prepositions: Mapping[str, str]
+    cues: Cues
+
+
+@dataclass(frozen=True)
+class RelationLexicon:
+    """Everything the relation extractor reads: cue words per relation type and the shared cues."""
+
+    version: str
+    cues: Cues
+    ally_nouns: frozenset[str] = frozenset()
+    ally_adjectives: frozenset[str] = frozenset()
+    opponent_nouns: frozenset[str] = frozenset()
+    fight_nouns: frozenset[str] = frozenset()
+    fight_verbs: frozenset[str] = frozenset()
+    control_nouns: frozenset[str] = frozenset()
+    control_support_verbs: frozenset[str] = frozenset()
+    control_verbs: frozenset[str] = frozenset()
+    supply_verbs: frozenset[str] = frozenset()
+    supply_objects: frozenset[str] = frozenset()
+    supply_nouns: frozenset[str] = frozenset()
+    cooperation_verbs: frozenset[str] = frozenset()
+    cooperation_nouns: frozenset[str] = frozenset()
+    support_nouns: frozenset[str] = frozenset()
+    member_nouns: frozenset[str] = frozenset()
+    member_verbs: frozenset[str] = frozenset()
+    participation_verbs: frozenset[str] = frozenset()
+    campaign_nouns: frozenset[str] = frozenset()
+    coalition_nouns: frozenset[str] = frozenset()
+    part_nouns: frozenset[str] = frozenset()
+    place_classifiers: frozenset[str] = frozenset()
+    capital_nouns: frozenset[str] = frozenset()
+    state_roles: frozenset[str] = frozenset()
+    located_prepositions: frozenset[str] = frozenset()
+    non_located_types: frozenset[str] = frozenset()
+
+
+def _read(stem: str, version: str) -> dict[str, Any]:
+    name = f"{stem}.{version}.json"
+    try:
+        text = resources.files("newsgraph.data").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise ConfigError(
+            f"no lexicon {name} ships with newsgraph; use a version that exists in newsgraph/data "
+            f"(e.g. {LEXICON_VERSION!r}) or add the file"
+        ) from e
+    try:
+        data: dict[str, Any] = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"lexicon {name} is not valid JSON: {e}; fix the file") from e
+    return data
+
+
+def _time_words(raw: Mapping[str, Any]) -> TimeWords:
+    return TimeWords(
+        weekdays=tuple(fold_lower(w) for w in raw.get("weekdays", [])),
+        weekday_aliases={fold_lower(k): fold_lower(v) for k, v in raw.get("weekday_aliases", {}).items()},
+        day_parts=tuple(fold_lower(w) for w in raw.get("day_parts", [])),
+        months=tuple(fold_lower(w) for w in raw.get("months", [])),
+        month_aliases={fold_lower(k): fold_lower(v) for k, v in raw.get("month_aliases", {}).items()},
+        relative_days={fold_lower(k): int(v) for k, v in raw.get("relative_days", {}).items()},
+        units={fold_lower(k): v for k, v in raw.get("units", {}).items()},
+        past_modifiers=_words(raw.get("past_modifiers", [])),
+        future_modifiers=_words(raw.get("future_modifiers", [])),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_cues(version: str = LEXICON_VERSION) -> Cues:
+    """Load (once per process) the shared grammar cues of ``version``.
+
+    Raises:
+        ConfigError: the file is missing or malformed.
+    """
+    raw = _read("cues", version)
+    lists = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k not in ("speech_frames", "quote_pairs")}
+    known = set(Cues.__dataclass_fields__)
+    return Cues(
+        **{k: v for k, v in lists.items() if k in known},
+        speech_frames=tuple(tuple(fold_lower(w) for w in frame) for frame in raw.get("speech_frames", [])),
+        fear_with_preposition={fold_lower(k): v for k, v in raw.get("fear_with_preposition", {}).items()},
+        number_words={fold_lower(k): int(v) for k, v in raw.get("number_words", {}).items()},
+        quote_pairs=tuple((a, b) for a, b in raw.get("quote_pairs", [])),
+        time=_time_words(raw.get("time", {})),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_event_lexicon(version: str = LEXICON_VERSION) -> EventLexicon:
+    """Load (once per process) the event typology and triggers of ``version`` with the shared cues.
+
+    Raises:
+        ConfigError: a file is missing or malformed, or a trigger names an unknown type.
+    """
+    raw = _read("events", version)
+    types = {
+        name: EventType(
+            name=name, cameo=spec.get("cameo"), cameo_label=spec.get("cameo_label"), plover=spec.get("plover"),
+            genitive=spec.get("genitive", "agent"), prefix=spec.get("prefix", spec.get("genitive", "agent")),
+            symmetric=bool(spec.get("symmetric", False)), needs_target=bool(spec.get("needs_target", False)),
+            description=spec.get("description", ""),
+        )
+        for name, spec in raw["types"].items()
+    }
+    verbs = {
+        fold_lower(lemma): VerbTrigger(
+            type=spec["type"], requires_any=_words(spec.get("requires_any", [])),
+            objects={fold_lower(k): v for k, v in spec.get("objects", {}).items()},
+        )
+        for lemma, spec in raw.get("verb_triggers", {}).items()
+    }
+    nouns = {fold_lower(k): v for k, v in raw.get("noun_triggers", {}).items()}
+    phrases = tuple(
+        Phrase(words=tuple(fold_lower(w) for w in p["words"]), type=p["type"], subject_role=p.get("subject_role", "agent"))
+        for p in raw.get("phrases", [])
+    )
+    support = {fold_lower(k): {fold_lower(v): t for v, t in m.items()} for k, m in raw.get("support", {}).items()}
+    used = set(nouns.values()) | {v.type for v in verbs.values()} | {p.type for p in phrases}
+    used |= {t for v in verbs.values() for t in v.objects.values()} | {t for m in support.values() for t in m.values()}
+    unknown = sorted(used - set(types))
+    if unknown:
+        raise ConfigError(f"events.{version}.json uses event types missing from 'types': {unknown}; add them")
+    return EventLexicon(
+        version=version, types=types, noun_triggers=nouns, noun_exclusions=_words(raw.get("noun_exclusions", [])),
+        verb_triggers=verbs, phrases=phrases, support=support,
+        support_verbs={fold_lower(k): v for k, v in raw.get("support_verbs", {}).items()},
+        situational_prepositions=_words(raw.get("situational_prepositions", [])),
+        preposition_roles={fold_lower(k): v for k, v in raw.get("preposition_roles", {}).items()},
+        location_prepositions=_words(raw.get("location_prepositions", [])),
+        support_prepositions={fold_lower(k): v for k, v in raw.get("support_prepositions", {}).items()},
+        cues=load_cues(version),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_relation_lexicon(version: str = LEXICON_VERSION) -> RelationLexicon:
+    """Load (once per process) the relation cue words of ``version`` with the shared cues.
+
+    Raises:
+        ConfigError: a file is missing or malformed.
+    """
+    raw = _read("relations", version)
+    known = set(RelationLexicon.__dataclass_fields__)
+    words = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k in known}
+    # Type names are upper case in the records; keep them as written.
+    words["non_located_types"] = frozenset(raw.get("non_located_types", []))
+    return RelationLexicon(version=version, cues=load_cues(version), **words)

@@ -1,0 +1,113 @@
+"""Modality of an event or relation cue: asserted, reported, intended, considered, feared, hypothetical, negated.
+
+The cue words come from the lexicon; their scope is the clause of the trigger, plus the governing
+clause for ``dass`` and infinitive clauses (``lote Möglichkeiten aus, ... zu bewaffnen`` → considered).
+When several cues apply the first of this order wins: negated, feared, hypothetical, considered,
+intended, reported, asserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from newsgraph.extraction.context import Clause, DocContext
+from newsgraph.records import Modality
+
+_NEGATION_WINDOW = 3  # tokens before a noun trigger in which "kein" negates it
+
+
+def is_subjunctive_i(ctx: DocContext, i: int) -> bool:
+    """True for a Konjunktiv I verb form (``habe``, ``seien``, ``lote``): the mark of reported speech.
+
+    Uses the word list, then the morphologizer (``Mood=Sub`` on a form that is not Konjunktiv II), then
+    the form itself: a finite verb that is its lemma's stem plus ``-e`` (``lote`` from ``loten``), unless
+    the subject is ``ich``.
+    """
+    low = ctx.lower(i)
+    if low in ctx.cues.subjunctive_ii:
+        return False
+    if low in ctx.cues.subjunctive_i:
+        return True
+    token = ctx.doc[i]
+    if not ctx.is_verb(i):
+        return False
+    if "Sub" in token.morph.get("Mood"):
+        return True
+    lemma = ctx.lemma(i)
+    stem = lemma[:-2] if lemma.endswith("en") else lemma[:-1] if lemma.endswith("n") else ""
+    if not stem or not low.endswith("e") or not stem.endswith(low[:-1]) or len(low) < 3:
+        return False
+    clause = ctx.clause_at(i)
+    return "ich" not in {ctx.lower(j) for j in range(clause.start, clause.end)}
+
+
+def _scope(ctx: DocContext, clause: Clause) -> list[Clause]:
+    """The clause and, for dass- and infinitive clauses, the clauses governing it."""
+    scope = [clause]
+    current = clause
+    while current.kind in ("sub", "inf") and current.opener not in ("weil", "obwohl", "nachdem", "während", "bevor"):
+        matrix = ctx.matrix_of(current)
+        if matrix is None or matrix in scope:
+            break
+        scope.append(matrix)
+        current = matrix
+    return scope
+
+
+def _has(ctx: DocContext, clauses: Iterable[Clause], words: frozenset[str]) -> bool:
+    return any(words & ctx.words(clause) for clause in clauses)
+
+
+def _feared(ctx: DocContext, clauses: list[Clause]) -> bool:
+    if _has(ctx, clauses, ctx.cues.fear):
+        return True
+    for clause in clauses:
+        found = ctx.words(clause)
+        if any(word in found and prep in found for word, prep in ctx.cues.fear_with_preposition.items()):
+            return True
+    return False
+
+
+def negated(ctx: DocContext, i: int, *, nominal: bool) -> bool:
+    """True when the trigger at ``i`` is negated (``kein Angriff``; ``griff nicht an``)."""
+    if nominal:
+        return any(ctx.lower(j) in ctx.cues.negation_determiners or ctx.lower(j) == "nicht"
+                   for j in range(max(ctx.clause_at(i).start, i - _NEGATION_WINDOW), i))
+    clause = ctx.clause_at(i)
+    return any(
+        ctx.lower(j) in ctx.cues.negations and ctx.lower(j + 1) not in ("nur", "zuletzt")
+        for j in range(clause.start, clause.end)
+    )
+
+
+def modality_at(ctx: DocContext, i: int, *, nominal: bool, reported: bool = False) -> Modality:
+    """The modality of the trigger or cue at token ``i``.
+
+    Args:
+        ctx: The document view.
+        i: Token index of the trigger (or relation cue).
+        nominal: The trigger is a noun (negation then needs ``kein`` on it, not a clause ``nicht``).
+        reported: The clause is the content of reported speech or a quote (from :mod:`quotes`).
+    """
+    clause = ctx.clause_at(i)
+    scope = _scope(ctx, clause)
+    cues = ctx.cues
+    if negated(ctx, i, nominal=nominal):
+        return "negated"
+    if _feared(ctx, scope):
+        return "feared"
+    if clause.kind == "cond":
+        return "hypothetical"
+    words = ctx.words(clause)
+    subjunctive_ii = words & cues.subjunctive_ii - {"sollte", "sollten"}
+    if subjunctive_ii and not reported and not (words & cues.subjunctive_i):
+        return "hypothetical"
+    if _has(ctx, scope, cues.consideration):
+        return "considered"
+    if _has(ctx, scope, cues.intention):
+        return "intended"
+    if not nominal and words & cues.future_auxiliaries and not ctx.is_passive(clause):
+        return "intended"
+    if reported or any(is_subjunctive_i(ctx, v) for v in clause.verbs) or words & cues.reportive_markers:
+        return "reported"
+    return "asserted"

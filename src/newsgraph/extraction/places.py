@@ -1,0 +1,139 @@
+"""``located_in`` and ``part_of``: where places and organisations are, and what organisations belong to.
+
+Patterns (all within one clause):
+    ``Tampa (Florida)``                          → Tampa located_in Florida
+    ``der nordsyrischen Stadt Kobane``           → Kobane located_in Syrien
+    ``in der Hauptstadt Tunis``                  → Tunis located_in Tunesien (capital per gazetteer, if named)
+    ``Zentralkommandos in Tampa``, ``Kurden im Nordirak`` → located_in (not persons, not attack targets)
+    ``US-Zentralkommando``, ``Zentralkommando der USA``   → part_of USA
+    ``X ist (ein) Teil von/der Y``               → part_of
+"""
+
+from __future__ import annotations
+
+from newsgraph.extraction.context import DocContext, MentionRef, gazetteer_kinds, is_state
+from newsgraph.extraction.evidence import RelationScope, make_relation
+from newsgraph.extraction.lexicon import load_event_lexicon, match_suffix
+from newsgraph.extraction.phrases import attachment, np_after, subjects
+from newsgraph.records import Relation
+
+
+def _adjectival(ctx: DocContext, i: int) -> MentionRef | None:
+    """A lowercase mention on one token (a demonym adjective such as ``nordsyrischen``)."""
+    ref = ctx.innermost_at(i)
+    if ref is None or ref.end - ref.start != 1 or ctx.doc[i].text[:1].isupper():
+        return None
+    return ref
+
+
+def _parentheses(scope: RelationScope) -> list[Relation]:
+    ctx = scope.ctx
+    found = []
+    for ref in ctx.mentions:
+        if ref.partial or not ref.is_place or is_state(ref.entity_id) or ctx.lower(ref.end) != "(":
+            continue
+        inner = ctx.mention_starting(ref.end + 1)
+        if inner is None or not inner.is_place or ctx.lower(inner.end) != ")":
+            continue
+        relation = make_relation(scope, "located_in", ref, inner, inner.end, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
+def _classified(scope: RelationScope) -> list[Relation]:
+    """``der nordsyrischen Stadt Kobane``, ``die syrische Hauptstadt Damaskus``, ``in der Hauptstadt Tunis``."""
+    ctx = scope.ctx
+    lexicon = scope.lexicon
+    found = []
+    for i in range(1, len(ctx.doc) - 1):
+        if not ctx.is_noun(i) or match_suffix(ctx.doc[i].text, lexicon.place_classifiers) is None:
+            continue
+        place = ctx.mention_starting(i + 1)
+        if place is None or not place.is_place or is_state(place.entity_id):
+            continue
+        container = _adjectival(ctx, i - 1)
+        if container is None or not container.is_place:
+            container = _capital_state(ctx, place) if match_suffix(ctx.doc[i].text, lexicon.capital_nouns) else None
+        if container is None:
+            continue
+        relation = make_relation(scope, "located_in", place, container, i, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
+def _capital_state(ctx: DocContext, place: MentionRef) -> MentionRef | None:
+    """A mention of the state ``place`` is the capital of, if the article names that state."""
+    state = gazetteer_kinds().get(place.entity_id, ("", None))[1]
+    return next((r for r in ctx.mentions if r.entity_id == state), None) if state else None
+
+
+def _event_noun(ctx: DocContext, i: int | None) -> bool:
+    return i is not None and match_suffix(ctx.doc[i].text, load_event_lexicon().noun_triggers) is not None
+
+
+def _in_place(scope: RelationScope) -> list[Relation]:
+    """``Zentralkommandos in Tampa``, ``die Kurden im Nordirak``: a non-person right before ``in`` + place."""
+    ctx = scope.ctx
+    lexicon = scope.lexicon
+    found = []
+    for ref in ctx.mentions:
+        if ref.partial or ref.type in lexicon.non_located_types or is_state(ref.entity_id):
+            continue
+        if ctx.lower(ref.end) not in lexicon.located_prepositions or not ctx.doc[ref.end - 1].text[:1].isupper():
+            continue
+        clause = ctx.clause_at(ref.start)
+        place, _ = np_after(ctx, ref.end + 1, clause.end, lexicon.place_classifiers)
+        if place is None or not place.is_place:
+            continue
+        where = attachment(ctx, ref.start, clause, lexicon.place_classifiers)
+        if where.prep == "gegen" or _event_noun(ctx, where.noun):
+            continue
+        relation = make_relation(scope, "located_in", ref, place, ref.end, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
+def _part_of(scope: RelationScope) -> list[Relation]:
+    """An organisation named with its state: ``US-Zentralkommando``, ``Zentralkommando der USA``."""
+    ctx = scope.ctx
+    found = []
+    for ref in ctx.mentions:
+        if ref.partial or ref.type != "ORG":
+            continue
+        states = [r for i in range(ref.start, ref.end) for r in ctx.inner_entities(i) if is_state(r.entity_id)]
+        if ctx.lower(ref.end) in ctx.cues.genitive_determiners:
+            after, _ = np_after(ctx, ref.end + 1, ctx.clause_at(ref.start).end)
+            if after is not None and is_state(after.entity_id):
+                states.append(after)
+        for state in states[:1]:
+            relation = make_relation(scope, "part_of", ref, state, ref.start, nominal=True)
+            if relation is not None:
+                found.append(relation)
+    return found
+
+
+def _part_nouns(scope: RelationScope) -> list[Relation]:
+    """``X ist (ein) Teil der Y`` / ``X, Teil von Y``."""
+    ctx = scope.ctx
+    found = []
+    for i, token in enumerate(ctx.doc):
+        if not ctx.is_noun(i) or ctx.lower(i) not in scope.lexicon.part_nouns:
+            continue
+        clause = ctx.clause_at(i)
+        start = i + 1 + (ctx.lower(i + 1) in ("von", "vom"))
+        whole, _ = np_after(ctx, start, clause.end)
+        holders = [r for r in subjects(ctx, clause) if r.end <= i]
+        if whole is None or not holders:
+            continue
+        relation = make_relation(scope, "part_of", holders[0], whole, i, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
+def place_relations(scope: RelationScope) -> list[Relation]:
+    """All ``located_in`` and ``part_of`` relations of the Doc (see the module docstring)."""
+    return _parentheses(scope) + _classified(scope) + _in_place(scope) + _part_of(scope) + _part_nouns(scope)

@@ -1,0 +1,98 @@
+"""``holds_role_in`` relations from the resolver's role links (``US-Aussenminister John Kerry`` → USA).
+
+The links come from :func:`newsgraph.resolve.role_links`; this module only turns them into relations:
+a relational role (``sein russischer Kollege Sergej Lawrow``) takes the role of the person it is the
+colleague of, and a state role without a stated affiliation (``Machthaber Baschar al-Assad``) takes the
+state named nearest to it in the same sentence (marked ``affiliation_source=context``).
+"""
+
+from __future__ import annotations
+
+from newsgraph.extraction.context import MentionRef, is_state
+from newsgraph.extraction.evidence import RelationScope, make_relation
+from newsgraph.extraction.lexicon import match_suffix
+from newsgraph.records import Relation
+from newsgraph.resolve.roles import RoleLink
+
+RELATIONAL_ROLES = frozenset({"kollege", "kollegin", "amtskollege", "amtskollegin"})
+
+
+def _role_noun(link: RoleLink) -> str:
+    return link.role.split("-")[-1]
+
+
+def _base_role(link: RoleLink, links: list[RoleLink]) -> tuple[str, bool]:
+    """The role to record, and whether it was carried over from a colleague's role."""
+    if link.role_key not in RELATIONAL_ROLES and (match_suffix(link.role, RELATIONAL_ROLES) is None):
+        return _role_noun(link), False
+    earlier = [
+        other for other in links
+        if other.start < link.start and other.person_id != link.person_id and other.sentence == link.sentence
+        and match_suffix(other.role, RELATIONAL_ROLES) is None
+    ]
+    return (_role_noun(earlier[-1]), True) if earlier else (_role_noun(link), False)
+
+
+def _person_after(scope: RelationScope, link: RoleLink) -> MentionRef | None:
+    """The person's name right after the role description (for the evidence span)."""
+    ctx = scope.ctx
+    for ref in ctx.mentions:
+        if ref.entity_id == link.person_id and ref.start_char >= link.end and ref.start_char - link.end <= 2:
+            return ref
+    return None
+
+
+def _description(scope: RelationScope, link: RoleLink) -> MentionRef | None:
+    span = scope.ctx.doc.char_span(link.start, link.end, alignment_mode="expand")
+    if span is None:
+        return None
+    return MentionRef(link.person_id, "PER", span.start, span.end, link.start, link.end)
+
+
+def _state_nearby(scope: RelationScope, anchor: MentionRef) -> MentionRef | None:
+    """The state mentioned nearest to ``anchor`` in its sentence, preferring one before it."""
+    ctx = scope.ctx
+    sentence = ctx.sentence[anchor.start]
+    states = [r for r in ctx.mentions if ctx.sentence[r.start] == sentence and is_state(r.entity_id)
+              and r.entity_id != anchor.entity_id]
+    before = [r for r in states if r.end <= anchor.start]
+    if before:
+        return max(before, key=lambda r: r.end)
+    after = [r for r in states if r.start >= anchor.end]
+    return min(after, key=lambda r: r.start) if after else None
+
+
+def _nearest(scope: RelationScope, entity_id: str, anchor: MentionRef) -> MentionRef | None:
+    """The mention of ``entity_id`` closest to ``anchor`` (one inside it first: ``US`` in ``US-Aussenminister``)."""
+    refs = [r for r in scope.ctx.mentions if r.entity_id == entity_id]
+    if not refs:
+        return None
+    return min(refs, key=lambda r: (not (anchor.start <= r.start < anchor.end), abs(r.start - anchor.start)))
+
+
+def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation]:
+    """``holds_role_in`` from each role link with an affiliation (stated or taken from the sentence)."""
+    ctx = scope.ctx
+    found: list[Relation] = []
+    for link in links:
+        description = _description(scope, link)
+        if description is None:
+            continue
+        role, carried = _base_role(link, links)
+        attributes = {"role": role, "role_as_written": link.text}
+        if carried:
+            attributes["role_source"] = "colleague"
+        person = _person_after(scope, link) if link.kind == "apposition" else None
+        source = MentionRef(link.person_id, "PER", description.start, person.end if person else description.end,
+                            link.start, person.end_char if person else link.end)
+        target = _nearest(scope, link.affiliation_id, description) if link.affiliation_id else None
+        if target is None and link.affiliation_id is None and match_suffix(role, scope.lexicon.state_roles):
+            target = _state_nearby(scope, source)
+            attributes["affiliation_source"] = "context"
+        if target is None:
+            continue
+        relation = make_relation(scope, "holds_role_in", source, target, description.end - 1, nominal=True,
+                                 attributes=attributes, modality="asserted")
+        if relation is not None:
+            found.append(relation)
+    return found

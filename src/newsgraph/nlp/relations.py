@@ -1,0 +1,87 @@
+"""The ``newsgraph_relations`` pipeline component: sets ``doc._.relations`` from the resolved entities.
+
+Config (all defaults shown)::
+
+    [components.newsgraph_relations]
+    factory = "newsgraph_relations"
+
+    [components.newsgraph_relations.lexicon]
+    # Relation cue words and shared grammar cues; a behaviour change gets a new registered version.
+    @misc = "newsgraph.RelationLexicon.v1"
+    version = "v1"
+
+    [components.newsgraph_relations.tables]
+    # The resolver's tables, for the role links (``US-Aussenminister John Kerry``).
+    @misc = "newsgraph.AliasResolver.v1"
+    version = "v1"
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from newsgraph.extraction.lexicon import RelationLexicon, load_relation_lexicon
+from newsgraph.extraction.relations import extract_relations
+from newsgraph.nlp import resolver  # noqa: F401  (registers newsgraph.AliasResolver.v1)
+from newsgraph.nlp.extensions import register_extensions
+from newsgraph.resolve import AliasTables, role_links
+
+FACTORY_NAME = "newsgraph_relations"
+
+
+@registry.misc("newsgraph.RelationLexicon.v1")
+def make_relation_lexicon_v1(version: str = "v1") -> RelationLexicon:
+    """The relation cue words of behaviour v1, read from ``relations.<version>.json`` and ``cues.<version>.json``.
+
+    Raises:
+        ConfigError: no lexicon files of that version ship with newsgraph.
+    """
+    return load_relation_lexicon(version)
+
+
+class RelationExtractor:
+    """Pipeline component: the relations between the Doc's entities (see ``extract_relations``)."""
+
+    def __init__(self, nlp: Language, name: str, *, lexicon: RelationLexicon, tables: AliasTables) -> None:
+        self.name = name
+        self.lexicon = lexicon
+        self.tables = tables
+        register_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc._.relations`` (an empty list when no resolver ran before) and return the Doc."""
+        if doc._.entities is None:
+            doc._.relations = []
+            return doc
+        links = role_links(doc, self.tables)
+        doc._.relations = extract_relations(doc, self.lexicon, links=links)
+        return doc
+
+
+@Language.factory(
+    FACTORY_NAME,
+    requires=["doc._.mentions", "doc._.entities"],
+    assigns=["doc._.relations"],
+    default_config={
+        "lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v1"},
+        "tables": {"@misc": "newsgraph.AliasResolver.v1", "version": "v1"},
+    },
+)
+def make_relation_extractor(nlp: Language, name: str, lexicon: RelationLexicon, tables: AliasTables) -> RelationExtractor:
+    """Create the relations component.
+
+    Args:
+        nlp: The pipeline.
+        name: Component name.
+        lexicon: Relation cue words, from a registered ``newsgraph.RelationLexicon.*`` function.
+        tables: The resolver's alias tables, from a registered ``newsgraph.AliasResolver.*`` function.
+
+    Example:
+        >>> import spacy, newsgraph.nlp.relations
+        >>> nlp = spacy.blank("de")
+        >>> _ = nlp.add_pipe("newsgraph_resolver")
+        >>> _ = nlp.add_pipe("newsgraph_relations")
+    """
+    return RelationExtractor(nlp, name, lexicon=lexicon, tables=tables)
