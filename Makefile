@@ -12,7 +12,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test corpora model train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean
+.PHONY: default golden run test typecheck install install-test corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,11 +53,17 @@ typecheck: install-test
 corpora: install-test
 	$(BIN)/python -m newsgraph.training.build $(DATA) $(BUILD) $(SEED)
 
-train-syntax: corpora
-	$(BIN)/python -m spacy train models/configs/syntax.cfg --output $(TRAIN)/syntax --system.seed $(SEED)
+# Character-objective pretraining of the tok2vec on all licensed raw text (3 epochs → model2.bin)
+pretrain: corpora
+	$(BIN)/python -m spacy pretrain models/configs/ner.cfg $(TRAIN)/pretrain --system.seed $(SEED)
 
-train-ner: corpora
-	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner --system.seed $(SEED)
+train-syntax: pretrain
+	$(BIN)/python -m spacy train models/configs/syntax.cfg --output $(TRAIN)/syntax --system.seed $(SEED) \
+		--paths.init_tok2vec $(TRAIN)/pretrain/model2.bin
+
+train-ner: pretrain
+	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner --system.seed $(SEED) \
+		--paths.init_tok2vec $(TRAIN)/pretrain/model2.bin
 
 ## NER on a local Hugging Face checkpoint instead of the CNN: make train-ner-transformer TRANSFORMER=/path
 train-ner-transformer: check-transformer install-transformers corpora

@@ -8,11 +8,6 @@ from pathlib import Path
 import pytest
 import spacy
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-SEED_TEXT = SEEDS / "000_8bf24d917596bb10.txt"
-EXPECTED_SEED = ROOT.parent / "shared/seeds/000_8bf24d917596bb10.expected.json"
-SHIPPED_MODEL = ROOT / "models/de_newsgraph"
 
 STAND_IN_PATTERNS = [
     {"label": "PER", "pattern": "John Kerry"},
@@ -51,7 +46,3 @@ def use_stand_in(stand_in_models: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.setenv("NEWSGRAPH_MODELS", str(stand_in_models))
     yield stand_in_models
 
-
-requires_model = pytest.mark.skipif(
-    not (SHIPPED_MODEL / "meta.json").exists(), reason="the trained German pipeline is not in models/"
-)

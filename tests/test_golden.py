@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import requires_model
+from support import requires_model
 from newsgraph.diff import diff_canonical
 
 sys.path.insert(0, str(Path(__file__).parent / "golden"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import newsgraph
-from conftest import EXPECTED_SEED, ROOT, SEEDS, SHIPPED_MODEL, requires_model
+from support import EXPECTED_SEED, ROOT, SEEDS, SHIPPED_MODEL, requires_model
 from newsgraph.evaluate import evaluate_file
 from newsgraph.nlp.loading import load_pipeline
 

@@ -667,7 +667,7 @@ def test_component_registration_and_annotations() -> None:
     nlp = spacy.blank("de")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("newsgraph_resolver")
-    assert nlp.get_pipe_meta("newsgraph_resolver").assigns == ["doc._.mentions", "doc._.entities"]
+    assert nlp.get_pipe_meta("newsgraph_resolver").assigns == ["doc._.mentions", "doc._.entities", "doc._.role_links"]
     assert nlp.config["components"]["newsgraph_resolver"]["tables"]["@misc"] == "newsgraph.AliasResolver.v1"
     assert registry.misc.get("newsgraph.AliasResolver.v1")() is load_alias_tables("v1")
     doc = nlp.make_doc("Kerry reiste nach Paris.")

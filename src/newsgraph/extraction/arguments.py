@@ -160,7 +160,7 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
             continue
         if where.prep is None or where.prep_index is None:
             continue
-        supporter = ctx.lower(where.noun) if where.noun is not None else None
+        supporter = ctx.lower(where.noun) if where.noun is not None else ""
         if supporter in lexicon.support_prepositions:
             found.append(Arg(lexicon.support_prepositions[supporter], ref))
         elif where.noun is not None:
@@ -193,7 +193,7 @@ def _support(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause: C
         if role is not None and verb != trigger.start:
             return role
     where = attachment(ctx, trigger.start, clause)
-    if where.prep in lexicon.situational_prepositions and lexicon.types[trigger.type].symmetric:
+    if where.prep in lexicon.situational_prepositions and where.noun is None and lexicon.types[trigger.type].symmetric:
         return "participant"
     return None
 

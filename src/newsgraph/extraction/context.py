@@ -1,28 +1,27 @@
-"""A Doc seen by the extractors: entity mentions per token, sentence pieces, clauses and token tests.
+"""A Doc seen by the extractors: entity mentions per token, sentence pieces and clauses (built by
+:mod:`clauses`), and the token tests every rule shares.
 
-The statistical parse is used where it is there and plausible, but nothing here depends on it: segments
-and clauses come from punctuation and word lists, so the rules also run on hand-built or unparsed Docs.
+The statistical parse and tags are used where they are there, but nothing here depends on them:
+pieces and clauses come from punctuation and word lists, and each token test falls back to the word's
+form, so the rules also run on hand-built or unparsed Docs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
+from newsgraph.extraction.clauses import Clause, build_clauses, split_segments
 from newsgraph.extraction.lexicon import Cues
 from newsgraph.nlp.convert import sentence_index
 from newsgraph.records import Entity, Mention, Span
 from newsgraph.resolve.normalize import fold_lower
 from newsgraph.resolve.tables import load_alias_tables
 
-_SENTENCE_END = frozenset({".", "!", "?"})
-_CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "—", "-"})
-_DASHES = frozenset({"-", "–", "—"})
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
-_CLOSERS = frozenset({"»", "«", "“", "”", "\"", "›", "‹", "‘", "'", ")"})
 _ACTOR_TYPES = frozenset({"PER", "ORG", "GPE", "NORP"})
 _NON_FINITE_TAGS = frozenset({"VVPP", "VAPP", "VMPP", "VVINF", "VAINF", "VMINF", "VVIZU", "VBN", "VB"})
 
@@ -33,7 +32,8 @@ def gazetteer_kinds(version: str = "v1") -> Mapping[str, tuple[str, str | None]]
     tables = load_alias_tables(version)
     kinds: dict[str, tuple[str, str | None]] = {}
     for entry in tables.entries.values():
-        capital_of = tables.entries[entry.capital_of].id if entry.capital_of in tables.entries else None
+        capital = tables.entries.get(entry.capital_of) if entry.capital_of else None
+        capital_of = capital.id if capital is not None else None
         kinds.setdefault(entry.id, (entry.kind, capital_of))
     return kinds
 
@@ -77,29 +77,6 @@ class MentionRef:
         return self.type in _ACTOR_TYPES
 
 
-@dataclass
-class Clause:
-    """A clause: a run of tokens with its own verb(s), split off at commas and similar marks.
-
-    Attributes:
-        start, end: Token range (``end`` exclusive).
-        segment: Index of the sentence piece the clause is in.
-        kind: ``main``, ``sub`` (dass, weil ...), ``cond`` (wenn, falls, sollte ..., ob), ``rel``
-            (relative clause) or ``inf`` (infinitive with zu).
-        opener: The folded first word.
-        matrix: Index of the clause this one depends on (sub, cond, rel, inf), if any.
-        verbs: Token indices of the verbs.
-    """
-
-    start: int
-    end: int
-    segment: int
-    kind: str = "main"
-    opener: str = ""
-    matrix: int | None = None
-    verbs: list[int] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Attachment:
     """What an NP hangs on: its preposition (``in``), and a noun it is a genitive attribute of, if any."""
@@ -136,14 +113,14 @@ class DocContext:
         for ref in self.mentions:
             for i in range(ref.start, ref.end):
                 (self._inner if ref.partial else self._cover)[i].append(ref)
-        self.segments = self._segments()
+        self.segments = split_segments(self)
         self.segment_of = [0] * len(doc)
         for number, (start, end) in enumerate(self.segments):
             for i in range(start, end):
                 self.segment_of[i] = number
         self.clauses: list[Clause] = []
         for number, (start, end) in enumerate(self.segments):
-            self.clauses.extend(self._clauses(number, start, end))
+            self.clauses.extend(build_clauses(self, number, start, end))
         self.clause_of = [0] * len(doc)
         for number, clause in enumerate(self.clauses):
             for i in range(clause.start, clause.end):
@@ -203,9 +180,6 @@ class DocContext:
         ref = self.entity_at(i)
         return ref if ref is not None and ref.start == i else None
 
-    def type_of(self, entity_id: str) -> str:
-        """Entity type of an id (MISC when unknown)."""
-        return self.types.get(entity_id, "MISC")
 
     # --- tokens ---------------------------------------------------------------------------------------
 
@@ -251,10 +225,10 @@ class DocContext:
         """Best-effort test for a finite verb form."""
         token = self.doc[i]
         low = self.lower(i)
-        form = token.morph.get("VerbForm")
+        form = token.morph.get("VerbForm", [])
         if token.tag_ in _NON_FINITE_TAGS or "Part" in form or "Inf" in form or self.is_zu_infinitive(i):
             return False
-        if "Fin" in form or token.tag_.endswith("FIN") or token.morph.get("Mood"):
+        if "Fin" in form or token.tag_.endswith("FIN") or token.morph.get("Mood", []):
             return True
         if low in self.cues.subjunctive_i or low in self.cues.subjunctive_ii or low in self.cues.future_auxiliaries:
             return True
@@ -279,7 +253,7 @@ class DocContext:
         has_werden = any(self.lemma(i) == "werden" or self.lower(i) in ("worden", "wurde", "wurden", "wird")
                          for i in range(clause.start, clause.end))
         has_participle = any(
-            self.doc[i].tag_.endswith("PP") or "Part" in self.doc[i].morph.get("VerbForm")
+            self.doc[i].tag_.endswith("PP") or "Part" in self.doc[i].morph.get("VerbForm", [])
             or (self.lower(i).startswith("ge") and self.lower(i).endswith(("t", "en")) and self.is_verb(i))
             for i in clause.verbs
         )
@@ -298,119 +272,6 @@ class DocContext:
         token = self.doc.char_span(start_char, end_char, alignment_mode="expand")
         sentence = self.sentence[token.start] if token is not None and len(token) else 0
         return Span(text=self.text[start_char:end_char], start=start_char, end=end_char, sentence=sentence)
-
-    # --- segments and clauses -------------------------------------------------------------------------
-
-    def _segments(self) -> list[tuple[int, int]]:
-        """Sentence pieces: the Doc's sentences, also cut at sentence-final marks and line breaks."""
-        doc = self.doc
-        starts = {0}
-        if doc.has_annotation("SENT_START"):
-            starts |= {sent.start for sent in doc.sents}
-        segments: list[tuple[int, int]] = []
-        start = 0
-        i = 0
-        while i < len(doc):
-            token = doc[i]
-            if i > start and i in starts:
-                segments.append((start, i))
-                start = i
-            if token.is_space and "\n" in token.text:
-                if i > start:
-                    segments.append((start, i))
-                start = i + 1
-            elif token.text in _SENTENCE_END:
-                end = i + 1
-                while end < len(doc) and doc[end].text in _CLOSERS:
-                    end += 1
-                segments.append((start, end))
-                start = end
-                i = end - 1
-            i += 1
-        if start < len(doc):
-            segments.append((start, len(doc)))
-        segments = [piece for s, e in segments for piece in self._split_dateline(s, e)]
-        return [(s, e) for s, e in segments if any(not doc[j].is_space for j in range(s, e))]
-
-    def _split_dateline(self, start: int, end: int) -> list[tuple[int, int]]:
-        """``Graz - Am Dienstag ...``: a dateline (up to four capitalised words, maybe an agency in brackets,
-        then a dash) near the start of the article becomes a sentence piece of its own."""
-        if self.doc[start].idx > 400:
-            return [(start, end)]
-        for j in range(start, min(end - 1, start + 8)):
-            text = self.doc[j].text
-            glued = j == start and len(text) > 1 and text[-1] in _DASHES
-            if text in _DASHES or glued:
-                words = [self.doc[k].text for k in range(start, j + glued) if not self.doc[k].is_punct]
-                inside = [w for w in words if w.isalpha() and w.islower()]
-                if words and len(words) <= 4 and len(inside) <= 1 and (j > start or glued):
-                    return [(start, j + 1), (j + 1, end)]
-                break
-            if not (text[:1].isupper() or self.doc[j].is_punct):
-                break
-        return [(start, end)]
-
-    def _clauses(self, segment: int, start: int, end: int) -> list[Clause]:
-        pieces: list[tuple[int, int]] = []
-        piece_start = start
-        for i in range(start, end):
-            if self.doc[i].text in _CLAUSE_BREAKS and i > piece_start:
-                pieces.append((piece_start, i + 1))
-                piece_start = i + 1
-        if piece_start < end:
-            pieces.append((piece_start, end))
-        clauses: list[Clause] = []
-        pending: tuple[int, int] | None = None
-        for s, e in pieces:
-            verbs = [i for i in range(s, e) if self.is_verb(i)]
-            if not verbs:
-                if clauses:
-                    clauses[-1].end = e
-                else:
-                    pending = (pending[0], e) if pending else (s, e)
-                continue
-            clause_start = pending[0] if pending else s
-            pending = None
-            clauses.append(Clause(start=clause_start, end=e, segment=segment, verbs=verbs))
-        if pending is not None:
-            clauses.append(Clause(start=pending[0], end=pending[1], segment=segment))
-        first = len(self.clauses)
-        for offset, clause in enumerate(clauses):
-            self._classify(clause, first + offset, first)
-        return clauses
-
-    def _first_word(self, clause: Clause) -> int | None:
-        for i in range(clause.start, clause.end):
-            token = self.doc[i]
-            if not (token.is_punct or token.is_space or token.text in _CLOSERS):
-                return i
-        return None
-
-    def _classify(self, clause: Clause, number: int, segment_first: int) -> None:
-        first = self._first_word(clause)
-        if first is None:
-            return
-        clause.opener = self.lower(first)
-        cues = self.cues
-        finite = [i for i in clause.verbs if self.is_finite(i) and not self.is_zu_infinitive(i)]
-        last_word = max((i for i in range(clause.start, clause.end) if not self.doc[i].is_punct), default=first)
-        if clause.opener in cues.conditional_openers and (clause.opener not in ("sollte", "sollten") or first == clause.start
-                                                          or self.doc[first - 1].is_punct):
-            clause.kind = "cond"
-        elif clause.opener in cues.subordinators and clause.opener not in ("als", "wie", "seit", "um") or (
-            clause.opener == "um" and any(self.is_zu_infinitive(i) for i in clause.verbs)
-        ):
-            clause.kind = "sub" if clause.opener != "um" else "inf"
-        elif clause.verbs and not finite and any(self.is_zu_infinitive(i) for i in clause.verbs):
-            clause.kind = "inf"
-        elif (clause.opener in cues.relative_pronouns and number > segment_first and clause.verbs
-              and clause.verbs[-1] >= last_word - 1 and all(v >= last_word - 2 for v in finite)):
-            clause.kind = "rel"
-        if clause.kind != "main":
-            if number > segment_first:
-                clause.matrix = number - 1
-            elif clause.kind in ("sub", "cond"):
-                clause.matrix = number + 1
 
     def clause_at(self, i: int) -> Clause:
         """The clause token ``i`` is in."""
@@ -440,7 +301,8 @@ class DocContext:
             if child.dep_ == "compound:prt" and child.i > i:
                 return fold_lower(child.text) + lemma
         clause = self.clause_at(i)
-        if self.is_finite(i):
+        # Only a finite verb leaves its particle behind, and then the particle closes the clause.
+        if not self.is_zu_infinitive(i) and "Part" not in token.morph.get("VerbForm", []):
             last = max((j for j in range(i + 1, clause.end) if not self.doc[j].is_punct), default=None)
             if last is not None and self.lower(last) in self.cues.particles and not self.is_noun(last):
                 nxt = last + 1
@@ -448,7 +310,3 @@ class DocContext:
                     return self.lower(last) + lemma
         return lemma
 
-    def segment_tokens(self, number: int) -> Sequence[int]:
-        """Token indices of a sentence piece."""
-        start, end = self.segments[number]
-        return range(start, end)

@@ -18,7 +18,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from newsgraph.extraction.arguments import Arg, clause_args, count_of, noun_chain
-from newsgraph.extraction.context import DocContext
+from newsgraph.extraction.context import DocContext, MentionRef
 from newsgraph.extraction.lexicon import EventLexicon, load_event_lexicon
 from newsgraph.extraction.modality import modality_at
 from newsgraph.extraction.quotes import SpeechFrame, find_quotes, speech_frames
@@ -221,7 +221,9 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
 def _add_affiliations(drafts: list[_Draft], ctx: DocContext, affiliations: Mapping[str, list[str]],
                       lexicon: EventLexicon) -> None:
     """In meetings and agreements, the states and organisations the participating persons speak for take part."""
-    by_id = {ref.entity_id: ref for ref in ctx.mentions if not ref.partial}
+    by_id: dict[str, MentionRef] = {}
+    for ref in sorted(ctx.mentions, key=lambda r: r.partial):  # a full mention beats a prefix
+        by_id.setdefault(ref.entity_id, ref)
     for draft in drafts:
         if not lexicon.types[draft.type].symmetric:
             continue

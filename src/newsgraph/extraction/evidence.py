@@ -60,9 +60,10 @@ def make_relation(
         if background:
             modality = _BACKGROUND_DROPS.get(modality, modality)
     segment = ctx.segments[ctx.segment_of[cue]]
-    refs = [source, target] + ([also] if also is not None else [])
-    start = max(segment[0], min(min(r.start for r in refs), cue))
-    end = min(segment[1], max(max(r.end for r in refs), cue + 1))
+    # Ends named in another sentence (a state named earlier) do not stretch the evidence.
+    refs = [r for r in (source, target, also) if r is not None and segment[0] <= r.start < segment[1]]
+    start = min([r.start for r in refs] + [cue])
+    end = max([r.end for r in refs] + [cue + 1])
     attrs = dict(attributes or {})
     speaker = scope.reported.get(number)
     if modality == "reported" and speaker is not None:

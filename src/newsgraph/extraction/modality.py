@@ -31,7 +31,7 @@ def is_subjunctive_i(ctx: DocContext, i: int) -> bool:
     token = ctx.doc[i]
     if not ctx.is_verb(i):
         return False
-    if "Sub" in token.morph.get("Mood"):
+    if "Sub" in token.morph.get("Mood", []):
         return True
     lemma = ctx.lemma(i)
     stem = lemma[:-2] if lemma.endswith("en") else lemma[:-1] if lemma.endswith("n") else ""
@@ -108,6 +108,8 @@ def modality_at(ctx: DocContext, i: int, *, nominal: bool, reported: bool = Fals
         return "intended"
     if not nominal and words & cues.future_auxiliaries and not ctx.is_passive(clause):
         return "intended"
-    if reported or any(is_subjunctive_i(ctx, v) for v in clause.verbs) or words & cues.reportive_markers:
+    # Reportive adverbs count uninflected only: "mutmaßlich" is, "ein mutmaßliches Lager" is not.
+    adverbs = {ctx.lower(j) for j in range(clause.start, clause.end)} & cues.reportive_markers
+    if reported or any(is_subjunctive_i(ctx, v) for v in clause.verbs) or adverbs:
         return "reported"
     return "asserted"

@@ -15,14 +15,15 @@ _PRONOUN_WINDOW = 4  # sentence pieces to look back for the antecedent of "er"
 _SUBJECT_PRONOUNS = frozenset({"man", "er", "sie", "wir", "ich", "es", "du", "ihr"})
 
 
-def _skippable(ctx: DocContext, i: int, classifiers: frozenset[str]) -> bool:
+def _skippable(ctx: DocContext, i: int, classifiers: frozenset[str], *, before_name: bool = False) -> bool:
     """Tokens that may stand between a preposition or governing noun and a name: articles, adjectives,
-    numbers, classifier nouns (``Stadt``), adjectival mentions (``nordsyrischen``)."""
+    numbers, adjectival mentions (``nordsyrischen``), and a classifier noun right before the name
+    (``Stadt Kobane``; not ``Lager der Miliz``)."""
     token = ctx.doc[i]
     low = ctx.lower(i)
     if low in ctx.cues.determiners or token.pos_ in ("DET", "ADJ", "NUM") or ctx.is_number(i) is not None:
         return True
-    if low in classifiers or any(low.endswith(c) for c in classifiers if len(c) > 4):
+    if before_name and (low in classifiers or any(low.endswith(c) for c in classifiers if len(c) > 4)):
         return True
     ref = ctx.innermost_at(i)
     return ref is not None and not token.text[:1].isupper()
@@ -62,7 +63,7 @@ def attachment(ctx: DocContext, start: int, clause: Clause, classifiers: frozens
         if ref is not None and ref.end - 1 == j and not ref.partial and ctx.doc[j].text[:1].isupper():
             # A name right before another name: a genitive before its noun or an apposition.
             break
-        if _skippable(ctx, j, classifiers):
+        if _skippable(ctx, j, classifiers, before_name=j == start - 1):
             j -= 1
             continue
         if ctx.is_noun(j) and noun is None and not ctx.is_verb(j):
@@ -84,7 +85,8 @@ def np_after(ctx: DocContext, i: int, end: int, classifiers: frozenset[str] = fr
         ref = ctx.mention_starting(j)
         if ref is not None and (ctx.doc[j].text[:1].isupper() or ref.end - ref.start > 1):
             return ref, j
-        if ctx.doc[j].is_space or _skippable(ctx, j, classifiers):
+        after = ctx.mention_starting(j + 1)
+        if ctx.doc[j].is_space or _skippable(ctx, j, classifiers, before_name=after is not None):
             j += 1
             continue
         break
@@ -194,6 +196,11 @@ def _surface_subjects(ctx: DocContext, clause: Clause) -> list[MentionRef]:
     if clause.kind == "inf":
         return []
     finite = next((i for i in clause.verbs if ctx.is_finite(i)), clause.verbs[0] if clause.verbs else clause.end)
+    first = next((i for i in range(clause.start, finite) if not ctx.doc[i].is_punct), None)
+    if clause.kind == "main" and first is not None and finite - first == 1 and ctx.lower(first) in _SUBJECT_PRONOUNS:
+        # "man wähle ihn ...": a pronoun before the verb is the subject.
+        ref = resolve_pronoun(ctx, first)
+        return [ref] if ref is not None else []
     if clause.kind == "main" and ctx.lower(finite + 1) in _SUBJECT_PRONOUNS:
         # "Manuela Khom wähle man": a pronoun right after the verb is the subject, the front NP is not.
         ref = resolve_pronoun(ctx, finite + 1)
@@ -212,7 +219,7 @@ def _surface_subjects(ctx: DocContext, clause: Clause) -> list[MentionRef]:
             return [ref]
     after = finite + 1 if clause.kind == "main" else clause.start + 1
     for i in range(after, clause.end):
-        if ctx.lower(i) in ctx.cues.person_pronouns and i <= after + 1:
+        if ctx.lower(i) == "er" and i <= after + 1:
             ref = resolve_pronoun(ctx, i)
             if ref is not None:
                 return [ref]
@@ -251,6 +258,11 @@ def objects(ctx: DocContext, clause: Clause, exclude: list[MentionRef]) -> list[
         where = attachment(ctx, ref.start, clause)
         if where.prep is None:
             found.append(ref)
+    for i in range(clause.start, clause.end):
+        if ctx.lower(i) in ("ihn", "ihm") and attachment(ctx, i, clause).prep is None:
+            pronoun = resolve_pronoun(ctx, i)
+            if pronoun is not None and (pronoun.start, pronoun.entity_id) not in taken:
+                found.append(pronoun)
     return found
 
 

@@ -6,6 +6,8 @@ Patterns (all within one clause):
     ``in der Hauptstadt Tunis``                  → Tunis located_in Tunesien (capital per gazetteer, if named)
     ``Zentralkommandos in Tampa``, ``Kurden im Nordirak`` → located_in (not persons, not attack targets)
     ``US-Zentralkommando``, ``Zentralkommando der USA``   → part_of USA
+    ``der russischen Gazprom``                   → located_in Russland (a company of that state)
+    ``der staatlichen österreichischen Holding Öbib``, ``der steiermärkische Landtag`` → part_of
     ``X ist (ein) Teil von/der Y``               → part_of
 """
 
@@ -16,6 +18,8 @@ from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import load_event_lexicon, match_suffix
 from newsgraph.extraction.phrases import attachment, np_after, subjects
 from newsgraph.records import Relation
+from newsgraph.resolve.tables import load_alias_tables
+from newsgraph.resolve.words import demonym_word
 
 
 def _adjectival(ctx: DocContext, i: int) -> MentionRef | None:
@@ -104,6 +108,7 @@ def _part_of(scope: RelationScope) -> list[Relation]:
         if ref.partial or ref.type != "ORG":
             continue
         states = [r for i in range(ref.start, ref.end) for r in ctx.inner_entities(i) if is_state(r.entity_id)]
+        states += _prefix_state(ctx, ref)
         if ctx.lower(ref.end) in ctx.cues.genitive_determiners:
             after, _ = np_after(ctx, ref.end + 1, ctx.clause_at(ref.start).end)
             if after is not None and is_state(after.entity_id):
@@ -112,6 +117,55 @@ def _part_of(scope: RelationScope) -> list[Relation]:
             relation = make_relation(scope, "part_of", ref, state, ref.start, nominal=True)
             if relation is not None:
                 found.append(relation)
+    return found
+
+
+def _prefix_state(ctx: DocContext, ref: MentionRef) -> list[MentionRef]:
+    """The state a hyphen prefix of an organisation's name stands for (``US-Zentralkommando``), if the
+    article mentions that state."""
+    prefix, dash, _ = ctx.text[ref.start_char : ref.end_char].partition("-")
+    entry = load_alias_tables().lookup(prefix) if dash and prefix else None
+    if entry is None or not is_state(entry.id):
+        return []
+    return [r for r in ctx.mentions if r.entity_id == entry.id][:1]
+
+
+_STATE_OWNED = ("staatlich", "staats", "bundes", "regierung", "ministerium", "armee", "streitkräfte", "parlament",
+                "landtag", "behörde", "polizei", "zentralbank", "geheimdienst")
+
+
+def _national_orgs(scope: RelationScope) -> list[Relation]:
+    """``der russischen Gazprom`` → located_in Russland; ``der staatlichen österreichischen Holding Öbib``,
+    ``die Abu-Dhabi-Staatsholding Ipic``, ``der steiermärkische Landtag`` → part_of the state."""
+    ctx = scope.ctx
+    tables = load_alias_tables()
+    found = []
+    for ref in ctx.mentions:
+        if ref.partial or ref.type != "ORG":
+            continue
+        clause = ctx.clause_at(ref.start)
+        first = ref.start
+        if first > clause.start and ctx.is_noun(first - 1) and ctx.entity_at(first - 1) is None:
+            first -= 1  # the classifier noun of an apposition: "Holding Öbib", "Abu-Dhabi-Staatsholding Ipic"
+        while first > clause.start and ctx.lower(first - 1) not in ctx.cues.determiners and (
+            ctx.doc[first - 1].pos_ == "ADJ" or ctx.doc[first - 1].text[:1].islower() and ctx.doc[first - 1].is_alpha
+        ):
+            first -= 1
+        words = [ctx.doc[j].text for j in range(first, ref.end)]
+        state: MentionRef | None = None
+        for word in words:
+            demonym = demonym_word(word, tables) if word[:1].islower() else None
+            entry = tables.entries.get(demonym.key) if demonym is not None else None
+            if entry is None and "-" in word:
+                entry = tables.lookup(word.rsplit("-", 1)[0])
+            if entry is not None and is_state(entry.id):
+                state = next((r for r in ctx.mentions if r.entity_id == entry.id), None)
+        if state is None:
+            continue
+        owned = any(w.lower().startswith(_STATE_OWNED) or any(p in w.lower() for p in _STATE_OWNED[1:]) for w in words)
+        relation = make_relation(scope, "part_of" if owned else "located_in", ref, state, ref.start, nominal=True)
+        if relation is not None:
+            found.append(relation)
     return found
 
 
@@ -136,4 +190,5 @@ def _part_nouns(scope: RelationScope) -> list[Relation]:
 
 def place_relations(scope: RelationScope) -> list[Relation]:
     """All ``located_in`` and ``part_of`` relations of the Doc (see the module docstring)."""
-    return _parentheses(scope) + _classified(scope) + _in_place(scope) + _part_of(scope) + _part_nouns(scope)
+    return (_parentheses(scope) + _classified(scope) + _in_place(scope) + _part_of(scope) + _national_orgs(scope)
+            + _part_nouns(scope))

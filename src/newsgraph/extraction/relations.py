@@ -16,7 +16,7 @@ from newsgraph.extraction.interactions import interaction_relations
 from newsgraph.extraction.lexicon import RelationLexicon, load_relation_lexicon
 from newsgraph.extraction.places import place_relations
 from newsgraph.extraction.quotes import speech_frames
-from newsgraph.extraction.roles import role_relations
+from newsgraph.extraction.roles import party_relations, role_relations
 from newsgraph.records import Entity, Mention, Relation
 from newsgraph.resolve import role_links
 from newsgraph.resolve.roles import RoleLink
@@ -72,6 +72,6 @@ def extract_relations(
         links = role_links(doc)
     ctx = DocContext(doc, lexicon.cues, mentions=mentions, entities=entities)
     scope = RelationScope(ctx, lexicon, _reported(ctx))
-    found = role_relations(scope, links) + place_relations(scope) + interaction_relations(scope)
+    found = role_relations(scope, links) + party_relations(scope) + place_relations(scope) + interaction_relations(scope)
     known = set(ctx.types)
     return _dedupe(r for r in found if not known or (r.source in known and r.target in known))

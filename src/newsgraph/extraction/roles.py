@@ -11,10 +11,14 @@ from __future__ import annotations
 from newsgraph.extraction.context import MentionRef, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import match_suffix
+from newsgraph.extraction.phrases import coordinated, subjects
 from newsgraph.records import Relation
 from newsgraph.resolve.roles import RoleLink
+from newsgraph.resolve.tables import load_alias_tables
 
-RELATIONAL_ROLES = frozenset({"kollege", "kollegin", "amtskollege", "amtskollegin"})
+
+
+_DEMAND_VERBS = frozenset({"verlangen", "fordern", "drängen", "dringen", "vorwerfen", "kritisieren", "warnen"})
 
 
 def _role_noun(link: RoleLink) -> str:
@@ -23,12 +27,13 @@ def _role_noun(link: RoleLink) -> str:
 
 def _base_role(link: RoleLink, links: list[RoleLink]) -> tuple[str, bool]:
     """The role to record, and whether it was carried over from a colleague's role."""
-    if link.role_key not in RELATIONAL_ROLES and (match_suffix(link.role, RELATIONAL_ROLES) is None):
+    relational = load_alias_tables().lexicon.relational_roles  # the resolver's list: Kollege, Amtskollegin ...
+    if match_suffix(link.role, relational) is None:
         return _role_noun(link), False
     earlier = [
         other for other in links
         if other.start < link.start and other.person_id != link.person_id and other.sentence == link.sentence
-        and match_suffix(other.role, RELATIONAL_ROLES) is None
+        and match_suffix(other.role, relational) is None
     ]
     return (_role_noun(earlier[-1]), True) if earlier else (_role_noun(link), False)
 
@@ -52,14 +57,25 @@ def _description(scope: RelationScope, link: RoleLink) -> MentionRef | None:
 def _state_nearby(scope: RelationScope, anchor: MentionRef) -> MentionRef | None:
     """The state mentioned nearest to ``anchor`` in its sentence, preferring one before it."""
     ctx = scope.ctx
-    sentence = ctx.sentence[anchor.start]
-    states = [r for r in ctx.mentions if ctx.sentence[r.start] == sentence and is_state(r.entity_id)
-              and r.entity_id != anchor.entity_id]
+    segment = ctx.segment_of[anchor.start]
+    states = [r for r in ctx.mentions if ctx.segment_of[r.start] == segment and is_state(r.entity_id)
+              and r.entity_id != anchor.entity_id and not _speaks(scope, r, anchor)]
     before = [r for r in states if r.end <= anchor.start]
     if before:
         return max(before, key=lambda r: r.end)
     after = [r for r in states if r.start >= anchor.end]
     return min(after, key=lambda r: r.start) if after else None
+
+
+def _speaks(scope: RelationScope, state: MentionRef, anchor: MentionRef) -> bool:
+    """True when ``state`` is the subject of a speech verb in another clause (``Russland verlange,
+    Präsident Assad ...``): a state talking about a person is not the state the person serves."""
+    ctx = scope.ctx
+    clause = ctx.clause_at(state.start)
+    if clause is ctx.clause_at(anchor.start) or ctx.is_passive(clause):
+        return False
+    verbs = {ctx.verb_lemma(v) for v in clause.verbs} | {ctx.lemma(v) for v in clause.verbs}
+    return bool(verbs & (ctx.cues.speech_verbs | _DEMAND_VERBS)) and state in subjects(ctx, clause)
 
 
 def _nearest(scope: RelationScope, entity_id: str, anchor: MentionRef) -> MentionRef | None:
@@ -95,4 +111,30 @@ def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation
                                  attributes=attributes, modality="asserted")
         if relation is not None:
             found.append(relation)
+    return found
+
+
+def party_relations(scope: RelationScope) -> list[Relation]:
+    """``Franz Voves (SPÖ)``, ``Josef Krainer und Waltraud Klasnic (beide ÖVP)`` → member_of the party."""
+    ctx = scope.ctx
+    found: list[Relation] = []
+    for i, token in enumerate(ctx.doc):
+        if token.text != "(" or i == 0:
+            continue
+        j = i + 1
+        collective = ctx.lower(j) in ("beide", "alle")
+        j += collective
+        party = ctx.mention_starting(j)
+        if party is None or party.type != "ORG" or ctx.lower(party.end) != ")":
+            continue
+        person = ctx.entity_at(i - 1)
+        if person is None or person.type != "PER" or person.end != i:
+            continue
+        members = coordinated(ctx, person, ctx.clause_at(person.start)) if collective else [person]
+        for member in members:
+            if member.type == "PER":
+                relation = make_relation(scope, "member_of", member, party, party.end, nominal=True,
+                                         modality="asserted")
+                if relation is not None:
+                    found.append(relation)
     return found

@@ -166,10 +166,11 @@ def _resolve_relative(timex: Timex, words: TimeWords, anchor: date, future: bool
         dates = [d - timedelta(days=7) for d in dates]
     if not dates:
         return None
-    first, last = min(dates), max(dates)
-    return first.isoformat() if first == last else f"{first.isoformat()}/{last.isoformat()}"
+    earliest, latest = min(dates), max(dates)
+    return earliest.isoformat() if earliest == latest else f"{earliest.isoformat()}/{latest.isoformat()}"
 
 
+# Counts in "vor zwei Wochen" (the dative forms are not in the lexicon's number words).
 _NUMBER_WORDS = {"einem": 1, "einer": 1, "einen": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
                  "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12}
 

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 def register_extensions() -> None:
     """Declare the ``doc._.*`` attributes; safe to call any number of times."""
-    for name in ("mentions", "entities", "relations", "events"):
+    for name in ("mentions", "entities", "role_links", "relations", "events"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 

@@ -55,7 +55,8 @@ class RelationExtractor:
         if doc._.entities is None:
             doc._.relations = []
             return doc
-        links = role_links(doc, self.tables)
+        # the resolver stores its role links; recompute only when it ran without them
+        links = doc._.role_links if doc._.role_links is not None else role_links(doc, self.tables)
         doc._.relations = extract_relations(doc, self.lexicon, links=links)
         return doc
 

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from newsgraph.nlp.extensions import register_extensions
-from newsgraph.resolve import AliasTables, load_alias_tables, resolve_entities
+from newsgraph.resolve import AliasTables, load_alias_tables, resolve_doc
 
 FACTORY_NAME = "newsgraph_resolver"
 
@@ -42,17 +42,19 @@ class EntityResolver:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        """Set ``doc._.mentions`` and ``doc._.entities`` (overwriting earlier values) and return the Doc."""
-        mentions, entities = resolve_entities(doc, self.tables)
-        doc._.mentions = mentions
-        doc._.entities = entities
+        """Set ``doc._.mentions``, ``doc._.entities`` and ``doc._.role_links`` (overwriting earlier
+        values) and return the Doc."""
+        resolution = resolve_doc(doc, self.tables)
+        doc._.mentions = resolution.mentions
+        doc._.entities = resolution.entities
+        doc._.role_links = resolution.role_links
         return doc
 
 
 @Language.factory(
     FACTORY_NAME,
     requires=["doc.ents", "doc.sents"],
-    assigns=["doc._.mentions", "doc._.entities"],
+    assigns=["doc._.mentions", "doc._.entities", "doc._.role_links"],
     default_config={"tables": {"@misc": "newsgraph.AliasResolver.v1", "version": "v1"}},
 )
 def make_entity_resolver(nlp: Language, name: str, tables: AliasTables) -> EntityResolver:

@@ -130,7 +130,7 @@ PROFILES: dict[str, tuple[str, ...]] = {
 }
 
 
-def build_ner(data: Path, out: Path, *, seed: int = 0, profile: str = "modern", germeval_weight: int = 3,
+def build_ner(data: Path, out: Path, *, seed: int = 0, profile: str = "all", germeval_weight: int = 3,
               ler_max: int = 3000, mobie_max: int = 2000, hipe_max: int = 3000,
               europeana_max: int = 2000) -> dict[str, int]:
     """Write the NER DocBins for a training ``profile``; returns sentence counts per group."""
@@ -166,14 +166,17 @@ def read_conllu_docs(path: Path) -> list[Doc]:
     return conllu_text_to_docs(path.read_text(encoding="utf-8"))
 
 
-def conllu_text_to_docs(text: str) -> list[Doc]:
-    """One Doc per sentence from CoNLL-U text."""
-    return list(conllu_to_docs(text, n_sents=1, merge_subtokens=True, no_print=True))
+def conllu_text_to_docs(text: str, *, n_sents: int = 1) -> list[Doc]:
+    """Docs of ``n_sents`` consecutive sentences from CoNLL-U text."""
+    return list(conllu_to_docs(text, n_sents=n_sents, merge_subtokens=True, no_print=True))
 
 
 def conllu_blocks(path: Path) -> list[str]:
     """The sentence blocks of a CoNLL-U file, comments included, as text."""
     return [b.strip("\n") + "\n" for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+
+
+SENTS_PER_DOC = 8
 
 
 def build_ud(data: Path, out: Path, *, seed: int = 0) -> dict[str, int]:
@@ -189,8 +192,10 @@ def build_ud(data: Path, out: Path, *, seed: int = 0) -> dict[str, int]:
     held = "\n".join(test[i] for i in sorted(order[cut2:]))
     (out / "ud-test.conllu").write_text(held, encoding="utf-8")
     return {
-        "ud_train": _write(conllu_text_to_docs("\n".join(train)), out / "ud-train.spacy"),
-        "ud_tune": _write(conllu_text_to_docs("\n".join(test[i] for i in order[cut1:cut2])), out / "ud-tune.spacy"),
+        # several sentences per training Doc, so the parser learns where sentences end
+        "ud_train": _write(conllu_text_to_docs("\n".join(train), n_sents=SENTS_PER_DOC), out / "ud-train.spacy"),
+        "ud_tune": _write(conllu_text_to_docs("\n".join(test[i] for i in order[cut1:cut2]), n_sents=SENTS_PER_DOC),
+                          out / "ud-tune.spacy"),
         "ud_test": _write(conllu_text_to_docs(held), out / "ud-test.spacy"),
     }
 def raw_texts(data: Path, *, seed: int = 0) -> list[str]:
