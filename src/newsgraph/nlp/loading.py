@@ -16,6 +16,8 @@ MODELS_ENV = "NEWSGRAPH_MODELS"
 # One table maps a language to the pipeline directory that serves it (under the models folder).
 PIPELINES: dict[str, str] = {"de": "de_newsgraph"}
 
+SENTENCE_HINTS = "newsgraph_sentence_hints"
+
 # Components newsgraph adds after the statistical pipeline, in order. Each is registered on import.
 NEWSGRAPH_COMPONENTS: tuple[str, ...] = ("newsgraph_resolver", "newsgraph_relations", "newsgraph_events")
 
@@ -53,8 +55,15 @@ def model_path(lang: str) -> Path:
 
 
 def _add_newsgraph_components(nlp: Language, components: tuple[str, ...]) -> Language:
-    if components:
-        import newsgraph.nlp.components  # noqa: F401  (registers the factories)
+    if not components:
+        return nlp
+    import newsgraph.nlp.components  # noqa: F401  (registers the factories)
+
+    if SENTENCE_HINTS not in nlp.pipe_names:
+        # sure sentence starts go in before the parser (or after the statistical components, in a
+        # pipeline without one, so the resolver still sees sentences)
+        where = {"before": "parser"} if "parser" in nlp.pipe_names else {}
+        nlp.add_pipe(SENTENCE_HINTS, **where)  # type: ignore[arg-type]
     for name in components:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)
