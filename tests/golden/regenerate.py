@@ -11,6 +11,7 @@ Each input is extracted on its own, so adding an article never changes another s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 
@@ -32,8 +33,12 @@ def inputs() -> dict[str, Path]:
 
 
 def canonical(source: Path) -> list[dict[str, object]]:
-    """The canonical results of ``newsgraph extract SOURCE --lang de`` with the shipped model."""
-    return canonical_results(newsgraph.extract([source], lang="de"))
+    """The canonical results of ``newsgraph extract SOURCE --lang de`` with the shipped model.
+
+    Runs from the repository root on the relative path, because article ids hash the path as
+    given: the snapshot must not depend on where the checkout lives."""
+    with contextlib.chdir(ROOT):
+        return canonical_results(newsgraph.extract([source.relative_to(ROOT)], lang="de"))
 
 
 def dumps(data: object) -> str:
