@@ -59,6 +59,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsgraph.evaluate import LabelScore
+
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,32 +191,8 @@ def event_class(name: str) -> str:
 # scores
 
 
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-
-    @property
-    def p(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def r(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.p, 4),
-                "recall": round(self.r, 4), "f1": round(self.f1, 4)}
+# precision/recall/F1 counting is the library's (newsgraph.evaluate.LabelScore)
+Counts = LabelScore
 
 
 @dataclass
@@ -505,7 +483,7 @@ def score_dict(s: ArticleScore, only: str | None, details: bool) -> dict[str, An
 
 
 def _prf(c: Counts) -> str:
-    return f"{c.p:6.1%} {c.r:6.1%} {c.f1:6.1%}"
+    return f"{c.precision:6.1%} {c.recall:6.1%} {c.f1:6.1%}"
 
 
 def print_table(scores: list[ArticleScore], total: ArticleScore, only: str | None, details: bool) -> None:
@@ -533,7 +511,7 @@ def print_table(scores: list[ArticleScore], total: ArticleScore, only: str | Non
             line += f" | {_prf(r)} | {r.tp + r.fn:3d}/{r.tp + r.fp:<3d}"
         if only in (None, "events"):
             e = s.events
-            line += f" | {_prf(e)} | {s.events_untyped.r:8.1%} | {e.tp + e.fn:3d}/{e.tp + e.fp:<3d}"
+            line += f" | {_prf(e)} | {s.events_untyped.recall:8.1%} | {e.tp + e.fn:3d}/{e.tp + e.fp:<3d}"
         if s.error:
             line += f"   ! {s.error}"
         print(line)

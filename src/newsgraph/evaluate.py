@@ -30,6 +30,10 @@ class LabelScore:
     fp: int = 0
     fn: int = 0
 
+    def add(self, other: LabelScore) -> None:
+        """Add another score's counts to this one (micro averaging)."""
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
@@ -95,8 +99,7 @@ def score_spans(
                 score.fn += 1
     micro = LabelScore()
     for label in micro_labels:
-        s = per_label.get(label, LabelScore())
-        micro.tp, micro.fp, micro.fn = micro.tp + s.tp, micro.fp + s.fp, micro.fn + s.fn
+        micro.add(per_label.get(label, LabelScore()))
     return per_label, micro
 
 
