@@ -15,6 +15,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.lookups import load_lookups
+from spacy.pipeline import Lemmatizer
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 # Guillemets and single angle quotes as used in Swiss and French-style quoting: split them off.
@@ -27,13 +29,14 @@ def tune_tokenizer(nlp: Language) -> None:
     # Sentence punctuation after a closing quote: «… Nein›.» → Nein › . »
     quote_class = "".join(EXTRA_QUOTES)
     suffixes = list(nlp.Defaults.suffixes or []) + [q for q in EXTRA_QUOTES] + [rf"(?<=[{quote_class}])[.,;:!?]"]
-    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]
+    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def add_lookup_lemmatizer(nlp: Language) -> None:
     """Add spaCy's German lookup lemmatizer with its table stored inside the pipeline."""
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"}, after="parser")
+    lemmatizer: Lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"}, after="parser")  # type: ignore[assignment]
     lemmatizer.initialize(lookups=load_lookups("de", ["lemma_lookup"]))
 
 

@@ -59,7 +59,8 @@ def sentence_to_doc(nlp: spacy.Language, sent: c.Sentence) -> Doc:
 def text_to_doc(nlp: spacy.Language, text: str, spans: list[tuple[int, int, str]]) -> Doc:
     """Tokenise ``text`` and attach char-offset gold spans (overlaps: first/longest wins)."""
     doc = nlp.make_doc(text)
-    ents, taken = [], set()
+    ents: list[Span] = []
+    taken: set[int] = set()
     for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
         if span is None or taken & set(range(span.start, span.end)):

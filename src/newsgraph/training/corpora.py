@@ -258,7 +258,8 @@ def read_smartdata_docs(path: Path) -> Iterator[tuple[str, str, list[tuple[int, 
         if not isinstance(text, str):
             continue
         spans = []
-        for mention in _avro_value(doc.get("conceptMentions")) or []:
+        mentions = _avro_value(doc.get("conceptMentions")) or []
+        for mention in mentions if isinstance(mentions, list) else []:
             label = map_smartdata_type(str(mention.get("type", "")))
             span = mention.get("span") or {}
             if label and "start" in span:
