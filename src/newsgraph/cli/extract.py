@@ -52,7 +52,7 @@ def _summary_table(summary: ExportSummary, out: Path, counts: dict[str, int], se
         table.add_row(f"entities {etype}", str(n))
     table.add_row("relations", str(summary.relations))
     table.add_row("events", str(summary.events))
-    table.add_row("words/s", f"{counts['words'] / seconds:,.0f}" if seconds > 0 else "-")
+    table.add_row("words/s (incl. model loading)", f"{counts['words'] / seconds:,.0f}" if seconds > 0 else "-")
     table.add_row("output", str(out))
     return table
 
