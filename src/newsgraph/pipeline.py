@@ -33,18 +33,26 @@ def _input_error_result(error: InputError) -> ArticleResult:
 
 
 def iter_articles(sources: Iterable[Source], *, max_bytes: int) -> Iterator[Article | InputError]:
-    """Articles from a mix of files/folders/globs (``Path`` or ``str`` that names a file),
-    ``Article`` objects and raw texts; bad inputs come out as ``InputError`` in their place."""
+    """Articles from a mix of files/folders/globs/``-`` (``Path``), ``Article`` objects and raw
+    texts (``str``), in order; bad inputs come out as ``InputError`` in their place. Neighbouring
+    paths are read in one go, so a file named twice (a folder and a glob) is read once."""
+    paths: list[Path] = []
     for source in sources:
+        if isinstance(source, Path):
+            paths.append(source)
+            continue
+        if paths:
+            yield from read_articles(paths, max_bytes=max_bytes, on_error="collect")
+            paths = []
         if isinstance(source, Article):
             yield source
-        elif isinstance(source, Path):
-            yield from read_articles([source], max_bytes=max_bytes, on_error="collect")
         else:
             try:
                 yield article_from_text(source)
             except InputError as e:
                 yield e
+    if paths:
+        yield from read_articles(paths, max_bytes=max_bytes, on_error="collect")
 
 
 def _choose_lang(article: Article, options: Settings) -> str | None:
@@ -151,7 +159,7 @@ def extract(
 
 def paths_to_sources(paths: Iterable[str]) -> list[Source]:
     """CLI arguments to sources: every argument names a file, folder, glob, or ``-`` (stdin)."""
-    return [Path(p) if p != "-" else Path("-") for p in paths]
+    return [Path(p) for p in paths]
 
 
 __all__ = ["extract", "error_result", "iter_articles", "paths_to_sources", "PIPELINES"]
