@@ -83,3 +83,9 @@ def test_language_detection_picks_the_pipeline(use_stand_in: Path) -> None:
     ])
     assert de.article.lang == "de" and de.ok
     assert en.article.lang == "en" and en.error and "no pipeline" in en.error
+
+
+def test_a_file_named_twice_is_read_once(use_stand_in: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    results = list(newsgraph.extract([tmp_path, tmp_path / "a.txt", "Kerry in Berlin."], lang="de"))
+    assert [r.article.text for r in results] == ["Kerry flog nach Paris.", "Kerry in Berlin."]
