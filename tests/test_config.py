@@ -25,6 +25,13 @@ def test_layers_override_in_order(tmp_path: Path) -> None:
     assert settings.languages == ["de", "fr"]  # list from a comma-separated variable
 
 
+def test_folder_variables_are_not_settings() -> None:
+    # regression: NEWSGRAPH_CACHE (the encoder cache) was read as an unknown setting "cache"
+    env = {"NEWSGRAPH_MODELS": "/models", "NEWSGRAPH_CACHE": "/cache", "NEWSGRAPH_ACCURATE": "true"}
+    settings = load_settings(file=None, env=env)
+    assert settings.accurate is True and settings.accurate_model is None
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

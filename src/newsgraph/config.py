@@ -14,6 +14,8 @@ from newsgraph.errors import ConfigError
 
 ENV_PREFIX = "NEWSGRAPH_"
 USER_FILE = "newsgraph.toml"
+# newsgraph variables that name folders rather than settings: the models folder and the local model cache
+NOT_SETTINGS = frozenset({"NEWSGRAPH_MODELS", "NEWSGRAPH_CACHE"})
 
 
 class Settings(BaseModel):
@@ -23,6 +25,13 @@ class Settings(BaseModel):
 
     lang: str = Field(default="auto", description="auto (metadata, then detection) or a language code.")
     model: Path | None = Field(default=None, description="A spaCy pipeline folder to use instead of the shipped one.")
+    accurate: bool = Field(
+        default=False, description="Run the fine-tuned encoder NER instead of the CNN one (slower, more accurate)."
+    )
+    accurate_model: Path | None = Field(
+        default=None,
+        description="The fine-tuned encoder NER for accurate mode (default: $NEWSGRAPH_CACHE/ner/de-e5-small).",
+    )
     max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected.")
     batch_size: int = Field(default=64, gt=0, description="Articles per NLP batch.")
     on_error: Literal["skip", "fail"] = Field(default="skip", description="skip bad inputs, or stop at the first.")
@@ -64,10 +73,11 @@ def read_user_file(path: Path) -> dict[str, Any]:
 
 
 def read_environment(env: Mapping[str, str]) -> dict[str, Any]:
-    """Settings from ``NEWSGRAPH_<KEY>`` variables (``NEWSGRAPH_MODELS`` is the models folder, not a setting)."""
+    """Settings from ``NEWSGRAPH_<KEY>`` variables (``NEWSGRAPH_MODELS`` and ``NEWSGRAPH_CACHE`` are folders,
+    not settings)."""
     values = {}
     for name, text in env.items():
-        if name.startswith(ENV_PREFIX) and name != "NEWSGRAPH_MODELS":
+        if name.startswith(ENV_PREFIX) and name not in NOT_SETTINGS:
             key = name[len(ENV_PREFIX):].lower()
             values[key] = _parse_value(key, text)
     return values

@@ -14,7 +14,7 @@ from newsgraph.errors import InputError, LanguageError, ModelError, NewsgraphErr
 from newsgraph.ingest import article_from_text, read_articles
 from newsgraph.langid import detect_language
 from newsgraph.nlp.convert import doc_to_result
-from newsgraph.nlp.loading import PIPELINES, load_pipeline
+from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
 from newsgraph.records import Article, ArticleResult
 
 Source = str | Path | Article
@@ -64,7 +64,9 @@ def _choose_lang(article: Article, options: Settings) -> str | None:
 
 
 def _pipeline_name(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+    name = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+    # records say which NER made them: accurate mode runs the fine-tuned encoder in the same pipeline
+    return f"{name}+{ENCODER_NER}" if ENCODER_NER in nlp.pipe_names else name
 
 
 def _process_batch(batch: list[Article | InputError], options: Settings) -> list[ArticleResult]:
@@ -82,7 +84,8 @@ def _process_batch(batch: list[Article | InputError], options: Settings) -> list
         by_lang.setdefault(lang, []).append(i)
     for lang, indices in by_lang.items():
         try:
-            nlp = load_pipeline(lang, model=options.model)
+            nlp = load_pipeline(lang, model=options.model, accurate=options.accurate,
+                                accurate_model=options.accurate_model)
         except (LanguageError, ModelError) as e:
             for i in indices:
                 results[i] = error_result(batch[i], str(e))  # type: ignore[arg-type]
@@ -130,8 +133,8 @@ def extract(
         sources: Raw texts (``str``), files/folders/globs (``Path``), or ``Article`` objects; a single
             source may be passed on its own.
         settings: Complete settings (the CLI passes the merged settings tree).
-        **options: Individual settings instead (``lang``, ``model``, ``max_bytes``, ``batch_size``,
-            ``on_error``, ``languages``); see :class:`newsgraph.config.Settings`.
+        **options: Individual settings instead (``lang``, ``model``, ``accurate``, ``accurate_model``,
+            ``max_bytes``, ``batch_size``, ``on_error``, ``languages``); see :class:`newsgraph.config.Settings`.
 
     Returns:
         An iterator over results in input order. Bad inputs and unsupported languages yield a result
@@ -139,6 +142,8 @@ def extract(
 
     Raises:
         ConfigError: an option is unknown or invalid.
+        ModelError: ``accurate`` is set but the extra or the fine-tuned model is missing (raised on the call,
+            before any article is read).
         NewsgraphError: with ``on_error="fail"``, for the first article that fails.
 
     Example:
@@ -147,8 +152,15 @@ def extract(
         >>> [e.name for e in results[0].entities]
     """
     opts = settings if settings is not None else settings_from_options(options)
+    if opts.accurate:
+        # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
+        accurate_model_dir(opts.accurate_model)
     if isinstance(sources, (str, Path, Article)):
         sources = [sources]
+    return _extract(sources, opts)
+
+
+def _extract(sources: Iterable[Source], opts: Settings) -> Iterator[ArticleResult]:
     stream = iter_articles(sources, max_bytes=opts.max_bytes)
     while batch := list(islice(stream, opts.batch_size)):
         for result in _process_batch(batch, opts):

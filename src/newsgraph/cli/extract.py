@@ -71,6 +71,9 @@ def extract_cli(
     baseline: Path | None = typer.Option(None, "--baseline", help="After writing, diff against this output folder; exit 1 if it differs."),
     ignore: list[str] = typer.Option([], "--ignore", help="Tolerances for --baseline, as in `newsgraph diff --ignore`."),
     html: bool = typer.Option(False, "--html", help="Also write OUT/graph.html, the interactive graph page."),
+    accurate: bool = typer.Option(
+        False, "--accurate", help='Run the fine-tuned encoder NER (slower; needs pip install "newsgraph[accurate]").'
+    ),
 ) -> None:
     """Extract entities, relations and events from articles and write the knowledge graph.
 
@@ -81,7 +84,7 @@ def extract_cli(
     """
     console = Console(stderr=True)
     flags = {"lang": lang, "model": model, "on_error": on_error, "max_bytes": max_bytes,
-             "formats": fmt.split(",") if fmt is not None else None}
+             "formats": fmt.split(",") if fmt is not None else None, "accurate": accurate or None}
     try:
         cli_values = {**parse_overrides(overrides), **{k: v for k, v in flags.items() if v is not None}}
         settings = load_settings(file=config, overrides=cli_values)

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
-from newsgraph.encoder.convert import build_encoder, default_encoder_dir
+from pathlib import Path
 
-__all__ = ["build_encoder", "default_encoder_dir"]
+from newsgraph.encoder.convert import build_encoder, cache_dir, default_encoder_dir
+
+NER_NAME = "de-e5-small"
+
+
+def default_ner_dir() -> Path:
+    """Where accurate mode looks for the fine-tuned German NER: ``$NEWSGRAPH_CACHE/ner/de-e5-small`` (see
+    :func:`newsgraph.encoder.convert.cache_dir`), the ``--out`` to give ``python -m newsgraph.encoder.finetune``;
+    the model itself is the ``best/`` folder the script writes there."""
+    return cache_dir() / "ner" / NER_NAME
+
+
+__all__ = ["build_encoder", "cache_dir", "default_encoder_dir", "default_ner_dir", "NER_NAME"]

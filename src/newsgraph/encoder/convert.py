@@ -503,14 +503,20 @@ def engine_model_file() -> Path:
     return path
 
 
-def default_encoder_dir() -> Path:
-    """Where the recovered encoder lives: ``$NEWSGRAPH_CACHE/encoders/multilingual-e5-small``, by default
-    under ``$XDG_CACHE_HOME/newsgraph`` (``~/.cache/newsgraph``)."""
+def cache_dir() -> Path:
+    """newsgraph's cache of local models: ``$NEWSGRAPH_CACHE``, by default ``$XDG_CACHE_HOME/newsgraph``
+    (``~/.cache/newsgraph``)."""
     root = os.environ.get(CACHE_ENV)
     if root:
-        return Path(root).expanduser() / "encoders" / ENCODER_NAME
+        return Path(root).expanduser()
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache).expanduser() / "newsgraph" / "encoders" / ENCODER_NAME
+    return Path(cache).expanduser() / "newsgraph"
+
+
+def default_encoder_dir() -> Path:
+    """Where the recovered encoder lives: ``$NEWSGRAPH_CACHE/encoders/multilingual-e5-small`` (see
+    :func:`cache_dir`)."""
+    return cache_dir() / "encoders" / ENCODER_NAME
 
 
 def _checkout_root() -> Path | None:

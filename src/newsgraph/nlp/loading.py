@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ MODELS_ENV = "NEWSGRAPH_MODELS"
 PIPELINES: dict[str, str] = {"de": "de_newsgraph"}
 
 SENTENCE_HINTS = "newsgraph_sentence_hints"
+ENCODER_NER = "newsgraph_encoder_ner"  # accurate mode's NER (newsgraph.encoder.component)
 
 # Components newsgraph adds after the statistical pipeline, in order. Each is registered on import.
 NEWSGRAPH_COMPONENTS: tuple[str, ...] = ("newsgraph_resolver", "newsgraph_relations", "newsgraph_events")
@@ -70,17 +72,71 @@ def _add_newsgraph_components(nlp: Language, components: tuple[str, ...]) -> Lan
     return nlp
 
 
+def accurate_model_dir(path: str | Path | None = None) -> Path:
+    """The fine-tuned encoder NER that accurate mode runs, checked before anything is loaded.
+
+    Args:
+        path: The ``OUT/best`` folder of ``python -m newsgraph.encoder.finetune``, or ``OUT`` itself; default:
+            :func:`newsgraph.encoder.default_ner_dir`.
+
+    Returns:
+        The Hugging Face folder to load.
+
+    Raises:
+        ModelError: torch/transformers are missing (the message gives the pip command), or there is no model
+            at the path (the message gives the commands that build it).
+    """
+    from newsgraph.encoder import default_ner_dir
+    from newsgraph.encoder.component import ACCURATE_PIP
+
+    missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModelError(f"accurate mode needs {' and '.join(missing)}: run `{ACCURATE_PIP}`")
+    run = Path(path).expanduser() if path is not None else default_ner_dir()
+    for folder in (run, run / "best"):
+        if (folder / "config.json").is_file():
+            return folder
+    out = run.parent if run.name == "best" else run
+    raise ModelError(
+        f"accurate mode needs the fine-tuned German NER, which is not at {run}. Build the encoder with "
+        f"`newsgraph models build-encoder`, then fine-tune it with "
+        f"`python -m newsgraph.encoder.finetune --out {out}` (its best model lands in {out / 'best'})"
+    )
+
+
+def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
+    import newsgraph.encoder.component  # noqa: F401  (registers the factory)
+
+    if "ner" not in nlp.pipe_names:
+        raise ModelError(f"accurate mode replaces the pipeline's 'ner', but it has none: {nlp.pipe_names}; "
+                         "use the shipped pipeline or one trained with an NER")
+    # in the same place under its own name (replace_pipe would keep the name "ner"), so pipe_names and the
+    # records' model tell the modes apart; the rule-based components after it (gazetteer_ruler) stay
+    index = nlp.pipe_names.index("ner")
+    nlp.remove_pipe("ner")
+    where = {"before": index} if index < len(nlp.pipe_names) else {}
+    nlp.add_pipe(ENCODER_NER, config={"model_dir": model_dir}, **where)  # type: ignore[arg-type]
+    return nlp
+
+
 @lru_cache(maxsize=8)
-def _load_cached(path: str, components: tuple[str, ...]) -> Language:
+def _load_cached(path: str, components: tuple[str, ...], accurate_model: str | None = None) -> Language:
     try:
         nlp = spacy.load(path)
     except (OSError, ValueError, KeyError) as e:
         raise ModelError(f"cannot load the spaCy pipeline at {path}: {e}") from e
+    if accurate_model is not None:
+        nlp = _use_encoder_ner(nlp, accurate_model)
     return _add_newsgraph_components(nlp, components)
 
 
 def load_pipeline(
-    lang: str = "de", *, model: str | Path | None = None, components: tuple[str, ...] = NEWSGRAPH_COMPONENTS
+    lang: str = "de",
+    *,
+    model: str | Path | None = None,
+    components: tuple[str, ...] = NEWSGRAPH_COMPONENTS,
+    accurate: bool = False,
+    accurate_model: str | Path | None = None,
 ) -> Language:
     """Load the pipeline for ``lang`` (or the one at ``model``) with newsgraph's components added.
 
@@ -90,13 +146,16 @@ def load_pipeline(
         lang: ISO 639-1 language code.
         model: A pipeline directory to use instead of the shipped one (e.g. a transformer pipeline).
         components: newsgraph components to append after the statistical ones.
+        accurate: Replace the pipeline's ``ner`` with the fine-tuned encoder NER (``newsgraph_encoder_ner``).
+        accurate_model: Its folder (see :func:`accurate_model_dir`); only used with ``accurate``.
 
     Returns:
         The ready ``Language`` object.
 
     Raises:
         LanguageError: no pipeline for ``lang``.
-        ModelError: the pipeline exists but cannot be loaded.
+        ModelError: the pipeline exists but cannot be loaded; with ``accurate``, the extra or the fine-tuned
+            model is missing.
 
     Example:
         >>> nlp = load_pipeline("de")
@@ -115,4 +174,5 @@ def load_pipeline(
             raise ModelError(f"{path} is not a spaCy pipeline folder (no config.cfg in it){hint}")
     else:
         path = model_path(lang)
-    return _load_cached(str(path.resolve()), tuple(components))
+    encoder = str(accurate_model_dir(accurate_model).resolve()) if accurate else None
+    return _load_cached(str(path.resolve()), tuple(components), encoder)

@@ -1,0 +1,119 @@
+"""The ``newsgraph_encoder_ner`` component: the fine-tuned encoder's token classifier as spaCy NER.
+
+It reads the Hugging Face folder that ``python -m newsgraph.encoder.finetune`` writes as ``OUT/best`` and tags
+words as that script does in training: the words are the Doc's non-whitespace tokens, a word's tag is the tag
+of its first sub-word, and BIO tags become spans with :func:`newsgraph.encoder.finetune.decode_spans`. The model
+was trained on sentences, so each sentence is tagged on its own when the Doc has sentence boundaries (the
+pipeline's parser runs before the NER); words past ``max_length`` sub-words of a sentence are tagged ``O``.
+torch and transformers are imported when the component is created, never on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+
+from newsgraph.encoder.finetune import LABELS, TAGS, decode_spans
+from newsgraph.errors import ModelError
+
+FACTORY_NAME = "newsgraph_encoder_ner"
+ACCURATE_PIP = 'pip install "newsgraph[accurate]"'
+
+Unit = tuple[int, list[int]]  # the Doc's position in a batch, the token indices of its words
+
+
+def _units(doc: Doc, index: int) -> list[Unit]:
+    """The word groups tagged together: the sentences when known, else the whole Doc."""
+    parts = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    units = [(index, [token.i for token in part if not token.is_space]) for part in parts]
+    return [unit for unit in units if unit[1]]
+
+
+class EncoderNer:
+    """Sets ``doc.ents`` (PER/LOC/ORG/MISC) from a fine-tuned ``AutoModelForTokenClassification`` folder."""
+
+    def __init__(self, nlp: Language, name: str, *, model_dir: str, batch_size: int, max_length: int) -> None:
+        self.name = name
+        self.model_dir = Path(model_dir)
+        self.batch_size = batch_size
+        self.max_length = max_length
+        try:
+            import torch
+            from transformers import AutoModelForTokenClassification, AutoTokenizer
+        except ImportError as e:
+            raise ModelError(f"the accurate NER needs torch and transformers: run `{ACCURATE_PIP}` ({e})") from e
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+            self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir)
+        except (OSError, ValueError, RuntimeError) as e:  # RuntimeError: weights that do not fit the config
+            raise ModelError(f"cannot load the fine-tuned encoder at {self.model_dir}: {e}") from e
+        if self.model.config.num_labels != len(TAGS):
+            raise ModelError(
+                f"{self.model_dir} has {self.model.config.num_labels} labels, not the {len(TAGS)} BIO tags of "
+                f"{'/'.join(LABELS)}: give the OUT/best folder of `python -m newsgraph.encoder.finetune`"
+            )
+        self.model.eval()
+        self._torch = torch
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._tag([doc])
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
+        """Tag Docs in batches of ``batch_size`` (default: the component's own); sentences of a batch share
+        forward passes."""
+        for docs in minibatch(stream, size=batch_size or self.batch_size):
+            self._tag(docs)
+            yield from docs
+
+    def predict_tags(self, words: list[list[str]]) -> list[list[int]]:
+        """Tag ids per word (``O`` for words cut off at ``max_length`` sub-words), for groups of words."""
+        tags: list[list[int]] = []
+        with self._torch.no_grad():
+            for start in range(0, len(words), self.batch_size):
+                chunk = words[start : start + self.batch_size]
+                enc = self.tokenizer(chunk, is_split_into_words=True, truncation=True, max_length=self.max_length,
+                                     padding=True, return_tensors="pt")
+                best = self.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits.argmax(-1)
+                for row, group in enumerate(chunk):
+                    first = [0] * len(group)  # TAGS[0] is "O"
+                    seen: set[int] = set()
+                    for position, word in enumerate(enc.word_ids(row)):
+                        if word is not None and word not in seen:
+                            seen.add(word)
+                            first[word] = int(best[row, position])
+                    tags.append(first)
+        return tags
+
+    def _tag(self, docs: list[Doc]) -> None:
+        units = [unit for i, doc in enumerate(docs) for unit in _units(doc, i)]
+        # longest first, so a forward pass pads little; the results go back by unit, not by order
+        order = sorted(range(len(units)), key=lambda k: -len(units[k][1]))
+        words = [[docs[units[k][0]][t].text for t in units[k][1]] for k in order]
+        spans: list[list[Span]] = [[] for _ in docs]
+        for k, tags in zip(order, self.predict_tags(words)):
+            index, tokens = units[k]
+            for label, first, end in decode_spans(tags):
+                spans[index].append(Span(docs[index], tokens[first], tokens[end - 1] + 1, label=label))
+        for doc, doc_spans in zip(docs, spans):
+            doc.ents = sorted(doc_spans, key=lambda span: span.start)
+
+
+@Language.factory(
+    FACTORY_NAME,
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
+    default_config={"batch_size": 16, "max_length": 256},
+)
+def make_encoder_ner(nlp: Language, name: str, model_dir: str, batch_size: int, max_length: int) -> EncoderNer:
+    """Create the encoder NER from the fine-tuned Hugging Face folder ``model_dir`` (``OUT/best`` of
+    ``python -m newsgraph.encoder.finetune``); ``batch_size`` sentences per forward pass, ``max_length``
+    sub-words per sentence."""
+    return EncoderNer(nlp, name, model_dir=model_dir, batch_size=batch_size, max_length=max_length)
+
+
+__all__ = ["EncoderNer", "FACTORY_NAME", "make_encoder_ner"]
