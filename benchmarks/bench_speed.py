@@ -57,6 +57,8 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--model", type=Path, default=ROOT / "models/de_newsgraph")
+    parser.add_argument("--accurate-model", type=Path, default=None,
+                        help="also time newsgraph.extract in accurate mode with this fine-tuned encoder NER")
     args = parser.parse_args()
 
     texts = read_texts(args.articles, args.limit)
@@ -83,6 +85,13 @@ def main() -> None:
     words = count_words(texts)
     assert len(results) == len(texts)
     print(f"{'newsgraph.extract':<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
+    if args.accurate_model is not None:
+        start = time.perf_counter()
+        results = list(newsgraph.extract(texts, lang="de", model=args.model, accurate=True,
+                                         accurate_model=args.accurate_model))
+        seconds = time.perf_counter() - start
+        assert len(results) == len(texts) and all(r.ok for r in results)
+        print(f"{'extract --accurate':<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
     print(f"(baseline RSS before loading: {base_rss:.0f} MB; one process, OPENBLAS_NUM_THREADS=1)")
 
 
