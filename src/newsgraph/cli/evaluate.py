@@ -20,6 +20,8 @@ def evaluate_cli(
     news_only: bool = typer.Option(False, "--news-only", help="GermEval: only the news sentences."),
     labels: str = typer.Option(",".join(DEFAULT_MICRO_LABELS), "--labels", help="Labels in the micro average."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    accurate: bool = typer.Option(False, "--accurate", help="Score the fine-tuned encoder NER (accurate mode)."),
+    accurate_model: Path | None = typer.Option(None, "--accurate-model", help="Its folder (default: the cache)."),
 ) -> None:
     """Print precision/recall/F1 per label and micro (NER), or POS/morph/UAS/LAS (conllu).
 
@@ -27,7 +29,7 @@ def evaluate_cli(
     newsgraph.training.corpora).
     """
     try:
-        nlp = load_pipeline(lang, model=model, components=())
+        nlp = load_pipeline(lang, model=model, components=(), accurate=accurate, accurate_model=accurate_model)
         report = evaluate_file(nlp, gold, fmt=fmt, news_only=news_only,
                                micro_labels=tuple(x.strip() for x in labels.split(",") if x.strip()))
     except NewsgraphError as e:
