@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -169,8 +168,3 @@ def evaluate_file(
     if not sentences:
         raise InputError(f"no sentences found (is it really {fmt}?)", path=path)
     return evaluate_ner(nlp, sentences, micro_labels=micro_labels)
-
-
-def label_counts(sentences: Iterable[Sentence]) -> Counter[str]:
-    """How many gold spans of each label the sentences hold."""
-    return Counter(label for s in sentences for _, _, label in bio_spans(s.tags))

@@ -14,7 +14,7 @@ from newsgraph.errors import InputError, LanguageError, ModelError, NewsgraphErr
 from newsgraph.ingest import article_from_text, read_articles
 from newsgraph.langid import detect_language
 from newsgraph.nlp.convert import doc_to_result
-from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
+from newsgraph.nlp.loading import ENCODER_NER, accurate_model_dir, load_pipeline
 from newsgraph.records import Article, ArticleResult
 
 Source = str | Path | Article
@@ -174,4 +174,4 @@ def paths_to_sources(paths: Iterable[str]) -> list[Source]:
     return [Path(p) for p in paths]
 
 
-__all__ = ["extract", "error_result", "iter_articles", "paths_to_sources", "PIPELINES"]
+__all__ = ["extract", "error_result", "iter_articles", "paths_to_sources"]

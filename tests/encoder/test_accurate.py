@@ -29,10 +29,8 @@ from newsgraph.encoder.component import FACTORY_NAME  # noqa: E402
 from newsgraph.encoder.finetune import LABELS, TAGS  # noqa: E402
 from newsgraph.errors import ModelError  # noqa: E402
 from newsgraph.nlp.loading import accurate_model_dir, load_pipeline  # noqa: E402
+from support import save_tiny_bert  # noqa: E402
 
-CHARS = "abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ0123456789"
-PUNCT = ".,;:!?-«»„“\"'()"
-WORDS = ["die", "der", "und", "in", "am", "Montag", "Berlin", "Paris", "Merkel", "Angela", "sagte"]
 TEXTS = [
     "Angela Merkel traf am Montag in Paris den Chef der Siemens AG. «Wir helfen», sagte sie in Bern.",
     "Olaf Scholz sprach in Berlin  mit der UNO.\n\nDer Euro steigt.",
@@ -43,20 +41,7 @@ TEXTS = [
 
 def make_tagger(folder: Path, tags: tuple[str, ...] = TAGS) -> Path:
     """A tiny random BERT token classifier over ``tags``, saved with its tokenizer as finetune's ``best/``."""
-    folder.mkdir(parents=True)
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *CHARS, *PUNCT, *(f"##{c}" for c in CHARS), *WORDS]
-    vocab_file = folder.parent / "vocab.txt"
-    vocab_file.write_text("\n".join(dict.fromkeys(vocab)) + "\n", encoding="utf-8")
-    tokenizer = transformers.BertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=False)
-    tokenizer.save_pretrained(folder)
-    config = transformers.BertConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64,
-        max_position_embeddings=256, num_labels=len(tags), id2label=dict(enumerate(tags)),
-        label2id={t: i for i, t in enumerate(tags)},
-    )
-    transformers.set_seed(0)
-    transformers.BertForTokenClassification(config).save_pretrained(folder)
-    return folder
+    return save_tiny_bert(folder, tags=tags)
 
 
 @pytest.fixture(scope="module")

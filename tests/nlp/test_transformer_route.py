@@ -32,6 +32,7 @@ from typer.testing import CliRunner  # noqa: E402
 import newsgraph  # noqa: E402
 from newsgraph.cli import app  # noqa: E402
 from newsgraph.errors import ModelError  # noqa: E402
+from support import save_tiny_bert  # noqa: E402
 from newsgraph.nlp.loading import load_pipeline  # noqa: E402
 
 CONFIGS = Path(__file__).resolve().parents[2] / "models" / "configs"
@@ -49,25 +50,9 @@ TRAIN_EXAMPLES = [
 ]
 ARTICLE = "Angela Merkel traf am Montag in Paris den Chef der Siemens AG. «Wir helfen», sagte sie in Bern."
 
-CHARS = "abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ0123456789"
-PUNCT = ".,;:!?-«»„“\"'()"
-WORDS = ["die", "der", "und", "in", "am", "Montag", "Berlin", "Paris", "Merkel", "Angela", "sagte"]
-
-
 def make_hf_checkpoint(folder: Path) -> Path:
     """Write a tiny random BERT with a WordPiece tokenizer built from a local vocab into ``folder``."""
-    folder.mkdir(parents=True)
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *CHARS, *PUNCT, *(f"##{c}" for c in CHARS), *WORDS]
-    vocab_file = folder.parent / "vocab.txt"
-    vocab_file.write_text("\n".join(dict.fromkeys(vocab)) + "\n", encoding="utf-8")
-    tokenizer = transformers.BertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=False)
-    tokenizer.save_pretrained(folder)
-    config = transformers.BertConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=64, max_position_embeddings=256,
-    )
-    transformers.BertModel(config).save_pretrained(folder)
-    return folder
+    return save_tiny_bert(folder)
 
 
 def write_corpus(path: Path) -> Path:

@@ -32,11 +32,6 @@ def models_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "models"
 
 
-def supported_languages() -> list[str]:
-    """Languages that have a pipeline installed in the models folder."""
-    return sorted(lang for lang, name in PIPELINES.items() if (models_dir() / name / "meta.json").exists())
-
-
 def model_path(lang: str) -> Path:
     """Path of the pipeline for ``lang``.
 
