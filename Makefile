@@ -12,7 +12,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean
+.PHONY: default golden run test typecheck install install-test corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,26 @@ install-accurate: $(VENV)/.accurate-deps
 encoder: install-accurate
 	$(BIN)/newsgraph models build-encoder
 	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/check_encoder.py
+
+## Distillation (issue 9): fine-tune the encoder teacher, let it label raw text, train the CNN NER student on both
+TEACHER ?= $(HOME)/.cache/newsgraph/ner/de-e5-small
+STUDENT_STEPS ?= 7000
+teacher: install-accurate
+	$(BIN)/python -m newsgraph.encoder.finetune --out $(TEACHER) --train $(BUILD)/ner-train.spacy \
+		--dev $(BUILD)/ner-tune.spacy --steps 3000 --batch-size 16 --eval-every 250 --checkpoint-every 250 --threads 2
+
+# texts that are gold already are skipped; the student corpus is a folder: the gold DocBin + the teacher's shards
+distill: install-accurate
+	$(BIN)/python -m newsgraph.training.distill --teacher $(TEACHER)/best --texts $(BUILD)/raw-text.jsonl \
+		--skip-gold $(BUILD)/ner-train.spacy --out $(BUILD)/ner-distill --threads 2
+	mkdir -p $(BUILD)/ner-student
+	ln -sf ../ner-train.spacy $(BUILD)/ner-student/gold.spacy
+	ln -sfn ../ner-distill $(BUILD)/ner-student/teacher
+
+train-ner-student: install
+	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner-student --system.seed $(SEED) \
+		--paths.train $(BUILD)/ner-student --paths.init_tok2vec $(TRAIN)/pretrain/model2.bin \
+		--training.max_steps $(STUDENT_STEPS)
 
 clean:
 	rm -rf $(VENV) newsgraph-out $(BUILD) $(TRAIN)
