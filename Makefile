@@ -12,7 +12,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student
+.PHONY: default golden run test typecheck install install-test model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,22 @@ assemble:
 	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best $(TRAIN)/ner/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA)
 
 model: train-syntax train-ner assemble evaluate
+
+## Rebuild the optional Italian pipeline from ../shared/data/multi/it_kind_wikinews (minutes, one thread)
+model-it: install-test
+	$(BIN)/python -m newsgraph.training.italian corpora $(DATA) $(BUILD)
+	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train models/configs/ner_it.cfg --output $(TRAIN)/it-ner --system.seed $(SEED)
+	$(BIN)/python -m newsgraph.training.italian assemble $(TRAIN)/it-ner/model-best models/it_newsgraph $(MODEL_VERSION) $(DATA)
+
+## Per-language NER figures (README, "Languages"): English, French, Italian
+MULTI := $(DATA)/multi
+evaluate-multi: install-test
+	$(BIN)/newsgraph evaluate $(MULTI)/uner_pud/en_pud-ud-test.iob2 --format iob --lang en
+	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/en/HIPE-2022-v2.1-hipe2020-test-en.tsv --format hipe --lang en
+	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/fr/HIPE-2022-v2.1-hipe2020-test-fr.tsv --format hipe --lang fr
+	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/letemps/fr/HIPE-2022-v2.1-letemps-test-fr.tsv --format hipe --lang fr
+	$(BIN)/newsgraph evaluate $(MULTI)/it_kind_wikinews/WN_test.tsv --format conll --lang it
+	$(BIN)/newsgraph evaluate $(MULTI)/uner_pud/de_pud-ud-test.iob2 --format iob --lang de
 
 ## Reproduce the model card's figures
 evaluate: install

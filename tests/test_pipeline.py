@@ -82,7 +82,8 @@ def test_language_detection_picks_the_pipeline(use_stand_in: Path) -> None:
         "The federal council adopted the new regulation in Bern on Wednesday and published it.",
     ])
     assert de.article.lang == "de" and de.ok
-    assert en.article.lang == "en" and en.error and "no pipeline" in en.error
+    # each language goes to its own pipeline (issue 8): English to spaCy's
+    assert en.article.lang == "en" and en.ok and en.model and en.model.startswith("en_")
 
 
 def test_a_file_named_twice_is_read_once(use_stand_in: Path, tmp_path: Path) -> None:

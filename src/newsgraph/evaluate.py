@@ -14,9 +14,23 @@ from spacy.training import Example
 from newsgraph.errors import InputError
 from newsgraph.training.corpora import Sentence, bio_spans, is_news_source, read_gold
 
-NER_FORMATS = ("germeval", "conll", "iob")
+NER_FORMATS = ("germeval", "conll", "iob", "hipe")
 FORMATS = (*NER_FORMATS, "conllu")
 DEFAULT_MICRO_LABELS = ("PER", "LOC", "ORG")
+PREDICTION_LABELS = {
+    "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC",
+    # OntoNotes labels of spaCy's English pipelines: places of every kind are LOC, as in the gold sets
+    "PERSON": "PER", "GPE": "LOC", "FAC": "LOC", "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC",
+}
+"""Predicted labels → the gold sets' PER/LOC/ORG/MISC; labels not listed (DATE, MONEY, ...) are not scored."""
+SPAN_ARTICLES = frozenset({"the"})
+"""OntoNotes spans start with ``the`` (``the United States``), the gold sets' never do; the resolver drops the
+article too, so predictions are scored without it."""
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> int:
+    return start + 1 if end - start > 1 and doc[start].lower_ in SPAN_ARTICLES else start
 NOT_NER = frozenset({"tagger", "morphologizer", "parser", "lemmatizer", "attribute_ruler", "senter",
                      "newsgraph_resolver", "newsgraph_relations", "newsgraph_events"})
 
@@ -108,7 +122,11 @@ def predict_entities(nlp: Language, sentences: Sequence[Sentence], *, batch_size
     # Only what produces entities runs, on the gold tokens: the syntax components and newsgraph's
     # own stages are switched off.
     with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n in NOT_NER]):
-        return [{(e.start, e.end, e.label_) for e in doc.ents} for doc in nlp.pipe(docs, batch_size=batch_size)]
+        return [
+            {(_trimmed(doc, e.start, e.end), e.end, PREDICTION_LABELS[e.label_]) for e in doc.ents
+             if e.label_ in PREDICTION_LABELS}
+            for doc in nlp.pipe(docs, batch_size=batch_size)
+        ]
 
 
 def evaluate_ner(
@@ -146,7 +164,7 @@ def evaluate_file(
     Args:
         nlp: The pipeline to score.
         path: Gold file.
-        fmt: ``germeval``, ``conll``, ``iob`` (NER) or ``conllu`` (tags, morphology and parse).
+        fmt: ``germeval``, ``conll``, ``iob``, ``hipe`` (NER) or ``conllu`` (tags, morphology and parse).
         news_only: GermEval only: score the news sentences (not the Wikipedia ones).
         micro_labels: Labels counted in the micro average.
 

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from newsgraph.records import SCHEMA_VERSION, ArticleResult, Entity, Event
+from newsgraph.resolve.normalize import crosslingual_key
+
+PERSON_ID_PREFIX = "ng:per:"
+"""Local ids of persons (``ng:per:<slug of the name>``): merged across articles by :func:`crosslingual_key`."""
 
 ALIAS_SEPARATOR = " | "
 """Joins the aliases of an entity node (graph attributes must be plain strings)."""
@@ -111,6 +115,11 @@ class CorpusAggregate:
     * ``mentions``: left empty at corpus level to keep memory flat (the mentions stay in
       ``articles.jsonl``).
 
+    Persons without a QID are merged across articles and languages when their local ids spell the same
+    name (:func:`~newsgraph.resolve.normalize.crosslingual_key`: ``ng:per:sergej-lawrow``,
+    ``ng:per:sergei-lavrov`` and ``ng:per:serguei-lavrov`` are one node); the id seen first stays, and
+    relations and events are re-pointed to it.
+
     Every added result counts, so an article added twice is counted twice.
 
     Example:
@@ -127,6 +136,14 @@ class CorpusAggregate:
         self._events: dict[str, EventNode] = {}
         self.articles_ok = 0
         self.articles_failed = 0
+        self._person_ids: dict[str, str] = {}
+
+    def canonical_id(self, entity_id: str) -> str:
+        """The graph's id for ``entity_id``: a person's local id becomes the first one seen with the same
+        cross-lingual name key; every other id is kept."""
+        if not entity_id.startswith(PERSON_ID_PREFIX):
+            return entity_id
+        return self._person_ids.setdefault(crosslingual_key(entity_id[len(PERSON_ID_PREFIX) :]), entity_id)
 
     def add(self, result: ArticleResult) -> None:
         """Merge one article's result into the totals.
@@ -155,14 +172,14 @@ class CorpusAggregate:
         mention_texts: dict[str, list[str]] = {}
         for mention in result.mentions:
             if mention.entity_id is not None:
-                mention_texts.setdefault(mention.entity_id, []).append(mention.text)
+                mention_texts.setdefault(self.canonical_id(mention.entity_id), []).append(mention.text)
         for entity in result.entities:
-            self._add_entity(entity, article.id, mention_texts.get(entity.id, []))
+            self._add_entity(entity, article.id, mention_texts.get(self.canonical_id(entity.id), []))
         for relation in result.relations:
             self._relations.append(
                 RelationEdge(
-                    source=relation.source,
-                    target=relation.target,
+                    source=self.canonical_id(relation.source),
+                    target=self.canonical_id(relation.target),
                     type=relation.type,
                     article=article.id,
                     start=relation.evidence.start,
@@ -182,7 +199,7 @@ class CorpusAggregate:
         # Records from different stages fill different fields; the largest count is the true one,
         # and an entity listed for an article was mentioned there at least once.
         count = max(entity.mention_count, len(entity.mentions), len(mention_texts), 1)
-        acc = self._entities.setdefault(entity.id, _EntityAccumulator())
+        acc = self._entities.setdefault(self.canonical_id(entity.id), _EntityAccumulator())
         acc.names[entity.name] += count
         acc.types[entity.type] += count
         acc.aliases.add(entity.name)
@@ -201,13 +218,14 @@ class CorpusAggregate:
                 key = f"event:{article_id}#{event.id}#{n}"
                 n += 1
         roles = {
-            EventRole(role=argument.role, entity_id=argument.entity_id, text=argument.text)
+            EventRole(role=argument.role, entity_id=self.canonical_id(argument.entity_id), text=argument.text)
             for argument in event.arguments
             if argument.entity_id is not None
         }
         linked = {role.entity_id for role in roles}
-        if event.place is not None and event.place not in linked:
-            roles.add(EventRole(role="place", entity_id=event.place, text=""))
+        place = self.canonical_id(event.place) if event.place is not None else None
+        if place is not None and place not in linked:
+            roles.add(EventRole(role="place", entity_id=place, text=""))
         literals = sorted(
             f"{argument.role}={argument.text}" for argument in event.arguments if argument.entity_id is None
         )
@@ -223,7 +241,7 @@ class CorpusAggregate:
             sentence=event.trigger.sentence,
             time=event.time or "",
             date=event.date or "",
-            place=event.place or "",
+            place=place or "",
             quote=event.quote or "",
             literal_arguments=ALIAS_SEPARATOR.join(literals),
             roles=tuple(sorted(roles)),

@@ -8,7 +8,8 @@ from typing import Any
 import spacy
 
 from newsgraph import __version__
-from newsgraph.nlp.loading import PIPELINES, models_dir
+from newsgraph.errors import NewsgraphError
+from newsgraph.nlp.loading import PIPELINES, model_path, models_dir
 from newsgraph.config import load_settings
 
 
@@ -16,13 +17,13 @@ def collect_info() -> dict[str, Any]:
     """Versions, the pipeline found for each language (or why not) and the effective settings
     (defaults < ./newsgraph.toml < NEWSGRAPH_* environment)."""
     pipelines: dict[str, str] = {}
-    for lang, name in sorted(PIPELINES.items()):
-        meta_path = models_dir() / name / "meta.json"
-        if meta_path.exists():
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            pipelines[lang] = f"{name} {meta.get('version', '?')} ({', '.join(meta.get('pipeline', []))})"
-        else:
-            pipelines[lang] = f"{name}: not installed (expected at {meta_path.parent})"
+    for lang, spec in sorted(PIPELINES.items()):
+        try:
+            meta = json.loads((model_path(lang) / "meta.json").read_text(encoding="utf-8"))
+        except (NewsgraphError, OSError) as e:
+            pipelines[lang] = f"{spec.name}: not installed ({e})"
+            continue
+        pipelines[lang] = f"{spec.name} {meta.get('version', '?')} ({', '.join(meta.get('pipeline', []))})"
     return {
         "newsgraph": __version__,
         "spacy": spacy.__version__,

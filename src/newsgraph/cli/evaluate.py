@@ -13,9 +13,9 @@ from newsgraph.nlp.loading import load_pipeline
 
 
 def evaluate_cli(
-    gold: Path = typer.Argument(..., help="Gold file: GermEval TSV, CoNLL, IOB2 or CoNLL-U."),
+    gold: Path = typer.Argument(..., help="Gold file: GermEval TSV, CoNLL, IOB2, HIPE-2022 TSV or CoNLL-U."),
     fmt: str = typer.Option("germeval", "--format", "-f", help=f"One of: {', '.join(FORMATS)} (conllu scores tags and parse)."),
-    lang: str = typer.Option("de", "--lang", help="Language of the shipped pipeline to score."),
+    lang: str = typer.Option("de", "--lang", help="Language of the pipeline to score (de, en, fr, it)."),
     model: Path | None = typer.Option(None, "--model", help="Score this pipeline folder instead."),
     news_only: bool = typer.Option(False, "--news-only", help="GermEval: only the news sentences."),
     labels: str = typer.Option(",".join(DEFAULT_MICRO_LABELS), "--labels", help="Labels in the micro average."),
@@ -26,7 +26,8 @@ def evaluate_cli(
     """Print precision/recall/F1 per label and micro (NER), or POS/morph/UAS/LAS (conllu).
 
     Gold labels are mapped to PER/LOC/ORG/MISC exactly as for training (see
-    newsgraph.training.corpora).
+    newsgraph.training.corpora); predicted OntoNotes labels (English) are mapped too: PERSON → PER,
+    GPE/FAC → LOC, NORP and other names → MISC.
     """
     try:
         nlp = load_pipeline(lang, model=model, components=(), accurate=accurate, accurate_model=accurate_model)

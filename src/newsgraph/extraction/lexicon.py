@@ -13,6 +13,8 @@ from newsgraph.errors import ConfigError
 from newsgraph.resolve.normalize import fold_lower
 
 LEXICON_VERSION = "v1"
+BASE_LANG = "de"
+"""The language of the unsuffixed lexicon files (``cues.v1.json``); others are ``cues.<lang>.v1.json``."""
 _NOUN_ENDINGS = ("", "n", "en", "s", "es", "e", "er", "r")
 
 
@@ -88,6 +90,8 @@ class Cues:
     number_words: Mapping[str, int] = field(default_factory=dict)
     quote_pairs: tuple[tuple[str, str], ...] = ()
     time: TimeWords = field(default_factory=TimeWords)
+    nouns_capitalised: bool = True
+    """German capitalises every noun, so a noun trigger must be capitalised; English, French and Italian do not."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class EventLexicon:
     location_prepositions: frozenset[str]
     support_prepositions: Mapping[str, str]
     cues: Cues
+    lang: str = BASE_LANG
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,7 @@ class RelationLexicon:
 
     version: str
     cues: Cues
+    lang: str = BASE_LANG
     ally_nouns: frozenset[str] = frozenset()
     ally_adjectives: frozenset[str] = frozenset()
     opponent_nouns: frozenset[str] = frozenset()
@@ -175,8 +181,13 @@ class RelationLexicon:
     non_located_types: frozenset[str] = frozenset()
 
 
-def _read(stem: str, version: str) -> dict[str, Any]:
-    name = f"{stem}.{version}.json"
+def lexicon_file(stem: str, version: str, lang: str = BASE_LANG) -> str:
+    """File name of a lexicon: ``relations.v1.json`` (German), ``relations.en.v1.json`` (other languages)."""
+    return f"{stem}.{version}.json" if lang == BASE_LANG else f"{stem}.{lang}.{version}.json"
+
+
+def _read(stem: str, version: str, lang: str = BASE_LANG) -> dict[str, Any]:
+    name = lexicon_file(stem, version, lang)
     try:
         text = resources.files("newsgraph.data").joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError as e:
@@ -205,14 +216,18 @@ def _time_words(raw: Mapping[str, Any]) -> TimeWords:
     )
 
 
-@lru_cache(maxsize=4)
-def load_cues(version: str = LEXICON_VERSION) -> Cues:
-    """Load (once per process) the shared grammar cues of ``version``.
+def load_cues(version: str = LEXICON_VERSION, lang: str = BASE_LANG) -> Cues:
+    """Load (once per process) the shared grammar cues of ``version`` for ``lang`` (German by default).
 
     Raises:
         ConfigError: the file is missing or malformed.
     """
-    raw = _read("cues", version)
+    return _load_cues(version, lang)
+
+
+@lru_cache(maxsize=8)
+def _load_cues(version: str, lang: str) -> Cues:
+    raw = _read("cues", version, lang)
     lists = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k not in ("speech_frames", "quote_pairs")}
     known = set(Cues.__dataclass_fields__)
     return Cues(
@@ -222,17 +237,27 @@ def load_cues(version: str = LEXICON_VERSION) -> Cues:
         number_words={fold_lower(k): int(v) for k, v in raw.get("number_words", {}).items()},
         quote_pairs=tuple((a, b) for a, b in raw.get("quote_pairs", [])),
         time=_time_words(raw.get("time", {})),
+        nouns_capitalised=bool(raw.get("nouns_capitalised", True)),
     )
 
 
-@lru_cache(maxsize=4)
-def load_event_lexicon(version: str = LEXICON_VERSION) -> EventLexicon:
-    """Load (once per process) the event typology and triggers of ``version`` with the shared cues.
+def load_event_lexicon(version: str = LEXICON_VERSION, lang: str = BASE_LANG) -> EventLexicon:
+    """Load (once per process) the event typology and triggers of ``version`` for ``lang`` with the shared cues.
+
+    The typology (``types``) is the same in every language: a language's file may leave it out and
+    inherits the German one.
 
     Raises:
         ConfigError: a file is missing or malformed, or a trigger names an unknown type.
     """
-    raw = _read("events", version)
+    return _load_event_lexicon(version, lang)
+
+
+@lru_cache(maxsize=8)
+def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
+    raw = _read("events", version, lang)
+    if "types" not in raw:
+        raw = {**raw, "types": _read("events", version)["types"]}
     types = {
         name: EventType(
             name=name, cameo=spec.get("cameo"), cameo_label=spec.get("cameo_label"), plover=spec.get("plover"),
@@ -259,7 +284,7 @@ def load_event_lexicon(version: str = LEXICON_VERSION) -> EventLexicon:
     used |= {t for v in verbs.values() for t in v.objects.values()} | {t for m in support.values() for t in m.values()}
     unknown = sorted(used - set(types))
     if unknown:
-        raise ConfigError(f"events.{version}.json uses event types missing from 'types': {unknown}; add them")
+        raise ConfigError(f"{lexicon_file('events', version, lang)} uses event types missing from 'types': {unknown}; add them")
     return EventLexicon(
         version=version, types=types, noun_triggers=nouns, noun_exclusions=_words(raw.get("noun_exclusions", [])),
         verb_triggers=verbs, phrases=phrases, support=support,
@@ -268,20 +293,25 @@ def load_event_lexicon(version: str = LEXICON_VERSION) -> EventLexicon:
         preposition_roles={fold_lower(k): v for k, v in raw.get("preposition_roles", {}).items()},
         location_prepositions=_words(raw.get("location_prepositions", [])),
         support_prepositions={fold_lower(k): v for k, v in raw.get("support_prepositions", {}).items()},
-        cues=load_cues(version),
+        lang=lang,
+        cues=load_cues(version, lang),
     )
 
 
-@lru_cache(maxsize=4)
-def load_relation_lexicon(version: str = LEXICON_VERSION) -> RelationLexicon:
-    """Load (once per process) the relation cue words of ``version`` with the shared cues.
+def load_relation_lexicon(version: str = LEXICON_VERSION, lang: str = BASE_LANG) -> RelationLexicon:
+    """Load (once per process) the relation cue words of ``version`` for ``lang`` with the shared cues.
 
     Raises:
         ConfigError: a file is missing or malformed.
     """
-    raw = _read("relations", version)
+    return _load_relation_lexicon(version, lang)
+
+
+@lru_cache(maxsize=8)
+def _load_relation_lexicon(version: str, lang: str) -> RelationLexicon:
+    raw = _read("relations", version, lang)
     known = set(RelationLexicon.__dataclass_fields__)
     words = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k in known}
     # Type names are upper case in the records; keep them as written.
     words["non_located_types"] = frozenset(raw.get("non_located_types", []))
-    return RelationLexicon(version=version, cues=load_cues(version), **words)
+    return RelationLexicon(version=version, cues=load_cues(version, lang), lang=lang, **words)

@@ -18,7 +18,7 @@ from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import load_event_lexicon, match_suffix
 from newsgraph.extraction.phrases import attachment, np_after, subjects
 from newsgraph.records import Relation
-from newsgraph.resolve.tables import load_alias_tables
+from newsgraph.resolve.tables import load_alias_tables, table_lang
 from newsgraph.resolve.words import demonym_word
 
 
@@ -74,7 +74,8 @@ def _capital_state(ctx: DocContext, place: MentionRef) -> MentionRef | None:
 
 
 def _event_noun(ctx: DocContext, i: int | None) -> bool:
-    return i is not None and match_suffix(ctx.doc[i].text, load_event_lexicon().noun_triggers) is not None
+    triggers = load_event_lexicon(lang=table_lang(ctx.doc.lang_)).noun_triggers
+    return i is not None and match_suffix(ctx.doc[i].text, triggers) is not None
 
 
 def _in_place(scope: RelationScope) -> list[Relation]:
@@ -124,7 +125,7 @@ def _prefix_state(ctx: DocContext, ref: MentionRef) -> list[MentionRef]:
     """The state a hyphen prefix of an organisation's name stands for (``US-Zentralkommando``), if the
     article mentions that state."""
     prefix, dash, _ = ctx.text[ref.start_char : ref.end_char].partition("-")
-    entry = load_alias_tables().lookup(prefix) if dash and prefix else None
+    entry = load_alias_tables(lang=table_lang(ctx.doc.lang_)).lookup(prefix) if dash and prefix else None
     if entry is None or not is_state(entry.id):
         return []
     return [r for r in ctx.mentions if r.entity_id == entry.id][:1]
@@ -138,7 +139,7 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
     """``der russischen Gazprom`` → located_in Russland; ``der staatlichen österreichischen Holding Öbib``,
     ``die Abu-Dhabi-Staatsholding Ipic``, ``der steiermärkische Landtag`` → part_of the state."""
     ctx = scope.ctx
-    tables = load_alias_tables()
+    tables = load_alias_tables(lang=table_lang(ctx.doc.lang_))
     found = []
     for ref in ctx.mentions:
         if ref.partial or ref.type != "ORG":

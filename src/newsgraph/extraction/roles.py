@@ -14,7 +14,7 @@ from newsgraph.extraction.lexicon import match_suffix
 from newsgraph.extraction.phrases import coordinated, subjects
 from newsgraph.records import Relation
 from newsgraph.resolve.roles import RoleLink
-from newsgraph.resolve.tables import load_alias_tables
+from newsgraph.resolve.tables import relational_roles
 
 
 
@@ -27,7 +27,7 @@ def _role_noun(link: RoleLink) -> str:
 
 def _base_role(link: RoleLink, links: list[RoleLink]) -> tuple[str, bool]:
     """The role to record, and whether it was carried over from a colleague's role."""
-    relational = load_alias_tables().lexicon.relational_roles  # the resolver's list: Kollege, Amtskollegin ...
+    relational = relational_roles()  # the resolver's lists: Kollege, Amtskollegin, counterpart, homologue ...
     if match_suffix(link.role, relational) is None:
         return _role_noun(link), False
     earlier = [

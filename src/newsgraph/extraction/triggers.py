@@ -87,14 +87,18 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
 
     Nouns match the lexicon by compound suffix (``US-Luftangriffen`` → airstrike) and may be retyped
     by their light verb (``Angriffe fliegen`` → airstrike); verbs match by lemma with their separable
-    particle (``lote ... aus``) and must meet the entry's conditions (``sich verständigen``).
+    particle (``lote ... aus``) and must meet the entry's conditions (``sich verständigen``). In a language
+    whose nouns are lower case, nouns are found by their tag; without tags, every word is tried as a noun.
     """
     found = _phrase_triggers(ctx, lexicon)
     taken = {i for t in found for i in range(t.start, t.end)}
+    # a pipeline without a tagger (Italian): any word may be a noun trigger; verbs cannot be told apart
+    untagged = not lexicon.cues.nouns_capitalised and not ctx.doc.has_annotation("POS")
     for i, token in enumerate(ctx.doc):
         if i in taken or token.is_punct or token.is_space or _in_name(ctx, i):
             continue
-        if ctx.is_noun(i) and token.text[:1].isupper():
+        # German capitalises every noun: a lowercase "noun" there is a tagging error
+        if untagged and token.is_alpha or ctx.is_noun(i) and (token.text[:1].isupper() or not lexicon.cues.nouns_capitalised):
             trigger = _noun_trigger(ctx, lexicon, i)
         elif ctx.is_verb(i):
             trigger = _verb_trigger(ctx, lexicon, i)

@@ -12,6 +12,7 @@ Config (all defaults shown)::
     # Event typology (CAMEO/PLOVER mapping), triggers and shared grammar cues; versioned like the resolver's tables.
     @misc = "newsgraph.EventLexicon.v1"
     version = "v1"
+    lang = "de"
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ FACTORY_NAME = "newsgraph_events"
 
 
 @registry.misc("newsgraph.EventLexicon.v1")
-def make_event_lexicon_v1(version: str = "v1") -> EventLexicon:
-    """The event typology and triggers of behaviour v1, read from ``events.<version>.json`` and ``cues.<version>.json``.
+def make_event_lexicon_v1(version: str = "v1", lang: str = "de") -> EventLexicon:
+    """The event typology and triggers of behaviour v1 for ``lang`` (German by default; ``en``, ``fr``, ``it``), read from ``events.<version>.json`` and ``cues.<version>.json``.
 
     Raises:
         ConfigError: no lexicon files of that version ship with newsgraph, or they are inconsistent.
     """
-    return load_event_lexicon(version)
+    return load_event_lexicon(version, lang)
 
 
 class EventExtractor:

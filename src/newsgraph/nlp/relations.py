@@ -9,6 +9,7 @@ Config (all defaults shown)::
     # Relation cue words and shared grammar cues; a behaviour change gets a new registered version.
     @misc = "newsgraph.RelationLexicon.v1"
     version = "v1"
+    lang = "de"
 
     [components.newsgraph_relations.tables]
     # The resolver's tables, for the role links (``US-Aussenminister John Kerry``).
@@ -32,13 +33,13 @@ FACTORY_NAME = "newsgraph_relations"
 
 
 @registry.misc("newsgraph.RelationLexicon.v1")
-def make_relation_lexicon_v1(version: str = "v1") -> RelationLexicon:
-    """The relation cue words of behaviour v1, read from ``relations.<version>.json`` and ``cues.<version>.json``.
+def make_relation_lexicon_v1(version: str = "v1", lang: str = "de") -> RelationLexicon:
+    """The relation cue words of behaviour v1 for ``lang`` (German by default; ``en``, ``fr``, ``it``), read from ``relations.<version>.json`` and ``cues.<version>.json``.
 
     Raises:
         ConfigError: no lexicon files of that version ship with newsgraph.
     """
-    return load_relation_lexicon(version)
+    return load_relation_lexicon(version, lang)
 
 
 class RelationExtractor:

@@ -9,6 +9,7 @@ Config (all defaults shown)::
     # Gazetteer, demonyms and word lists; a behaviour change gets a new registered version.
     @misc = "newsgraph.AliasResolver.v1"
     version = "v1"
+    lang = "de"
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ FACTORY_NAME = "newsgraph_resolver"
 
 
 @registry.misc("newsgraph.AliasResolver.v1")
-def make_alias_tables_v1(version: str = "v1") -> AliasTables:
+def make_alias_tables_v1(version: str = "v1", lang: str = "de") -> AliasTables:
     """The alias tables of resolver behaviour v1, read from the package data files of ``version``.
 
     Raises:
         ConfigError: no table files of that version ship with newsgraph.
     """
-    return load_alias_tables(version)
+    return load_alias_tables(version, lang)
 
 
 class EntityResolver:

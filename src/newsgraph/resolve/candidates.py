@@ -223,6 +223,8 @@ def ner_candidates(view: DocView) -> list[Candidate]:
             elif ends_with_any(first, lex.gpe_cues_suffix):
                 start = mention_start = start + 1
                 etype = "GPE"
+        if _in_role_phrase(view, start, end):
+            continue
         candidate = _name_candidate(view, start, end, label, mention_start, surnames)
         if candidate is None:
             continue
@@ -235,6 +237,15 @@ def ner_candidates(view: DocView) -> list[Candidate]:
     for candidate in candidates:
         _extend_left(view, candidate)
     return candidates
+
+
+def _in_role_phrase(view: DocView, start: int, end: int) -> bool:
+    """A word of a multi-word role that the NER took for a name: ``State`` in ``Secretary of State``,
+    ``État`` in ``secrétaire d'État`` (languages with ``role_parts`` only)."""
+    parts = view.lex.role_parts
+    if not parts or view.tables.lookup(view.doc[start:end].text) is not None:
+        return False
+    return all(view.lower(j) in parts for j in range(start, end)) and view.lower(start - 1) in parts
 
 
 def _prefixed_compound(view: DocView, candidate: Candidate, names: Mapping[str, str]) -> bool:
@@ -396,7 +407,7 @@ def prefix_candidates(view: DocView, candidates: list[Candidate], names: Mapping
 def _governed(view: DocView, i: int) -> tuple[str, int] | None:
     """The kind of noun after a demonym at ``i`` (``state``, ``role`` or ``group``) and its end."""
     j = i + 1
-    if j >= len(view.doc) or not is_capitalised(view.doc[j].text):
+    if j < 0 or j >= len(view.doc) or view.lex.nouns_capitalised and not is_capitalised(view.doc[j].text):
         return None
     word = view.doc[j].text
     if role_word(word, view.tables) is not None:
@@ -406,6 +417,14 @@ def _governed(view: DocView, i: int) -> tuple[str, int] | None:
     if ends_with_any(word, view.lex.group_nouns_suffix):
         return "group", j + 1
     return None
+
+
+def _ends_role_phrase(view: DocView, i: int) -> bool:
+    """True when token ``i`` ends a multi-word role (``secrétaire d'État``, ``ministro degli Esteri``)."""
+    j = i
+    while j >= 0 and i - j < 4 and view.lower(j) in view.lex.role_parts:
+        j -= 1
+    return j >= 0 and j < i and role_word(view.doc[j].text, view.tables) is not None
 
 
 def demonym_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
@@ -421,12 +440,23 @@ def demonym_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
         i = token.i
         if i in taken or not token.text[:1].isalpha():
             continue
-        if is_capitalised(token.text.split("-")[-1]) and not view.at_sentence_start(i):
+        if (is_capitalised(token.text.split("-")[-1]) and not view.at_sentence_start(i)
+                and not view.lex.demonyms_capitalised):
             continue  # part of a name such as "Russische Föderation" or "Syrische Beobachtungsstelle"
         demonym = demonym_word(token.text, tables)
         if demonym is None:
             continue
         entry = tables.entry(demonym.key)
+        if view.lex.adjectives_follow_noun:
+            # "le gouvernement russe", "il governo russo": the noun stands before the adjective
+            before = _governed(view, i - 2) if i >= 1 and i - 1 not in taken else None
+            if before is None and _ends_role_phrase(view, i - 1):
+                before = ("role", i)
+            if before is not None and before[0] == "state" and entry.type != "NORP":
+                refs.append(view.candidate(i - 1, i + 1, "rule:demonym", token.text, key=entry.key, ref=True))
+            elif before is not None and (entry.type == "NORP" or before[0] == "role"):
+                refs.append(view.candidate(i, i + 1, "rule:demonym", token.text, key=entry.key, ref=True))
+            continue
         governed = _governed(view, i)
         if demonym.directional:
             end = i + 1

@@ -116,3 +116,24 @@ def transliteration_key(name: str) -> str:
     for old, new in _TRANSLIT_RULES:
         key = key.replace(old, new)
     return key
+
+
+_CROSSLINGUAL_RULES = (("tch", "ch"), ("ch", "sh"), ("gue", "ge"), ("gui", "gi"), ("-el-", "-al-"))
+
+
+def crosslingual_key(name: str) -> str:
+    """:func:`transliteration_key` that also ignores French and English spellings of the same name, so
+    one person written in German, English and French compares equal across articles.
+
+    Applied to whole names (or the slug of a person id) only, never to parts of words.
+
+    Example:
+        >>> len({crosslingual_key(n) for n in ("Sergej Lawrow", "Sergei Lavrov", "Sergueï Lavrov")})
+        1
+        >>> crosslingual_key("Baschar al-Assad") == crosslingual_key("Bachar el-Assad")
+        True
+    """
+    key = transliteration_key(name)
+    for old, new in _CROSSLINGUAL_RULES:
+        key = key.replace(old, new)
+    return key[3:] if key.startswith("el-") else key

@@ -8,7 +8,7 @@ from typing import Literal
 from newsgraph.resolve.candidates import Candidate, DocView
 from newsgraph.resolve.cluster import Cluster
 from newsgraph.resolve.normalize import fold, role_key
-from newsgraph.resolve.words import RoleWord, demonym_word, role_word
+from newsgraph.resolve.words import RoleWord, demonym_word, is_capitalised, role_word
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ def _describe(view: DocView, i: int, names: dict[str, Cluster]) -> _Description 
     The affiliation comes from a known prefix (``US-``), a prefix naming an entity of the article
     (``HDP-Chef``) or a demonym adjective before the noun (``russischer Kollege``).
     """
+    if not view.lex.nouns_capitalised:
+        return _describe_phrase(view, i, names)
     word = role_word(view.doc[i].text, view.tables)
     if word is None:
         return None
@@ -68,6 +70,61 @@ def _describe(view: DocView, i: int, names: dict[str, Cluster]) -> _Description 
         affiliation = affiliation or view.tables.entry(demonym.key).id
     if view.lower(start - 1) in view.lex.possessives:
         start -= 1
+    return _Description(start, i + 1, word, affiliation)
+
+
+MAX_ROLE_WORDS = 7
+"""Longest role description read before a name in languages with multi-word roles (``US Secretary of State``)."""
+
+
+def _describe_phrase(view: DocView, i: int, names: dict[str, Cluster]) -> _Description | None:
+    """The role description ending with token ``i`` in a language whose roles are phrases, not compounds.
+
+    Walking left from ``i``: role nouns, the words that join them (``Secretary of State``,
+    ``ministre des Affaires étrangères``), demonyms (``Russian counterpart``, ``homologue russe``) and names
+    of states or organisations (``US Secretary of State``) belong to the description, and a possessive
+    (``his``, ``son``) closes it. It needs a role noun; the role is the span of role words, the affiliation
+    the demonym or name in it.
+    """
+    lex, tables = view.lex, view.tables
+    role_words: list[int] = []
+    affiliation: str | None = None
+    start = i + 1
+    for j in range(i, max(-1, i - MAX_ROLE_WORDS), -1):
+        token = view.doc[j]
+        text = token.text
+        if token.is_space or (view.is_punct(j) and text not in ("'", "’")):
+            break
+        if role_word(text, tables) is not None:
+            role_words.append(j)
+        elif view.lower(j) in lex.role_parts:
+            pass  # joins role words (``of``, ``d'``, ``State``); a role noun must still come
+        elif (demonym := demonym_word(text, tables)) is not None:
+            affiliation = affiliation or tables.entry(demonym.key).id
+        elif (entry := tables.lookup(text)) is not None and entry.type in ("GPE", "ORG"):
+            affiliation = affiliation or entry.id
+        elif fold(text) in names and is_capitalised(text):
+            affiliation = affiliation or names[fold(text)].id
+        elif view.lower(j) in lex.possessives:
+            start = j
+            break
+        else:
+            break
+        start = j
+    if not role_words:
+        return None
+    # the role: from the first to the last role noun, with the role words around them (``Secretary of State``)
+    first, last = min(role_words), max(role_words)
+    while last < i and view.lower(last + 1) in lex.role_parts and demonym_word(view.doc[last + 1].text, tables) is None:
+        last += 1
+    while last > first and view.lower(last) in lex.role_parts and role_word(view.doc[last].text, tables) is None \
+            and not is_capitalised(view.doc[last].text):
+        last -= 1
+    while start < first and view.lower(start) in lex.role_parts and view.lower(start) not in lex.possessives \
+            and demonym_word(view.doc[start].text, tables) is None and tables.lookup(view.doc[start].text) is None:
+        start += 1
+    role_text = view.doc[first : last + 1].text
+    word = RoleWord(role=role_text, key=role_key(role_text), prefix=None, affiliation=None)
     return _Description(start, i + 1, word, affiliation)
 
 

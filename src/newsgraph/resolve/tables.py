@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -18,6 +18,14 @@ TABLES_VERSION = "v1"
 GAZETTEER_FILE = "gazetteer.{version}.tsv"
 DEMONYMS_FILE = "demonyms.{version}.tsv"
 LEXICON_FILE = "lexicon.{version}.json"
+# Other languages than German: names of the gazetteer's entries in that language, demonyms and word lists.
+LABELS_FILE = "labels.{version}.tsv"
+MULTI_DEMONYMS_FILE = "demonyms.multi.{version}.tsv"
+LANG_LEXICON_FILE = "lexicon.{lang}.{version}.json"
+BASE_LANG = "de"
+"""The gazetteer's own language: its names and aliases are German; other languages add labels over it."""
+TABLE_LANGS = ("de", "en", "fr", "it")
+"""Languages with resolver word lists (``lexicon.<lang>.v1.json``) and labels."""
 
 # Kinds whose names may be matched in an inflected form (Russlands, Syriens); organisation names may not.
 INFLECTABLE_KINDS = frozenset({"country", "capital", "city", "region", "area"})
@@ -79,6 +87,14 @@ class Lexicon:
     person_titles: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
     quote_marks: frozenset[str] = frozenset()
+    role_parts: frozenset[str] = frozenset()
+    """Words that may stand inside a multi-word role (``Secretary of State``, ``ministre des Affaires étrangères``)."""
+    nouns_capitalised: bool = True
+    """German: common nouns are capitalised, so a role or state noun must be."""
+    demonyms_capitalised: bool = False
+    """English: adjectives of nationality are capitalised (``the Russian government``)."""
+    adjectives_follow_noun: bool = False
+    """French and Italian: ``le gouvernement russe``, ``il suo omologo russo``."""
 
     @property
     def determiners(self) -> frozenset[str]:
@@ -98,9 +114,11 @@ class Lexicon:
                 values[name] = tuple(sorted({fold_lower(v) for v in items}, key=lambda w: (-len(w), w)))
             elif name == "quote_marks":
                 values[name] = frozenset(items)
+            elif spec.type == "bool":
+                values[name] = bool(items)
             else:
                 values[name] = _words(items)
-        unknown = set(data) - set(cls.__dataclass_fields__) - {"version", "about"}
+        unknown = set(data) - set(cls.__dataclass_fields__) - {"version", "about", "lang"}
         if unknown:
             raise ConfigError(f"lexicon has unknown lists {sorted(unknown)}; remove them or add them to Lexicon")
         return cls(**values)
@@ -227,22 +245,92 @@ def build_alias_tables(gazetteer: str, demonyms: str, lexicon: Mapping[str, Any]
     )
 
 
-@lru_cache(maxsize=4)
-def load_alias_tables(version: str = TABLES_VERSION) -> AliasTables:
+def localise(tables: AliasTables, labels: str, demonyms: str, *, lang: str) -> AliasTables:
+    """The tables for another language: the same entries and ids, named in ``lang``.
+
+    Each entry with a label in ``lang`` is renamed to it; the language's names and aliases are looked up
+    first, the German ones after them (place names such as ``Tampa`` are the same in most languages), so
+    ``Russia``, ``Russie`` and ``Russland`` all resolve to Q159.
+
+    Args:
+        tables: The German tables (their lexicon is replaced by the caller).
+        labels: Contents of ``labels.<version>.tsv`` (``key lang name aliases``).
+        demonyms: Contents of ``demonyms.multi.<version>.tsv`` (``lang form key``).
+        lang: ISO 639-1 code.
+    """
+    entries = dict(tables.entries)
+    aliases: dict[str, str] = {}
+    for key, row_lang, name, alias_field in ((row + [""] * 4)[:4] for row in _tsv_rows(labels)):
+        if row_lang != lang or key not in entries:
+            continue
+        entries[key] = replace(entries[key], name=name)
+        for alias in [name, *alias_field.split("|")]:
+            if alias:
+                aliases.setdefault(fold(alias), key)
+    for alias, key in tables.aliases.items():
+        aliases.setdefault(alias, key)
+    demonym_map = {fold_lower(row[1]): row[2] for row in _tsv_rows(demonyms) if len(row) >= 3 and row[0] == lang}
+    upper: dict[str, str] = {}
+    for alias, key in aliases.items():
+        upper.setdefault(alias.upper(), key)
+    return replace(
+        tables, entries=entries, aliases=aliases, demonyms=demonym_map, _upper_aliases=upper,
+        max_alias_tokens=max((alias.count(" ") + 1 for alias in aliases), default=1),
+    )
+
+
+def _read_json(filename: str) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(_read_text(filename))
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{filename} is not valid JSON: {e}") from e
+    return data
+
+
+def load_alias_tables(version: str = TABLES_VERSION, lang: str = BASE_LANG) -> AliasTables:
     """Load (once per process) the gazetteer, demonym and lexicon files of ``version`` from package data.
 
+    Args:
+        version: Table version.
+        lang: Language of the texts: ``de`` reads the German tables; ``en``, ``fr`` and ``it`` the same
+            entries with the language's labels (``labels.<version>.tsv``), demonyms and word lists
+            (``lexicon.<lang>.<version>.json``).
+
     Raises:
-        ConfigError: a file of that version is missing or inconsistent.
+        ConfigError: a file of that version or language is missing or inconsistent.
 
     Example:
         >>> tables = load_alias_tables()
         >>> tables.lookup("Grossbritannien").qid
         'Q145'
+        >>> load_alias_tables(lang="fr").lookup("Russie").id
+        'Q159'
     """
+    return _load_alias_tables(version, lang)
+
+
+@lru_cache(maxsize=8)
+def _load_alias_tables(version: str, lang: str) -> AliasTables:
     gazetteer = _read_text(GAZETTEER_FILE.format(version=version))
     demonyms = _read_text(DEMONYMS_FILE.format(version=version))
+    if lang == BASE_LANG:
+        return build_alias_tables(gazetteer, demonyms, _read_json(LEXICON_FILE.format(version=version)), version=version)
     try:
-        lexicon = json.loads(_read_text(LEXICON_FILE.format(version=version)))
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{LEXICON_FILE.format(version=version)} is not valid JSON: {e}") from e
-    return build_alias_tables(gazetteer, demonyms, lexicon, version=version)
+        lexicon = _read_json(LANG_LEXICON_FILE.format(lang=lang, version=version))
+    except ConfigError as e:
+        raise ConfigError(f"the resolver has no word lists for language {lang!r} ({e}); add "
+                          f"{LANG_LEXICON_FILE.format(lang=lang, version=version)} and its labels") from e
+    german = build_alias_tables(gazetteer, demonyms, lexicon, version=version)
+    return localise(german, _read_text(LABELS_FILE.format(version=version)),
+                    _read_text(MULTI_DEMONYMS_FILE.format(version=version)), lang=lang)
+
+
+def table_lang(lang: str) -> str:
+    """``lang`` when the resolver has word lists for it, else German (the base tables)."""
+    return lang if lang in TABLE_LANGS else BASE_LANG
+
+
+@lru_cache(maxsize=2)
+def relational_roles(version: str = TABLES_VERSION) -> frozenset[str]:
+    """The relational roles of every language (``Kollege``, ``counterpart``, ``homologue``, ``omologo``)."""
+    return frozenset().union(*(load_alias_tables(version, lang).lexicon.relational_roles for lang in TABLE_LANGS))

@@ -56,7 +56,9 @@ def role_word(text: str, tables: AliasTables) -> RoleWord | None:
     """Parse ``text`` as a role noun (``US-Präsident``, ``Machthaber``, ``Aussenministers``), or None."""
     parts = text.split("-")
     role = parts[-1]
-    if not is_capitalised(role) or not ends_with_any(role, tables.lexicon.role_nouns_suffix):
+    if tables.lexicon.nouns_capitalised and not is_capitalised(role):
+        return None
+    if not ends_with_any(role, tables.lexicon.role_nouns_suffix):
         return None
     prefix = "-".join(parts[:-1]) or None
     affiliation = None

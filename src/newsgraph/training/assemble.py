@@ -44,10 +44,18 @@ GAZETTEER = "gazetteer.v1.tsv"
 RULER_LABELS = {"GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}
 
 
-def gazetteer_patterns() -> list[dict[str, str]]:
+def gazetteer_patterns(lang: str = "de") -> list[dict[str, str]]:
     """Phrase patterns from the package gazetteer (countries, cities, regions, organisations), with
-    the genitive -s of place names (Russlands); NORP groups are left to the resolver."""
+    the genitive -s of place names (Russlands); NORP groups are left to the resolver.
+
+    Args:
+        lang: ``de`` reads the German gazetteer; another language takes the names the resolver knows in
+            that language (its labels first, see ``labels.v1.tsv``), without the German genitive.
+    """
     from importlib import resources
+
+    if lang != "de":
+        return _localised_patterns(lang)
 
     text = resources.files("newsgraph.data").joinpath(GAZETTEER).read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
@@ -68,11 +76,27 @@ def gazetteer_patterns() -> list[dict[str, str]]:
     return [{"label": label, "pattern": name} for name, label in sorted(patterns.items())]
 
 
-def add_gazetteer_ruler(nlp: Language) -> None:
+def _localised_patterns(lang: str) -> list[dict[str, str]]:
+    from importlib import resources
+
+    from newsgraph.resolve.tables import _tsv_rows, load_alias_tables
+
+    tables = load_alias_tables(lang=lang)
+    text = resources.files("newsgraph.data").joinpath("labels.v1.tsv").read_text(encoding="utf-8")
+    patterns: dict[str, str] = {}
+    for key, row_lang, name, aliases in ((row + [""] * 4)[:4] for row in _tsv_rows(text)):
+        label = RULER_LABELS.get(tables.entries[key].type) if row_lang == lang and key in tables.entries else None
+        for alias in [name, *aliases.split("|")] if label else []:
+            if label and len(alias) >= 3 and not (alias.isupper() and len(alias) < 4) and alias[:1].isupper():
+                patterns[alias] = label
+    return [{"label": label, "pattern": name} for name, label in sorted(patterns.items())]
+
+
+def add_gazetteer_ruler(nlp: Language, *, lang: str = "de") -> None:
     """Add gazetteer names the statistical NER missed (it keeps every entity it found)."""
     ruler = nlp.add_pipe("entity_ruler", name="gazetteer_ruler", after="ner",
                          config={"overwrite_ents": False, "phrase_matcher_attr": "ORTH"})
-    ruler.add_patterns(gazetteer_patterns())  # type: ignore[attr-defined]
+    ruler.add_patterns(gazetteer_patterns(lang))  # type: ignore[attr-defined]
 
 
 def assemble(syntax_dir: Path, ner_dir: Path, out_dir: Path, *, version: str, meta_extra: dict) -> Path:

@@ -296,7 +296,9 @@ def read_gold(path: Path, fmt: str) -> Iterator[Sentence]:
         return read_iob2(path)
     if fmt == "conllu":
         return read_conll(path, UNER_MAP, token_col=1, tag_col=-1, sep="\t")
-    raise ValueError(f"unknown gold format {fmt!r}; use germeval, conll, conllu or iob")
+    if fmt == "hipe":
+        return read_hipe(path)
+    raise ValueError(f"unknown gold format {fmt!r}; use germeval, conll, conllu, iob or hipe")
 
 
 def split_holdout(items: list[Sentence], n: int, *, seed: int) -> tuple[list[Sentence], list[Sentence]]:
