@@ -6,7 +6,7 @@ DATA ?= ../shared/data
 BUILD := models/build
 TRAIN := models/training
 SEED ?= 0
-MODEL_VERSION ?= 0.1.0
+MODEL_VERSION ?= 0.2.0
 export OPENBLAS_NUM_THREADS ?= 1
 
 # The default goal: run the main job on the seeds.
@@ -74,9 +74,10 @@ check-transformer:
 	@test -d "$(TRANSFORMER)" || { echo "set TRANSFORMER=/path/to/hf-checkpoint (a local Hugging Face model folder)"; exit 2; }
 
 assemble:
-	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best $(TRAIN)/ner/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA)
+	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best $(TRAIN)/ner-student/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA)
 
-model: train-syntax train-ner assemble evaluate
+# The shipped NER is the distilled student: the encoder teacher (make encoder; make teacher) labels raw text first.
+model: train-syntax teacher distill train-ner-student assemble evaluate
 
 ## Rebuild the optional Italian pipeline from ../shared/data/multi/it_kind_wikinews (minutes, one thread)
 model-it: install-test
@@ -118,7 +119,7 @@ encoder: install-accurate
 
 ## Distillation (issue 9): fine-tune the encoder teacher, let it label raw text, train the CNN NER student on both
 TEACHER ?= $(HOME)/.cache/newsgraph/ner/de-e5-small
-STUDENT_STEPS ?= 7000
+STUDENT_STEPS ?= 5000
 teacher: install-accurate
 	$(BIN)/python -m newsgraph.encoder.finetune --out $(TEACHER) --train $(BUILD)/ner-train.spacy \
 		--dev $(BUILD)/ner-tune.spacy --steps 3000 --batch-size 16 --eval-every 250 --checkpoint-every 250 --threads 2

@@ -222,6 +222,25 @@ def test_different_persons_do_not_merge(nlp: Language, text: str, ents: list[Ent
     assert [e.name for e in entities] == names
 
 
+@pytest.mark.parametrize(
+    ("text", "ents", "surname"),
+    [
+        ("Machthaber Baschar al-Assad bleibt. Assad ist ein Verbündeter.", [("Baschar al-Assad", "PER")], "Assad"),
+        ("John Kerry reiste. Kerrys Besuch war kurz.", [("John Kerry", "PER")], "Kerrys"),
+    ],
+)
+def test_surname_the_ner_missed_joins_the_full_name(nlp: Language, text: str, ents: list[Ent], surname: str) -> None:
+    mentions, entities = resolve(nlp, text, ents)
+    assert len(entities) == 1 and entities[0].type == "PER"
+    assert [(m.text, m.label) for m in mentions if m.text == surname] == [(surname, "rule:surname")]
+
+
+def test_missed_surname_of_two_persons_is_left_alone(nlp: Language) -> None:
+    text = "Barack Obama und Michelle Obama reisten. Obama sagte etwas."
+    mentions, _ = resolve(nlp, text, [("Barack Obama", "PER"), ("Michelle Obama", "PER")])
+    assert [m.text for m in mentions] == ["Barack Obama", "Michelle Obama"]
+
+
 def test_bare_surname_gets_surname_id(nlp: Language) -> None:
     _, entities = resolve(nlp, "Das sagte Kerry am Montag.", [("Kerry", "PER")])
     assert [(e.id, e.name, e.type) for e in entities] == [("ng:per:kerry", "Kerry", "PER")]
@@ -443,6 +462,8 @@ def test_group_tagged_misc_becomes_norp(nlp: Language) -> None:
         ("Das Treffen auf dem Militärstützpunkt Andrews.", [("Andrews", "LOC")], "Andrews", "LOC"),
         ("Das Treffen auf dem Militärstützpunkt Andrews.", [("Militärstützpunkt Andrews", "LOC")], "Andrews", "LOC"),
         ("Das Treffen auf dem Militärstützpunkt Andrews wurde geleitet.", [], "Andrews", "LOC"),
+        ("Das Treffen auf dem Militärstützpunkt Andrews.", [("Andrews", "ORG")], "Andrews", "LOC"),
+        ("Sie landeten am Flughafen Tegel.", [("Tegel", "ORG")], "Tegel", "LOC"),
         ("Die Kurden im Nordirak.", [("Nordirak", "LOC")], "Nordirak", "LOC"),
         ("Die Kurden im Nordirak.", [], "Nordirak", "LOC"),
         ("In der nordsyrischen Stadt Kobane.", [("Kobane", "LOC")], "Kobane", "GPE"),

@@ -266,7 +266,9 @@ def _extend_left(view: DocView, candidate: Candidate) -> None:
         return
     entry = view.tables.entries.get(candidate.key) if candidate.key else None
     is_org = candidate.ner_label == "ORG" or (entry is not None and entry.type == "ORG")
-    is_place = candidate.ner_label in ("LOC", "GPE") and entry is None
+    # a facility cue right before an unknown name makes it a place even when the NER guessed ORG
+    # (``Militärstützpunkt Andrews``); descriptors of organisations were tried first
+    is_place = candidate.ner_label in ("LOC", "GPE", "ORG") and entry is None
     if is_org and ends_with_any(view.lower(i), view.lex.org_descriptors_suffix):
         candidate.start = i
     elif is_place and ends_with_any(view.lower(i), view.lex.facility_cues_suffix):

@@ -112,6 +112,29 @@ class _PersonIndex:
         return f"per-bare:{fold_lower(name)}"
 
 
+SURNAME_RULE = "rule:surname"
+
+
+def surname_candidates(view: DocView, candidates: list[Candidate]) -> list[Candidate]:
+    """Short forms of the article's full person names that the NER missed: ``Assad`` in ``Assad ist ein
+    Verbündeter Russlands`` after ``Baschar al-Assad``. A capitalised token outside every other candidate
+    counts when it (or its base form: ``Kerrys``) stands for exactly one full name of the article."""
+    persons = [c for c in candidates if c.key is None and c.ner_label == "PER"]
+    index = _PersonIndex(view, persons)
+    if not index.suffixes:
+        return []
+    taken = {i for c in candidates for i in range(c.start, c.end)}
+    found = []
+    for token in view.doc:
+        if token.i in taken or not is_capitalised(token.text) or view.is_punct(token.i):
+            continue
+        for form in [token.text, *inflection_variants(token.text)]:
+            if len(index.suffixes.get(index.phonetic(form), ())) == 1:
+                found.append(view.candidate(token.i, token.i + 1, SURNAME_RULE, form))
+                break
+    return found
+
+
 def _unknown_name(view: DocView, candidate: Candidate) -> str:
     """The name of an unknown non-person span, with a genitive removed after ``des``/``eines``."""
     name = candidate.name
@@ -129,7 +152,7 @@ def cluster_names(view: DocView, candidates: list[Candidate], acronyms: dict[str
         candidates: Non-reference candidates.
         acronyms: ``acronym → full-name candidate`` from :func:`~newsgraph.resolve.candidates.acronym_links`.
     """
-    persons = [c for c in candidates if c.key is None and c.ner_label == "PER"]
+    persons = [c for c in candidates if c.key is None and (c.ner_label == "PER" or c.label == SURNAME_RULE)]
     index = _PersonIndex(view, persons)
     # A name the NER called a place or MISC here and a person elsewhere (same string, or the surname of
     # exactly one full name) is the person; ORG is left alone (firms are named after people).

@@ -20,7 +20,7 @@ from newsgraph.resolve.candidates import (
     ner_candidates,
     prefix_candidates,
 )
-from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster
+from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster, surname_candidates
 from newsgraph.resolve.coalitions import resolve_coalitions
 from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.roles import RoleLink, resolve_roles
@@ -106,6 +106,7 @@ def resolve_doc(doc: Doc, tables: AliasTables | None = None) -> Resolution:
     names += cue_candidates(view, {i for c in names for i in range(c.start, c.end)})
     acronyms, extra = acronym_links(view, names)
     names += extra
+    names += surname_candidates(view, names)
     taken = covered_tokens(names)
     refs = prefix_candidates(view, names, article_names(names))
     refs += demonym_candidates(view, taken) + capital_candidates(view, names)
