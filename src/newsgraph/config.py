@@ -39,6 +39,19 @@ class Settings(BaseModel):
     languages: list[str] = Field(
         default_factory=lambda: ["de", "en", "fr", "it"], description="Languages language detection chooses from."
     )
+    workers: int = Field(
+        default=1, gt=0, description="NLP worker processes (local engine), or LocalCluster workers (dask engine)."
+    )
+    engine: Literal["local", "dask"] = Field(
+        default="local", description='Where the NLP stage runs: local processes, or a Dask cluster ("newsgraph[dask]").'
+    )
+    scheduler: str | None = Field(
+        default=None, description="Dask scheduler address (tcp://host:8786); unset: a LocalCluster of `workers`."
+    )
+    result_cache: bool = Field(
+        default=True,
+        description="Keep finished articles in OUT/newsgraph-cache.sqlite; re-runs and resumed runs skip them.",
+    )
 
 
 def _explain(error: ValidationError, source: str) -> ConfigError:
