@@ -28,6 +28,9 @@ R = TypeVar("R")
 DASK_PIP = 'pip install "newsgraph[dask]"'
 """The install command for the Dask engine's extra, as the error messages give it."""
 
+SCHEDULER_TIMEOUT = "20s"
+"""How long the Dask engine tries to reach a scheduler before it gives up."""
+
 IN_FLIGHT_PER_WORKER = 2
 """Batches submitted ahead per worker: one running, one waiting, so no worker idles between batches."""
 
@@ -176,7 +179,7 @@ class DaskEngine:
         self._cluster: Any = None
         try:
             if scheduler:
-                self._client = Client(scheduler, timeout="20s")
+                self._client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
             else:
                 self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                              dashboard_address=None, silence_logs=logging.ERROR)
