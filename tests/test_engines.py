@@ -185,3 +185,37 @@ def test_an_unreachable_scheduler_is_a_config_error(use_stand_in: Path, monkeypa
     monkeypatch.setattr("newsgraph.engines.SCHEDULER_TIMEOUT", "1s")
     with pytest.raises(ConfigError, match="cannot connect to the Dask scheduler at tcp://127.0.0.1:9"):
         list(newsgraph.extract(TEXTS[:1], lang="de", engine="dask", scheduler="tcp://127.0.0.1:9"))
+
+
+ORPHANING_PARENT = """
+import os, signal
+from newsgraph.engines import ProcessPoolEngine
+engine = ProcessPoolEngine(workers=2)
+list(engine.map(sorted, [(i, [i]) for i in range(4)]))
+print(" ".join(str(pid) for pid in engine._pool._processes), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # an orphan's zombie waits for init to reap it: it holds no memory any more
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_workers_exit_when_their_parent_is_killed() -> None:
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.run([sys.executable, "-c", ORPHANING_PARENT], capture_output=True, text=True, timeout=120)
+    assert parent.returncode == -9, parent.stderr
+    workers = [int(pid) for pid in parent.stdout.split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 60  # a bound on the wait, not a speed requirement
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(_running, workers)), "orphaned workers still running"

@@ -32,7 +32,7 @@ class Settings(BaseModel):
         default=None,
         description="The fine-tuned encoder NER for accurate mode (default: $NEWSGRAPH_CACHE/ner/de-e5-small).",
     )
-    max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected.")
+    max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected (.jsonl: each line).")
     batch_size: int = Field(default=64, gt=0, description="Articles per NLP batch.")
     on_error: Literal["skip", "fail"] = Field(default="skip", description="skip bad inputs, or stop at the first.")
     formats: list[str] = Field(default_factory=lambda: ["graphml", "json"], description="Graph formats to write.")

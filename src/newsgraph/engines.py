@@ -12,6 +12,9 @@ from __future__ import annotations
 import importlib.util
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -117,9 +120,26 @@ class InProcessEngine:
         """Nothing to stop."""
 
 
+PARENT_CHECK_SECONDS = 1.0
+"""How often a local worker checks that the process that started it is still there."""
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker once its parent is gone. A parent killed with SIGKILL cannot stop
+    its workers, and they would otherwise wait for work forever, each holding a loaded model."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsgraph-parent-watch", daemon=True).start()
+
+
 class ProcessPoolEngine:
     """Runs batches in ``workers`` local processes (started fresh with ``spawn``, so nothing of this
-    process's state leaks into them; each loads the model once, on its first batch).
+    process's state leaks into them; each loads the model once, on its first batch). The workers exit by
+    themselves when this process dies, even of SIGKILL.
 
     Args:
         workers: Number of worker processes.
@@ -127,7 +147,8 @@ class ProcessPoolEngine:
 
     def __init__(self, *, workers: int) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_exit_with_parent, initargs=(os.getpid(),))
 
     def map(
         self, fn: Callable[[list[T]], list[R]], items: Iterable[tuple[K, list[T]]]

@@ -59,7 +59,8 @@ def read_articles(
 
     Args:
         sources: One source or several: paths, folders, glob patterns, or ``-`` for stdin.
-        max_bytes: Files larger than this are rejected with an InputError.
+        max_bytes: Files larger than this are rejected with an InputError. A ``.jsonl`` file is streamed
+            line by line (never held in memory whole), and the limit applies to each line instead.
         on_error: ``"raise"`` raises the first InputError; ``"collect"`` yields it in the place of the
             article(s) it stands for and goes on reading.
         lang: Language code set on every article; it overrides a ``lang`` field in the metadata.
