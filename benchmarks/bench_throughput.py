@@ -23,6 +23,7 @@ both the full and the bare row. The Dask rows run on a 2-worker LocalCluster sta
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -102,6 +103,7 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, bat
 
     texts = [row["text"] for row in read_rows(source, 10**9)]
     cluster = client = None
+    output = ""  # the full run's output files, hashed
     if engine == "dask":
         from distributed import Client, LocalCluster
 
@@ -121,7 +123,11 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, bat
         start = time.perf_counter()
         with tempfile.TemporaryDirectory() as out:
             summary = write_outputs(newsgraph.extract([source], settings=settings), Path(out))
-        seconds = time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            digest = hashlib.sha256()
+            for path in sorted(summary.paths):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            output = digest.hexdigest()
         assert summary.articles_ok == len(texts), summary
     elif engine == "dask":
         assert client is not None
@@ -148,7 +154,7 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, bat
         client.close()
         cluster.close()  # type: ignore[union-attr]
     words = sum(len(text.split()) for text in texts)
-    return {"seconds": seconds, "words": words, "articles": len(texts), "rss": peak}
+    return {"seconds": seconds, "words": words, "articles": len(texts), "rss": peak, "output": output}
 
 
 def main() -> None:
@@ -173,6 +179,7 @@ def main() -> None:
           f"{os.cpu_count()} cores", flush=True)
     header = f"{'engine':<18}{'run':<19}{'seconds':>8}{'words/s':>9}{'articles/s':>11}{'peak RSS MB':>12}{'ratio':>7}"
     print(header, flush=True)
+    outputs: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as tmp:
         source = Path(tmp) / "articles.jsonl"  # the subset, in a temporary folder only
         source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
@@ -190,6 +197,7 @@ def main() -> None:
                 if child.returncode != 0 or not lines:
                     raise SystemExit(f"{name} {kind} failed:\n{child.stderr[-3000:]}")
                 measured[kind] = json.loads(lines[-1].removeprefix("RESULT "))
+            outputs[label] = measured["full"]["output"]
             full_rate = measured["full"]["words"] / measured["full"]["seconds"]
             titles = {"full": "full pipeline", "bare": "bare spaCy pipe", "components": "pipe + components"}
             for kind, m in measured.items():
@@ -197,6 +205,10 @@ def main() -> None:
                 ratio = f"{rate / full_rate:.2f}x" if kind != "full" else ""
                 print(f"{label:<18}{titles[kind]:<19}{m['seconds']:>8.1f}{rate:>9,.0f}{m['articles'] / m['seconds']:>11.2f}"
                       f"{m['rss']:>12,.0f}{ratio:>7}", flush=True)
+    same = len(set(outputs.values())) == 1
+    print(f"output files (articles.jsonl, entities.jsonl, graph.graphml, graph.json) "
+          f"{'byte-identical' if same else 'DIFFER'} across {', '.join(outputs)}: "
+          + ", ".join(f"{label} sha256 {digest[:12]}" for label, digest in outputs.items()))
 
 
 if __name__ == "__main__":
