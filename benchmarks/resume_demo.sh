@@ -2,11 +2,12 @@
 # Kill-and-resume demonstration: `kill -9` a `newsgraph extract` run part-way, run the same command again,
 # and check that it resumes from the result cache and writes exactly the output of a clean run.
 #
-# Usage: bash benchmarks/resume_demo.sh [ARTICLES=150] [WORKERS=1]
+# Usage: bash benchmarks/resume_demo.sh [ARTICLES=150] [WORKERS=1] [ENGINE=local|dask]
 # Reads the first ARTICLES articles of ../shared/data/de/news/10kgnad/articles.jsonl (into a temp folder).
 set -euo pipefail
 ARTICLES=${1:-150}
 WORKERS=${2:-1}
+ENGINE=${3:-local}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NEWSGRAPH=${NEWSGRAPH:-$ROOT/.venv/bin/newsgraph}
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
@@ -14,10 +15,10 @@ export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 TMP=$(mktemp -d /tmp/newsgraph-resume-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 head -n "$ARTICLES" "$ROOT/../shared/data/de/news/10kgnad/articles.jsonl" > "$TMP/in.jsonl"
-ARGS=("$TMP/in.jsonl" --set batch_size=16 --workers "$WORKERS")
+ARGS=("$TMP/in.jsonl" --set batch_size=16 --workers "$WORKERS" --engine "$ENGINE")
 cached() { "$PYTHON" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM results').fetchone()[0])" "$1" 2>/dev/null || echo 0; }
 
-echo "== clean run ($ARTICLES articles, --no-cache, --workers $WORKERS)"
+echo "== clean run ($ARTICLES articles, --no-cache, --workers $WORKERS --engine $ENGINE)"
 "$NEWSGRAPH" extract "${ARGS[@]}" -q -o "$TMP/clean" --no-cache
 
 echo "== run to be killed"
@@ -25,7 +26,7 @@ echo "== run to be killed"
 PID=$!
 TARGET=$((ARTICLES / 2))
 while kill -0 "$PID" 2>/dev/null && [ "$(cached "$TMP/out/newsgraph-cache.sqlite")" -lt "$TARGET" ]; do sleep 0.5; done
-CHILDREN=$(pgrep -P "$PID" | tr '\n' ' ' || true)
+CHILDREN=$(pgrep -P "$PID" | tr '\n' ' ' || true)  # local workers, or the Dask LocalCluster's
 kill -9 "$PID" 2>/dev/null && echo "kill -9 $PID after $(cached "$TMP/out/newsgraph-cache.sqlite") articles were cached" \
   || { echo "the run finished before it could be killed: use more ARTICLES"; exit 1; }
 wait "$PID" 2>/dev/null || true

@@ -81,6 +81,19 @@ def test_items_are_pulled_lazily() -> None:
     assert next(results) == (0, [0]) and len(pulled) <= 3
 
 
+def test_finished_batches_do_not_pile_up_behind_a_running_one() -> None:
+    pulled: list[int] = []
+
+    def items() -> Iterator[tuple[int, list[int]]]:
+        for i in range(200):  # one batch to annotate, then a long stretch of cached (empty) ones
+            pulled.append(i)
+            yield i, [i] if i == 0 else []
+
+    results = _ordered(lambda batch: FakeFuture(batch), lambda f: f.result(), items(), window=2)
+    assert next(results) == (0, [0]) and len(pulled) <= 4
+    assert len(list(results)) == 199
+
+
 def test_in_process_engine_maps_in_order() -> None:
     assert list(InProcessEngine().map(sorted, [("a", [3, 1]), ("b", []), ("c", [2])])) == [
         ("a", [1, 3]), ("b", []), ("c", [2])]

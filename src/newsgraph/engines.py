@@ -69,14 +69,17 @@ def _ordered(
     window: int,
 ) -> Iterator[tuple[K, list[R]]]:
     """Submit batches ahead (at most ``window`` running) and yield their results in input order;
-    ``wait`` gets a submitted batch's result (and turns the engine's failures into EngineError)."""
+    ``wait`` gets a submitted batch's result (and turns the engine's failures into EngineError).
+    Batches waiting behind a running one (empty ones included: their results were known up front) are
+    bounded too, at ``2 * window``, so a long stretch of cached batches does not pile up in memory."""
     pending: deque[tuple[K, _Pending | None]] = deque()
     running = 0
     for key, batch in items:
         pending.append((key, submit(batch) if batch else None))
         running += bool(batch)
         # hand back whatever is ready at the head; block on the head only when the window is full
-        while pending and (pending[0][1] is None or pending[0][1].done() or running >= window):
+        while pending and (pending[0][1] is None or pending[0][1].done() or running >= window
+                           or len(pending) >= 2 * window):
             head_key, future = pending.popleft()
             if future is None:
                 yield head_key, []
