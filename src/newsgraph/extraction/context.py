@@ -126,6 +126,9 @@ class DocContext:
         for number, clause in enumerate(self.clauses):
             for i in range(clause.start, clause.end):
                 self.clause_of[i] = number
+        # is_verb answers are kept from here on only: while segments and clauses are being built, the
+        # answer for a token can still change (at_segment_start depends on the segments)
+        self._verbs: dict[int, bool] = {}
 
     # --- mentions -------------------------------------------------------------------------------------
 
@@ -204,6 +207,14 @@ class DocContext:
 
     def is_verb(self, i: int) -> bool:
         """True for verbs and auxiliaries; a capitalised word inside a sentence is never one."""
+        known = getattr(self, "_verbs", None)
+        if known is None:
+            return self._is_verb(i)
+        if i not in known:
+            known[i] = self._is_verb(i)
+        return known[i]
+
+    def _is_verb(self, i: int) -> bool:
         token = self.doc[i]
         if token.text[:1].isupper() and not self.at_segment_start(i):
             return False
