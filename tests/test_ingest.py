@@ -306,6 +306,41 @@ def test_oversized_file(tmp_path: Path) -> None:
     assert articles(tmp_path / "big.txt", max_bytes=2000)[0].text == "x" * 2000
 
 
+JSONL_BYTES = {
+    "mixed-lines": b'{"text": "Eins."}\n{"text": oops}\n\n{"title": "x"}\r\n{"text": "Vier \\u00e4"}\r{"text": "F\xc3\xbcnf"}',
+    "cp1252": '{"text": "Zürich"}\n{"text": "Genève"}\n'.encode("cp1252"),
+    "utf8-bom": b'\xef\xbb\xbf{"text": "A"}\n{"text": "B"}',
+    "bad-utf8-after-bom": b'\xef\xbb\xbf{"text": "A\xff"}\n',
+    "utf16": '{"text": "Zürich"}\n{"text": "B"}\n'.encode("utf-16"),
+    "whitespace": b" \n\r\n\t",
+    "binary": b'{"text": "\x00"}',
+    "lone-cr-at-end": b'{"text": "A"}\r',
+}
+
+
+@pytest.mark.parametrize("content", JSONL_BYTES.values(), ids=JSONL_BYTES.keys())
+def test_jsonl_is_streamed_with_the_records_of_the_whole_file_reader(tmp_path: Path, content: bytes) -> None:
+    from newsgraph.ingest import _parse
+
+    path = write(tmp_path, "feed.jsonl", content)
+
+    def canonical(items: object) -> list[str]:
+        return [str(i) if isinstance(i, InputError) else i.model_dump_json() for i in items]  # type: ignore[attr-defined]
+
+    streamed = canonical(read_articles(path, on_error="collect"))
+    assert streamed and streamed == canonical(_parse(content, str(path), "jsonl", None))
+
+
+def test_max_bytes_limits_each_jsonl_line_not_the_file(tmp_path: Path) -> None:
+    lines = [json.dumps({"text": f"Artikel {n}."}) for n in range(40)]
+    lines[7] = json.dumps({"text": "x" * 300})
+    path = write(tmp_path, "feed.jsonl", "\n".join(lines))
+    items = errors(path, max_bytes=100)  # the file is over 1 KB: every line is read all the same
+    assert len(items) == 40
+    assert isinstance(items[7], InputError) and items[7].line == 8 and "over the 100 bytes limit" in items[7].reason
+    assert [i.text for i in items if isinstance(i, Article)][-1] == "Artikel 39."
+
+
 def test_oversized_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", type("Stdin", (), {"buffer": io.BytesIO(b"x" * 50)})())
     assert "larger than the 10 bytes limit" in only_error("-", max_bytes=10).reason

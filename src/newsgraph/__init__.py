@@ -26,12 +26,15 @@ _EXPORTS = {
     **{name: "newsgraph.records" for name in
        ("SCHEMA_VERSION", "Article", "ArticleResult", "Entity", "Event", "Mention", "Relation")},
     **{name: "newsgraph.errors" for name in
-       ("NewsgraphError", "ConfigError", "InputError", "LanguageError", "ModelError", "ExportError")},
+       ("NewsgraphError", "ConfigError", "InputError", "LanguageError", "ModelError", "ExportError", "CacheError",
+        "EngineError")},
 }
 
 if TYPE_CHECKING:
     from newsgraph.errors import (
+        CacheError,
         ConfigError,
+        EngineError,
         ExportError,
         InputError,
         LanguageError,

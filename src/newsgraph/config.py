@@ -32,12 +32,25 @@ class Settings(BaseModel):
         default=None,
         description="The fine-tuned encoder NER for accurate mode (default: $NEWSGRAPH_CACHE/ner/de-e5-small).",
     )
-    max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected.")
+    max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected (.jsonl: each line).")
     batch_size: int = Field(default=64, gt=0, description="Articles per NLP batch.")
     on_error: Literal["skip", "fail"] = Field(default="skip", description="skip bad inputs, or stop at the first.")
     formats: list[str] = Field(default_factory=lambda: ["graphml", "json"], description="Graph formats to write.")
     languages: list[str] = Field(
         default_factory=lambda: ["de", "en", "fr", "it"], description="Languages language detection chooses from."
+    )
+    workers: int = Field(
+        default=1, gt=0, description="NLP worker processes (local engine), or LocalCluster workers (dask engine)."
+    )
+    engine: Literal["local", "dask"] = Field(
+        default="local", description='Where the NLP stage runs: local processes, or a Dask cluster ("newsgraph[dask]").'
+    )
+    scheduler: str | None = Field(
+        default=None, description="Dask scheduler address (tcp://host:8786); unset: a LocalCluster of `workers`."
+    )
+    result_cache: bool = Field(
+        default=True,
+        description="Keep finished articles in OUT/newsgraph-cache.sqlite; re-runs and resumed runs skip them.",
     )
 
 

@@ -42,3 +42,11 @@ class ModelError(NewsgraphError):
 
 class ExportError(NewsgraphError):
     """Output cannot be written."""
+
+
+class CacheError(NewsgraphError):
+    """The result cache in the output folder cannot be read or written; the message says how to start afresh."""
+
+
+class EngineError(NewsgraphError):
+    """The NLP stage's engine (worker processes, a Dask cluster) cannot be started or failed during a run."""

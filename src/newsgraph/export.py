@@ -83,6 +83,30 @@ class _AtomicFile:
             pass  # best effort while another error is already on its way up
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but belongs to someone else
+    return True
+
+
+def _remove_stale_temps(out_dir: Path, names: Iterable[str]) -> None:
+    """Remove the temp files of a run that was killed before it could clean up (its process is gone)."""
+    if os.name != "posix":
+        return  # os.kill(pid, 0) probes a process only on POSIX
+    for name in names:
+        for tmp in out_dir.glob(f".{name}.tmp-*"):
+            pid = tmp.name.rpartition("-")[2]
+            if pid.isdigit() and not _alive(int(pid)):
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass  # best effort: it is only in the way of nobody
+
+
 def _write_line(handle: IO[str], line: str, path: Path) -> None:
     try:
         handle.write(line)
@@ -172,7 +196,8 @@ def write_outputs(
 
     Every file is first written to ``.<name>.tmp-<pid>`` in ``out_dir`` and moved into place
     with ``os.replace`` only after all of them are complete; on any error the temp files are
-    removed and existing outputs stay as they were. The same input gives byte-identical files.
+    removed and existing outputs stay as they were (temp files of a killed run, whose process is
+    gone, are removed by the next one). The same input gives byte-identical files.
 
     Args:
         results: ArticleResults, e.g. straight from the pipeline.
@@ -199,6 +224,7 @@ def write_outputs(
     except OSError as e:
         raise _os_error(out_dir, "create the output folder", e) from e
 
+    _remove_stale_temps(out_dir, [ARTICLES_FILE, ENTITIES_FILE, *GRAPH_FILES.values()])
     targets = [_AtomicFile(out_dir / ARTICLES_FILE), _AtomicFile(out_dir / ENTITIES_FILE)]
     targets += [_AtomicFile(out_dir / GRAPH_FILES[fmt]) for fmt in graph_formats]
     aggregate = CorpusAggregate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import glob
 import hashlib
 import json
@@ -11,7 +12,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from newsgraph.errors import ConfigError, InputError
 from newsgraph.records import Article
@@ -24,6 +25,7 @@ _BOMS = (  # UTF-32 first: its LE BOM starts with the UTF-16 LE one
     (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
 )
+_UTF8_BOM = b"\xef\xbb\xbf"
 _META_FIELDS = ("title", "date", "url", "source", "lang")
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t#]*")
 _SETEXT_RULE = re.compile(r"(=+|-+)[ \t]*")
@@ -57,7 +59,8 @@ def read_articles(
 
     Args:
         sources: One source or several: paths, folders, glob patterns, or ``-`` for stdin.
-        max_bytes: Files larger than this are rejected with an InputError.
+        max_bytes: Files larger than this are rejected with an InputError. A ``.jsonl`` file is streamed
+            line by line (never held in memory whole), and the limit applies to each line instead.
         on_error: ``"raise"`` raises the first InputError; ``"collect"`` yields it in the place of the
             article(s) it stands for and goes on reading.
         lang: Language code set on every article; it overrides a ``lang`` field in the metadata.
@@ -166,6 +169,9 @@ def _is_file(path: str | Path) -> bool:
 
 
 def _read_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Result]:
+    if Path(path).suffix.lower() == ".jsonl":
+        yield from _read_jsonl_file(path, max_bytes, lang)
+        return
     try:
         size = os.stat(path).st_size
         if size > max_bytes and os.path.isfile(path):
@@ -183,6 +189,86 @@ def _read_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Result]:
         yield _too_big(len(data), max_bytes, path)
         return
     yield from _parse(data, path, _KINDS.get(Path(path).suffix.lower(), "txt"), lang)
+
+
+def _read_jsonl_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Result]:
+    """A JSON lines file, one line at a time, so that a corpus file of any size is never held in memory;
+    ``max_bytes`` limits each line (one article) instead of the file. Decoding, line numbers and errors
+    are those of the whole-file reader: UTF-8 unless some byte sequence is invalid, then cp1252 for the
+    whole file (found in a first pass); a UTF-16/32 file (BOM) is read whole, under the file limit."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+            bom = next((enc for mark, enc in _BOMS if head.startswith(mark)), None)
+            if bom not in (None, "utf-8-sig"):
+                handle.seek(0)
+                data = handle.read(max_bytes + 1)
+                if len(data) > max_bytes:
+                    yield _too_big(os.stat(path).st_size, max_bytes, path)
+                else:
+                    yield from _parse(data, path, "jsonl", lang)
+                return
+            if bom is None and b"\x00" in head:
+                yield _error("looks like a binary file", path)
+                return
+            handle.seek(0)
+            decoded = _sniff_utf8(handle, path, bom is not None)
+            if isinstance(decoded, InputError):
+                yield decoded
+                return
+            handle.seek(len(_UTF8_BOM) if bom else 0)
+            yield from _stream_jsonl(handle, path, decoded, max_bytes, lang)
+    except OSError as e:
+        reason = e.strerror.lower() if e.strerror else str(e)
+        if isinstance(e, FileNotFoundError) and os.path.islink(path):
+            reason += f" (broken symbolic link to {os.readlink(path)})"
+        yield _error(reason, path, cause=e)
+
+
+def _sniff_utf8(handle: IO[bytes], path: str, has_bom: bool) -> tuple[str, list[str]] | InputError:
+    """The encoding the whole-file reader would choose (``utf-8`` or ``cp1252`` with a warning), read in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := handle.read(1 << 16):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as e:
+        if has_bom:
+            return _error(f"invalid UTF-8 despite its byte-order mark: {e.reason}", path, cause=e)
+        return "cp1252", ["not valid UTF-8; decoded as cp1252"]
+    return "utf-8", []
+
+
+def _stream_jsonl(handle: IO[bytes], path: str, decoded: tuple[str, list[str]], max_bytes: int,
+                  lang: str | None) -> Iterator[Result]:
+    encoding, warnings = decoded
+    number, content, first = 0, False, True
+    while raw := handle.readline(max_bytes + 2):  # the line, its \r\n, and one byte to tell it is too long
+        body = raw.removesuffix(b"\n").removesuffix(b"\r")
+        if len(body) > max_bytes:
+            number += 1
+            content = True
+            while not raw.endswith(b"\n") and (raw := handle.readline(1 << 16)):
+                pass  # skip the rest of the long line
+            yield _error(f"line is over the {_size(max_bytes)} limit; raise it with --max-bytes", path, number)
+            continue
+        line = body.decode(encoding, errors="replace")
+        if first:
+            line, first = line.lstrip("\ufeff"), False
+        # lone \r ends a line too, as in the whole-file reader
+        for piece in line.split("\r"):
+            number += 1
+            if not piece.strip():
+                continue
+            content = True
+            try:
+                obj = json.loads(piece)
+            except json.JSONDecodeError as e:
+                yield _error(f"invalid JSON: {e.msg} (column {e.colno})", path, number, cause=e)
+                continue
+            yield _article_from_obj(obj, path, number, "", lang, warnings)
+    if not content:
+        yield _error("file is empty", path)
 
 
 def _read_stdin(max_bytes: int, lang: str | None) -> Iterator[Result]:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsgraph.cache import ResultCache, article_key, open_cache
 from newsgraph.config import Settings, settings_from_options
+from newsgraph.engines import check_dask, make_engine
 from newsgraph.errors import InputError, LanguageError, ModelError, NewsgraphError
 from newsgraph.ingest import article_from_text, read_articles
 from newsgraph.langid import detect_language
@@ -69,30 +74,39 @@ def _pipeline_name(nlp: Language) -> str:
     return f"{name}+{ENCODER_NER}" if ENCODER_NER in nlp.pipe_names else name
 
 
-def _process_batch(batch: list[Article | InputError], options: Settings) -> list[ArticleResult]:
-    results: list[ArticleResult | None] = [None] * len(batch)
+def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleResult]:
+    """Detect the language of each article, then run its pipeline over the batch: the NLP stage.
+
+    This is what an engine's workers run (it pickles by reference, with the settings). Pipelines are
+    loaded once per process and kept, so a worker loads the model on its first batch only.
+
+    Args:
+        articles: One batch, in input order.
+        settings: The run's settings (``lang``, ``languages``, ``model``, ``accurate``, ``accurate_model``).
+
+    Returns:
+        One result per article, in the same order; an article that cannot be processed gets an error
+        result (the others in its batch are not affected).
+    """
+    results: list[ArticleResult | None] = [None] * len(articles)
     by_lang: dict[str, list[int]] = {}
-    for i, item in enumerate(batch):
-        if isinstance(item, InputError):
-            results[i] = _input_error_result(item)
-            continue
-        lang = _choose_lang(item, options)
+    for i, article in enumerate(articles):
+        lang = _choose_lang(article, settings)
         if lang is None:
-            results[i] = error_result(item, "could not detect the language; set it with --lang or a 'lang' field")
+            results[i] = error_result(article, "could not detect the language; set it with --lang or a 'lang' field")
             continue
-        item.lang = lang
+        article.lang = lang
         by_lang.setdefault(lang, []).append(i)
     for lang, indices in by_lang.items():
         try:
-            nlp = load_pipeline(lang, model=options.model, accurate=options.accurate,
-                                accurate_model=options.accurate_model)
+            nlp = load_pipeline(lang, model=settings.model, accurate=settings.accurate,
+                                accurate_model=settings.accurate_model)
         except (LanguageError, ModelError) as e:
             for i in indices:
-                results[i] = error_result(batch[i], str(e))  # type: ignore[arg-type]
+                results[i] = error_result(articles[i], str(e))
             continue
         name = _pipeline_name(nlp)
-        articles: list[Article] = [batch[i] for i in indices]  # type: ignore[misc]
-        for i, result in zip(indices, _annotate(nlp, articles, name)):
+        for i, result in zip(indices, _annotate(nlp, [articles[i] for i in indices], name)):
             results[i] = result
     return [r for r in results if r is not None]
 
@@ -124,26 +138,54 @@ def _annotate(nlp: Language, articles: list[Article], name: str) -> list[Article
         return results
 
 
+@dataclass
+class RunStats:
+    """What a run did so far, filled in by :func:`extract` as results are yielded."""
+
+    from_cache: int = 0
+    """Articles whose result came from the result cache (no NLP run)."""
+    processed: int = 0
+    """Articles sent through the NLP stage."""
+
+
 def extract(
-    sources: Iterable[Source] | Source, *, settings: Settings | None = None, **options: object
+    sources: Iterable[Source] | Source,
+    *,
+    settings: Settings | None = None,
+    cache: Path | None = None,
+    stats: RunStats | None = None,
+    **options: object,
 ) -> Iterator[ArticleResult]:
     """Extract entities, relations and events from articles, one ArticleResult per article.
+
+    Articles are read, processed and yielded batch by batch, so memory stays flat however long the
+    input is. With ``workers > 1`` or ``engine="dask"`` the NLP stage runs in worker processes (each loads
+    the model once); results still come in input order and are the same as with one worker.
 
     Args:
         sources: Raw texts (``str``), files/folders/globs (``Path``), or ``Article`` objects; a single
             source may be passed on its own.
         settings: Complete settings (the CLI passes the merged settings tree).
+        cache: A result cache file (SQLite, created if missing; the CLI uses
+            ``OUT/newsgraph-cache.sqlite``): articles already in it with the same pipeline version skip the
+            NLP, and every finished batch is committed to it, so an interrupted run resumes where it stopped.
+            ``None``: no cache.
+        stats: Filled in with the number of articles taken from the cache and processed.
         **options: Individual settings instead (``lang``, ``model``, ``accurate``, ``accurate_model``,
-            ``max_bytes``, ``batch_size``, ``on_error``, ``languages``); see :class:`newsgraph.config.Settings`.
+            ``max_bytes``, ``batch_size``, ``on_error``, ``languages``, ``workers``, ``engine``,
+            ``scheduler``); see :class:`newsgraph.config.Settings`.
 
     Returns:
         An iterator over results in input order. Bad inputs and unsupported languages yield a result
         with ``error`` set (with ``on_error="fail"`` the first one raises instead).
 
     Raises:
-        ConfigError: an option is unknown or invalid.
+        ConfigError: an option is unknown or invalid; ``engine="dask"`` without the extra (raised on the call,
+            before any article is read) or with a scheduler that cannot be reached.
         ModelError: ``accurate`` is set but the extra or the fine-tuned model is missing (raised on the call,
             before any article is read).
+        CacheError: the cache file cannot be opened, read or written.
+        EngineError: a worker process or the Dask cluster failed.
         NewsgraphError: with ``on_error="fail"``, for the first article that fails.
 
     Example:
@@ -155,18 +197,60 @@ def extract(
     if opts.accurate:
         # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
         accurate_model_dir(opts.accurate_model)
+    if opts.engine == "dask":
+        check_dask()
     if isinstance(sources, (str, Path, Article)):
         sources = [sources]
-    return _extract(sources, opts)
+    return _extract(sources, opts, cache, stats if stats is not None else RunStats())
 
 
-def _extract(sources: Iterable[Source], opts: Settings) -> Iterator[ArticleResult]:
+@dataclass
+class _Batch:
+    """One batch on its way through the engine: results known up front (bad inputs, cache hits) by
+    position, and the positions of the articles sent to the NLP stage, with their cache keys."""
+
+    done: dict[int, ArticleResult]
+    todo: list[int]
+    keys: list[str]
+    size: int
+    cached: int
+
+
+def _plan(items: list[Article | InputError], cache: ResultCache | None) -> tuple[_Batch, list[Article]]:
+    done: dict[int, ArticleResult] = {}
+    articles: dict[int, Article] = {}
+    for i, item in enumerate(items):
+        if isinstance(item, InputError):
+            done[i] = _input_error_result(item)
+        else:
+            articles[i] = item
+    keys = {i: article_key(article) for i, article in articles.items()} if cache is not None else {}
+    found = cache.get(list(keys.values())) if cache is not None else {}
+    done.update({i: found[keys[i]] for i in articles if keys.get(i) in found})
+    todo = [i for i in articles if i not in done]
+    batch = _Batch(done=done, todo=todo, keys=[keys[i] for i in todo] if keys else [], size=len(items),
+                   cached=len(articles) - len(todo))
+    return batch, [articles[i] for i in todo]
+
+
+def _extract(sources: Iterable[Source], opts: Settings, cache_path: Path | None, stats: RunStats
+             ) -> Iterator[ArticleResult]:
     stream = iter_articles(sources, max_bytes=opts.max_bytes)
-    while batch := list(islice(stream, opts.batch_size)):
-        for result in _process_batch(batch, opts):
-            if result.error and opts.on_error == "fail":
-                raise NewsgraphError(result.error)
-            yield result
+    annotate = partial(annotate_batch, settings=opts)
+    with open_cache(cache_path, opts) as cache, closing(make_engine(opts)) as engine:
+        batches = (_plan(items, cache) for items in iter(lambda: list(islice(stream, opts.batch_size)), []))
+        for batch, fresh in engine.map(annotate, batches):
+            if cache is not None:
+                cache.put(zip(batch.keys, fresh))
+                cache.commit()  # once per batch: a killed run keeps every batch it finished
+            stats.processed += len(fresh)
+            stats.from_cache += batch.cached
+            results = batch.done | dict(zip(batch.todo, fresh))
+            for i in range(batch.size):
+                result = results[i]
+                if result.error and opts.on_error == "fail":
+                    raise NewsgraphError(result.error)
+                yield result
 
 
 def paths_to_sources(paths: Iterable[str]) -> list[Source]:
@@ -174,4 +258,4 @@ def paths_to_sources(paths: Iterable[str]) -> list[Source]:
     return [Path(p) for p in paths]
 
 
-__all__ = ["extract", "error_result", "iter_articles", "paths_to_sources"]
+__all__ = ["extract", "annotate_batch", "error_result", "iter_articles", "paths_to_sources", "RunStats"]

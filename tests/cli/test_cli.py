@@ -53,7 +53,8 @@ def test_extract_writes_outputs_and_exits_0(use_stand_in: Path, tmp_path: Path) 
     out = tmp_path / "out"
     result = runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de", "--format", "graphml,json,gexf"])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json", "graph.gexf"}
+    assert {p.name for p in out.iterdir()} == {"articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json", "graph.gexf",
+                                               "newsgraph-cache.sqlite"}
     record = json.loads((out / "articles.jsonl").read_text(encoding="utf-8"))
     assert {e["name"] for e in record["entities"]} >= {"Kerry", "Paris"}
 
@@ -112,3 +113,62 @@ def test_evaluate_reports_micro(tmp_path: Path, use_stand_in: Path) -> None:
 def test_evaluate_bad_format_is_a_clear_error(tmp_path: Path, use_stand_in: Path) -> None:
     result = runner.invoke(app, ["evaluate", str(tmp_path / "x.tsv"), "--format", "xml"])
     assert result.exit_code == 2 and "unknown format" in result.output
+
+
+KILL_AFTER = {
+    # SIGKILL right after the second batch was committed to the cache ...
+    "after-commit": ("newsgraph.cache", "ResultCache", "commit", 2),
+    # ... or while the third batch is in the NLP stage, before it is committed
+    "mid-batch": ("newsgraph.pipeline", None, "annotate_batch", 3),
+}
+
+KILLED_RUN = """
+import importlib, os, signal, sys
+from newsgraph.cli import main
+module, owner, name, when = {hook!r}
+target = importlib.import_module(module)
+holder = getattr(target, owner) if owner else target
+original, calls = getattr(holder, name), []
+def hooked(*args, **kwargs):
+    calls.append(1)
+    if name == "commit":  # kill after committing; annotate_batch: kill before annotating
+        original(*args, **kwargs)
+    if len(calls) == when:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return None if name == "commit" else original(*args, **kwargs)
+setattr(holder, name, hooked)
+sys.argv = ["newsgraph", *{argv!r}]
+main()
+"""
+
+
+@pytest.mark.parametrize("moment", list(KILL_AFTER))
+def test_a_killed_run_resumes_without_losing_or_repeating_records(
+    use_stand_in: Path, tmp_path: Path, moment: str
+) -> None:
+    import subprocess
+    import sys
+
+    src = tmp_path / "articles.jsonl"
+    src.write_text("".join(json.dumps({"id": f"a{n}", "text": f"Kerry traf {n} Mal in Paris Angela Merkel."}) + "\n"
+                           for n in range(10)), encoding="utf-8")
+    args = [str(src), "--lang", "de", "--set", "batch_size=3", "-q"]
+    clean = tmp_path / "clean"
+    assert runner.invoke(app, ["extract", *args, "-o", str(clean), "--no-cache"]).exit_code == 0
+    assert not (clean / "newsgraph-cache.sqlite").exists()
+
+    out = tmp_path / "out"
+    script = KILLED_RUN.format(hook=KILL_AFTER[moment], argv=["extract", *args, "-o", str(out)])
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr
+    assert not (out / "articles.jsonl").exists()  # outputs are only ever replaced whole
+    assert any(".tmp-" in p.name for p in out.iterdir())  # the half-written articles.jsonl it left behind
+
+    resumed = runner.invoke(app, ["extract", *args[:-1], "-o", str(out)])
+    assert resumed.exit_code == 0, resumed.output
+    table = {line.split("│")[1].strip(): line.split("│")[2].strip()
+             for line in resumed.output.splitlines() if line.count("│") == 3}
+    assert (table["from cache"], table["processed"]) == ("6", "4")
+    for name in ("articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json"):
+        assert (out / name).read_bytes() == (clean / name).read_bytes()
+    assert not [p.name for p in out.iterdir() if ".tmp-" in p.name]  # the killed run's temp files are gone

@@ -17,9 +17,14 @@ from newsgraph.config import load_settings, parse_overrides
 from newsgraph.diff import check_ignore, diff_outputs
 from newsgraph.errors import ConfigError, NewsgraphError
 from newsgraph.export import ExportSummary, check_formats, write_outputs
-from newsgraph.pipeline import extract, paths_to_sources
+from newsgraph.cache import CACHE_FILE
+from newsgraph.pipeline import RunStats, extract, paths_to_sources
 from newsgraph.records import ArticleResult
 from newsgraph.view import write_view
+
+MAX_FAILURES_SHOWN = 50
+"""Failures listed after a run; the rest are counted (each has its error record in articles.jsonl)."""
+
 
 def _stop_after_first_error(results: Iterator[ArticleResult]) -> Iterator[ArticleResult]:
     for result in results:
@@ -39,15 +44,20 @@ def _with_progress(
             counts["words"] += len(result.article.text.split())
             if result.error:
                 counts["failed"] += 1
-                failures.append(result.error)
+                if len(failures) < MAX_FAILURES_SHOWN:  # a bounded list: a run can have millions of articles
+                    failures.append(result.error)
             progress.update(task, description=f"{counts['articles']} articles, {counts['failed']} failed")
             yield result
 
 
-def _summary_table(summary: ExportSummary, out: Path, counts: dict[str, int], seconds: float) -> Table:
+def _summary_table(
+    summary: ExportSummary, out: Path, counts: dict[str, int], seconds: float, stats: RunStats
+) -> Table:
     table = Table(title="newsgraph extract", show_header=False)
     table.add_row("articles", str(counts["articles"]))
     table.add_row("failed", str(counts["failed"]))
+    table.add_row("from cache", str(stats.from_cache))
+    table.add_row("processed", str(stats.processed))
     for etype, n in sorted(summary.entities_by_type.items()):
         table.add_row(f"entities {etype}", str(n))
     table.add_row("relations", str(summary.relations))
@@ -74,6 +84,19 @@ def extract_cli(
     accurate: bool = typer.Option(
         False, "--accurate", help='Run the fine-tuned encoder NER (slower; needs pip install "newsgraph[accurate]").'
     ),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="NLP worker processes (default 1); with --engine dask: LocalCluster workers."
+    ),
+    engine: str | None = typer.Option(
+        None, "--engine", help='local (default) or dask: run the NLP on a Dask cluster (pip install "newsgraph[dask]").'
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="With --engine dask: the scheduler address (tcp://host:8786); default a LocalCluster."
+    ),
+    use_cache: bool | None = typer.Option(
+        None, "--cache/--no-cache",
+        help=f"Reuse and record finished articles in OUT/{CACHE_FILE} (default); --no-cache runs everything.",
+    ),
 ) -> None:
     """Extract entities, relations and events from articles and write the knowledge graph.
 
@@ -81,10 +104,14 @@ def extract_cli(
     (graph.graphml, graph.json; graph.gexf with --format gexf). Settings come from defaults <
     newsgraph.toml < NEWSGRAPH_* environment < --set and the flags. Exit code 0 when every input
     was processed, 1 when some failed (or the output differs from --baseline), 2 on a usage error.
+
+    Finished articles are kept in OUT/newsgraph-cache.sqlite: a re-run skips the unchanged ones, and a run
+    that was interrupted resumes where it stopped (the output files are only replaced at the end).
     """
     console = Console(stderr=True)
     flags = {"lang": lang, "model": model, "on_error": on_error, "max_bytes": max_bytes,
-             "formats": fmt.split(",") if fmt is not None else None, "accurate": accurate or None}
+             "formats": fmt.split(",") if fmt is not None else None, "accurate": accurate or None,
+             "workers": workers, "engine": engine, "scheduler": scheduler, "result_cache": use_cache}
     try:
         cli_values = {**parse_overrides(overrides), **{k: v for k, v in flags.items() if v is not None}}
         settings = load_settings(file=config, overrides=cli_values)
@@ -99,11 +126,13 @@ def extract_cli(
         raise typer.Exit(2) from e
     counts = {"articles": 0, "words": 0, "failed": 0}
     failures: list[str] = []
+    stats = RunStats()
     started = time.perf_counter()
     try:
         # the library records every failure; the CLI stops after the first one with --on-error fail,
         # so the records up to and including it are still written
-        results = extract(paths_to_sources(paths), settings=settings.model_copy(update={"on_error": "skip"}))
+        results = extract(paths_to_sources(paths), settings=settings.model_copy(update={"on_error": "skip"}),
+                          cache=out / CACHE_FILE if settings.result_cache else None, stats=stats)
         if settings.on_error == "fail":
             results = _stop_after_first_error(results)
         summary = write_outputs(_with_progress(results, console, counts, failures), out, formats=formats)
@@ -113,8 +142,11 @@ def extract_cli(
     seconds = time.perf_counter() - started
     for failure in failures:
         console.print(f"[yellow]failed:[/yellow] {escape(failure)}", highlight=False)
+    if counts["failed"] > len(failures):
+        console.print(f"[yellow]… and {counts['failed'] - len(failures)} more failures[/yellow] "
+                      f"(each has an error record in {out / 'articles.jsonl'})", highlight=False)
     if not quiet:
-        console.print(_summary_table(summary, out, counts, seconds))
+        console.print(_summary_table(summary, out, counts, seconds, stats))
     differs = False
     try:
         if html:

@@ -107,6 +107,7 @@ class DocContext:
         self.types = {entity.id: entity.type for entity in entities}
         self.names = {entity.id: entity.name for entity in entities}
         self.sentence = sentence_index(doc)
+        self._lowers = [fold_lower(token.text) for token in doc]  # asked for many times per token
         self.mentions = self._place_mentions(mentions if mentions is not None else (doc._.mentions or []))
         self._cover: list[list[MentionRef]] = [[] for _ in range(len(doc))]
         self._inner: list[list[MentionRef]] = [[] for _ in range(len(doc))]
@@ -125,6 +126,9 @@ class DocContext:
         for number, clause in enumerate(self.clauses):
             for i in range(clause.start, clause.end):
                 self.clause_of[i] = number
+        # is_verb answers are kept from here on only: while segments and clauses are being built, the
+        # answer for a token can still change (at_segment_start depends on the segments)
+        self._verbs: dict[int, bool] = {}
 
     # --- mentions -------------------------------------------------------------------------------------
 
@@ -185,7 +189,7 @@ class DocContext:
 
     def lower(self, i: int) -> str:
         """Folded lowercase text of token ``i`` ('' outside the Doc)."""
-        return fold_lower(self.doc[i].text) if 0 <= i < len(self.doc) else ""
+        return self._lowers[i] if 0 <= i < len(self._lowers) else ""
 
     def lemma(self, i: int) -> str:
         """Folded lowercase lemma of token ``i`` (its text when the Doc has no lemmas)."""
@@ -203,6 +207,14 @@ class DocContext:
 
     def is_verb(self, i: int) -> bool:
         """True for verbs and auxiliaries; a capitalised word inside a sentence is never one."""
+        known = getattr(self, "_verbs", None)
+        if known is None:
+            return self._is_verb(i)
+        if i not in known:
+            known[i] = self._is_verb(i)
+        return known[i]
+
+    def _is_verb(self, i: int) -> bool:
         token = self.doc[i]
         if token.text[:1].isupper() and not self.at_segment_start(i):
             return False
@@ -217,8 +229,8 @@ class DocContext:
             return True
         if self.lower(i - 1) == "zu" and low.endswith(("en", "ern", "eln")) and not self.doc[i].text[:1].isupper():
             return True
-        return any(
-            low.startswith(p + "zu") and low.endswith("en") and len(low) > len(p) + 5 for p in self.cues.particles
+        return low.endswith("en") and any(
+            low.startswith(p + "zu") and len(low) > len(p) + 5 for p in self.cues.particles
         )
 
     def is_finite(self, i: int) -> bool:

@@ -288,22 +288,28 @@ def gazetteer_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
     as a token of its own (hyphen prefixes are :func:`prefix_candidates`' job).
     """
     doc, tables = view.doc, view.tables
+    # token texts read once: this loop looks at every token up to max_alias_tokens times
+    texts = [token.text for token in doc]
+    spaces = [token.whitespace_ for token in doc]
+    blocked = [j in taken or token.is_space for j, token in enumerate(doc)]
     candidates: list[Candidate] = []
     i = 0
     while i < len(doc):
-        if i in taken or not doc[i].text[:1].isalpha():
+        if i in taken or not texts[i][:1].isalpha():
             i += 1
             continue
         for n in range(min(tables.max_alias_tokens, len(doc) - i), 0, -1):
-            if any(j in taken or doc[j].is_space for j in range(i, i + n)):
+            if any(blocked[i : i + n]):
                 continue
-            found = tables.lookup_inflected(doc[i : i + n].text)
-            if found is None and n == 1 and is_capitalised(doc[i].text):
-                compass = _compass_name(doc[i].text, tables)
+            # = doc[i : i + n].text (a Span's text drops only its last token's trailing space)
+            text = "".join(texts[j] + spaces[j] for j in range(i, i + n - 1)) + texts[i + n - 1]
+            found = tables.lookup_inflected(text)
+            if found is None and n == 1 and is_capitalised(texts[i]):
+                compass = _compass_name(texts[i], tables)
                 if compass is not None:
                     candidates.append(view.candidate(i, i + 1, "rule:gazetteer", compass, etype="LOC"))
                     break
-            if found is None or not (is_capitalised(doc[i].text) or tables.lookup(doc[i : i + n].text)):
+            if found is None or not (is_capitalised(texts[i]) or tables.lookup(text)):
                 continue
             entry, base = found
             candidate = view.candidate(i, i + n, "rule:gazetteer", base, key=entry.key)

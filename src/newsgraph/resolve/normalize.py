@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u00ad": ""})
 _TRANSLIT = str.maketrans(
@@ -12,6 +13,7 @@ _TRANSLIT = str.maketrans(
 _APOSTROPHES = ("'s", "\u2019s")
 
 
+@lru_cache(maxsize=1 << 16)  # the same words are folded over and over; bounded, so memory stays flat
 def fold(text: str) -> str:
     """Normalise a name for comparison, keeping its case.
 
@@ -27,6 +29,7 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_lower(text: str) -> str:
     """:func:`fold` and lowercase: the key for word lists (nouns, adjectives, roles)."""
     return fold(text).lower()

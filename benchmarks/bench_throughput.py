@@ -1,0 +1,215 @@
+"""Throughput of the full newsgraph pipeline against a bare `nlp.pipe` of the same model, on the same texts.
+
+Usage:
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_throughput.py [--limit 300] [--articles PATH] [--model DIR]
+        [--engines local1,local2,dask2] [--batch-size 32]
+
+Each measurement runs in a child process of its own, so that its peak RSS (of the whole process tree,
+workers included, sampled every 50 ms with psutil) is not mixed up with another one's. Rows:
+
+* ``full``: ``newsgraph.extract`` over the JSONL file (read, NLP, resolution, relations, events,
+  records) streamed into ``write_outputs`` (articles.jsonl, entities.jsonl, graph.graphml, graph.json) in
+  a temporary folder, result cache off: what `newsgraph extract FILE --no-cache` does.
+* ``bare spaCy``: ``spacy.load(model).pipe(texts)``, the Docs thrown away; 2 workers: ``n_process=2``;
+  Dask: the same ``nlp.pipe`` as one task per batch, the model loaded once per worker.
+* ``pipe + components`` (1 worker): ``load_pipeline()`` (the model plus newsgraph's components) piped bare,
+  which splits the overhead into newsgraph's NLP components and everything else.
+
+``ratio`` is bare words/s over full words/s (the time newsgraph adds, as a factor). The model is loaded
+before timing in one process; worker processes (``--workers 2`` and Dask) load it inside the timed run in
+both the full and the bare row. The Dask rows run on a 2-worker LocalCluster started before timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ARTICLES = ROOT.parent / "shared/data/de/news/10kgnad/articles.jsonl"
+ENGINES = {"local1": ("local", 1), "local2": ("local", 2), "dask2": ("dask", 2)}
+
+
+def read_rows(path: Path, limit: int) -> list[dict[str, Any]]:
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                rows.append(json.loads(line))
+            if len(rows) >= limit:
+                break
+    return rows
+
+
+class PeakRss:
+    """Summed RSS of this process and its descendants, sampled in a background thread."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        import psutil
+
+        self.root = psutil.Process()
+        self.error = psutil.Error
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self.interval = interval
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for proc in [self.root, *self.root.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except self.error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.05)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20
+
+
+def _pipe_batch(texts: list[str], model: str, batch_size: int) -> int:
+    """One Dask task of the bare row: the model loaded once per worker (kept on the Worker object, since
+    this function travels by value), the Docs thrown away."""
+    import spacy
+    from distributed import get_worker
+
+    worker = get_worker()
+    nlp = getattr(worker, "bench_nlp", None)
+    if nlp is None:
+        nlp = worker.bench_nlp = spacy.load(model)  # type: ignore[attr-defined]
+    return sum(1 for _ in nlp.pipe(texts, batch_size=batch_size))
+
+
+def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, batch_size: int) -> dict[str, Any]:
+    """One measurement, in this (child) process."""
+    import spacy
+
+    texts = [row["text"] for row in read_rows(source, 10**9)]
+    cluster = client = None
+    output = ""  # the full run's output files, hashed
+    if engine == "dask":
+        from distributed import Client, LocalCluster
+
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    if kind == "full":
+        import newsgraph
+        from newsgraph.config import Settings
+        from newsgraph.export import write_outputs
+        from newsgraph.nlp.loading import load_pipeline
+
+        settings = Settings(model=model, batch_size=batch_size, workers=workers, engine=engine,  # type: ignore[arg-type]
+                            scheduler=cluster.scheduler_address if cluster else None)
+        if engine == "local" and workers == 1:
+            load_pipeline("de", model=model)  # loaded before timing, as the bare rows do
+        sampler = PeakRss()
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory() as out:
+            summary = write_outputs(newsgraph.extract([source], settings=settings), Path(out))
+            seconds = time.perf_counter() - start
+            digest = hashlib.sha256()
+            for path in sorted(summary.paths):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            output = digest.hexdigest()
+        assert summary.articles_ok == len(texts), summary
+    elif engine == "dask":
+        assert client is not None
+        sampler = PeakRss()
+        start = time.perf_counter()
+        batches = [texts[i:i + batch_size] for i in range(0, len(texts), batch_size)]
+        # (a partial: Client.map has a batch_size argument of its own)
+        futures = client.map(partial(_pipe_batch, model=str(model), batch_size=batch_size), batches, pure=False)
+        assert sum(client.gather(futures)) == len(texts)
+        seconds = time.perf_counter() - start
+    else:
+        if kind == "components":
+            from newsgraph.nlp.loading import load_pipeline
+
+            nlp = load_pipeline("de", model=model)
+        else:
+            nlp = spacy.load(model)
+        sampler = PeakRss()
+        start = time.perf_counter()
+        assert sum(1 for _ in nlp.pipe(texts, batch_size=batch_size, n_process=workers)) == len(texts)
+        seconds = time.perf_counter() - start
+    peak = sampler.stop()
+    if client is not None:
+        client.close()
+        cluster.close()  # type: ignore[union-attr]
+    words = sum(len(text.split()) for text in texts)
+    return {"seconds": seconds, "words": words, "articles": len(texts), "rss": peak, "output": output}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
+    parser.add_argument("--limit", type=int, default=300)
+    parser.add_argument("--model", type=Path, default=ROOT / "models/de_newsgraph")
+    parser.add_argument("--engines", default="local1,local2,dask2")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--one", nargs=4, metavar=("KIND", "ENGINE", "WORKERS", "SOURCE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.one:
+        kind, engine, workers, source = args.one
+        result = run_one(kind, engine, int(workers), Path(source), args.model, args.batch_size)
+        print("RESULT " + json.dumps(result), flush=True)
+        return
+
+    rows = read_rows(args.articles, args.limit)
+    print(f"texts: {len(rows)} articles, {sum(len(r['text'].split()) for r in rows):,} words from {args.articles}; "
+          f"batch_size {args.batch_size}; OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}; "
+          f"{os.cpu_count()} cores", flush=True)
+    header = f"{'engine':<18}{'run':<19}{'seconds':>8}{'words/s':>9}{'articles/s':>11}{'peak RSS MB':>12}{'ratio':>7}"
+    print(header, flush=True)
+    outputs: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as tmp:
+        source = Path(tmp) / "articles.jsonl"  # the subset, in a temporary folder only
+        source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+        for name in args.engines.split(","):
+            engine, workers = ENGINES[name]
+            label = f"{engine}, {workers} worker{'s' if workers > 1 else ''}"
+            kinds = ["full", "bare", "components"] if name == "local1" else ["full", "bare"]
+            measured: dict[str, dict[str, Any]] = {}
+            for kind in kinds:
+                child = subprocess.run(
+                    [sys.executable, __file__, "--model", str(args.model), "--batch-size", str(args.batch_size),
+                     "--one", kind, engine, str(workers), str(source)],
+                    capture_output=True, text=True, check=False)
+                lines = [line for line in child.stdout.splitlines() if line.startswith("RESULT ")]
+                if child.returncode != 0 or not lines:
+                    raise SystemExit(f"{name} {kind} failed:\n{child.stderr[-3000:]}")
+                measured[kind] = json.loads(lines[-1].removeprefix("RESULT "))
+            outputs[label] = measured["full"]["output"]
+            full_rate = measured["full"]["words"] / measured["full"]["seconds"]
+            titles = {"full": "full pipeline", "bare": "bare spaCy pipe", "components": "pipe + components"}
+            for kind, m in measured.items():
+                rate = m["words"] / m["seconds"]
+                ratio = f"{rate / full_rate:.2f}x" if kind != "full" else ""
+                print(f"{label:<18}{titles[kind]:<19}{m['seconds']:>8.1f}{rate:>9,.0f}{m['articles'] / m['seconds']:>11.2f}"
+                      f"{m['rss']:>12,.0f}{ratio:>7}", flush=True)
+    same = len(set(outputs.values())) == 1
+    print(f"output files (articles.jsonl, entities.jsonl, graph.graphml, graph.json) "
+          f"{'byte-identical' if same else 'DIFFER'} across {', '.join(outputs)}: "
+          + ", ".join(f"{label} sha256 {digest[:12]}" for label, digest in outputs.items()))
+
+
+if __name__ == "__main__":
+    main()

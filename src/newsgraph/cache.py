@@ -1,0 +1,257 @@
+"""The result cache: finished ArticleResults in SQLite, keyed by article content and pipeline version.
+
+A run writes every successfully processed article to ``OUT/newsgraph-cache.sqlite`` and commits once
+per batch, so a run that is killed leaves a consistent cache behind; the next run over the same input
+takes those articles from the cache instead of running the NLP again (incremental runs and resume are
+the same mechanism). Failed articles are never cached: they are retried on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from newsgraph import __version__
+from newsgraph.config import Settings
+from newsgraph.errors import CacheError
+from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult
+
+CACHE_FILE = "newsgraph-cache.sqlite"
+"""The cache's file name inside the output folder."""
+
+CACHE_FORMAT = "1"
+"""Layout of the SQLite file; a file of another layout is rebuilt, not read."""
+
+# Settings that change what a result contains; the rest (workers, engine, formats, ...) only change how
+# or where it is computed, and must not invalidate the cache.
+RESULT_SETTINGS: tuple[str, ...] = ("lang", "languages", "model", "accurate", "accurate_model")
+
+_SQL_VARIABLES = 500  # below SQLite's smallest limit on host parameters per statement (999)
+
+
+def article_key(article: Article) -> str:
+    """The content hash of an article as read: text and every metadata field (id, path, line, ...),
+    since all of them end up in its ArticleResult.
+
+    Args:
+        article: The article before language detection.
+
+    Returns:
+        A hex SHA-256 digest.
+    """
+    return hashlib.sha256(article.model_dump_json().encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """A digest of newsgraph's own code and data files: any change to the components, lexicons or
+    gazetteer invalidates the cache even without a version bump."""
+    digest = hashlib.sha256()
+    root = resources.files("newsgraph")
+    stack = [root]
+    files = []
+    while stack:
+        folder = stack.pop()
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                if entry.name not in ("__pycache__", "view", "vendor"):
+                    stack.append(entry)
+            elif entry.name.endswith((".py", ".json", ".tsv")):
+                files.append(entry)
+    for entry in sorted(files, key=lambda e: str(e)):
+        digest.update(str(entry).removeprefix(str(root)).encode("utf-8"))
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def _model_files_digest(folder: Path) -> str:
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8"))
+    for name in ("meta.json", "config.cfg"):
+        file = folder / name
+        if file.is_file():
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def pipeline_version(settings: Settings) -> str:
+    """The "pipeline version" half of the cache key: everything besides the article that decides its result.
+
+    It covers the newsgraph version, the records' schema version, a digest of newsgraph's code and data
+    files, the result-relevant settings (:data:`RESULT_SETTINGS`), and the ``meta.json`` and ``config.cfg``
+    of every pipeline the run may load (a retrained model has new ones). Not covered: model weights
+    changed in place under the same meta and config; run with ``--no-cache`` after doing that.
+
+    Args:
+        settings: The run's settings.
+
+    Returns:
+        A hex SHA-256 digest.
+    """
+    from newsgraph.nlp.loading import PIPELINES, models_dir
+
+    folders = [Path(settings.model)] if settings.model is not None else [models_dir() / n for n in PIPELINES.values()]
+    parts = {
+        "newsgraph": __version__,
+        "schema": SCHEMA_VERSION,
+        "code": _code_digest(),
+        "settings": {name: str(getattr(settings, name)) for name in RESULT_SETTINGS},
+        "pipelines": sorted(_model_files_digest(folder) for folder in folders),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class ResultCache:
+    """ArticleResults by article key, for one pipeline version, in a SQLite file.
+
+    Opening the file with another pipeline version empties it: its results can never be used again.
+    Writes are grouped with :meth:`put` and made durable with :meth:`commit` (once per batch).
+
+    Args:
+        path: The SQLite file; created (with its folder) if missing.
+        version: :func:`pipeline_version` of the run.
+
+    Raises:
+        CacheError: The file cannot be created, or is not a newsgraph cache (the message says to delete it
+            or run with ``--no-cache``).
+
+    Example:
+        >>> with ResultCache(Path("out/newsgraph-cache.sqlite"), version=pipeline_version(settings)) as cache:
+        ...     cached = cache.get([article_key(article)])  # doctest: +SKIP
+    """
+
+    def __init__(self, path: Path, *, version: str) -> None:
+        self.path = Path(path)
+        self.version = version
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+        except (OSError, sqlite3.Error) as e:
+            raise self._error("cannot open", e) from e
+        try:
+            self._setup()
+        except sqlite3.Error as e:
+            self._db.close()
+            raise self._error("cannot use", e) from e
+
+    def _error(self, action: str, error: Exception) -> CacheError:
+        return CacheError(
+            f"{self.path}: {action} the result cache ({error}). Delete the file to start a fresh cache, "
+            "or run with --no-cache."
+        )
+
+    def _setup(self) -> None:
+        db = self._db
+        # NORMAL: a commit survives the process being killed (only a power cut could lose the last one)
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        stored = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        if stored.get("format") != CACHE_FORMAT or stored.get("pipeline") != self.version:
+            db.execute("DROP TABLE IF EXISTS results")
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           [("format", CACHE_FORMAT), ("pipeline", self.version)])
+        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
+        db.commit()
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        try:
+            (count,) = self._db.execute("SELECT COUNT(*) FROM results").fetchone()
+        except sqlite3.Error as e:
+            raise self._error("cannot read", e) from e
+        return int(count)
+
+    def get(self, keys: Sequence[str]) -> dict[str, ArticleResult]:
+        """The cached results among ``keys``.
+
+        Args:
+            keys: Article keys (:func:`article_key`).
+
+        Returns:
+            The results found, by key; a damaged entry is treated as missing.
+
+        Raises:
+            CacheError: The file cannot be read.
+        """
+        found: dict[str, ArticleResult] = {}
+        try:
+            for start in range(0, len(keys), _SQL_VARIABLES):
+                chunk = list(keys[start:start + _SQL_VARIABLES])
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT key, result FROM results WHERE key IN ({marks})", chunk)
+                for key, blob in rows:
+                    result = _decode(blob)
+                    if result is not None:
+                        found[key] = result
+        except sqlite3.Error as e:
+            raise self._error("cannot read", e) from e
+        return found
+
+    def put(self, items: Iterable[tuple[str, ArticleResult]]) -> None:
+        """Store results (only successful ones; failed articles are retried on the next run).
+
+        Args:
+            items: ``(article key, result)`` pairs; they become durable on :meth:`commit`.
+
+        Raises:
+            CacheError: The file cannot be written.
+        """
+        rows = [(key, zlib.compress(result.model_dump_json().encode("utf-8"), 1)) for key, result in items
+                if result.ok]
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
+        except sqlite3.Error as e:
+            raise self._error("cannot write", e) from e
+
+    def commit(self) -> None:
+        """Make everything put so far durable.
+
+        Raises:
+            CacheError: The file cannot be written (a full disk, say).
+        """
+        try:
+            self._db.commit()
+        except sqlite3.Error as e:
+            raise self._error("cannot write", e) from e
+
+    def close(self) -> None:
+        """Commit and close the file."""
+        try:
+            self._db.commit()
+        except sqlite3.Error:
+            pass  # closing after an error: what was committed per batch is what the next run gets
+        self._db.close()
+
+
+def _decode(blob: bytes) -> ArticleResult | None:
+    try:
+        return ArticleResult.model_validate_json(zlib.decompress(blob))
+    except (zlib.error, ValidationError, ValueError):
+        return None
+
+
+@contextmanager
+def open_cache(path: Path | None, settings: Settings) -> Iterator[ResultCache | None]:
+    """A :class:`ResultCache` at ``path`` for the run's pipeline version, or ``None`` when ``path`` is ``None``."""
+    if path is None:
+        yield None
+        return
+    cache = ResultCache(path, version=pipeline_version(settings))
+    try:
+        yield cache
+    finally:
+        cache.close()
+
