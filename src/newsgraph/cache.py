@@ -82,6 +82,20 @@ def _model_files_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def _pipeline_folders() -> list[Path]:
+    """The folders of every language's pipeline that is installed (a missing one cannot make results)."""
+    from newsgraph.errors import NewsgraphError
+    from newsgraph.nlp.loading import PIPELINES, model_path
+
+    folders = []
+    for lang in sorted(PIPELINES):
+        try:
+            folders.append(model_path(lang))
+        except NewsgraphError:
+            continue
+    return folders
+
+
 def pipeline_version(settings: Settings) -> str:
     """The "pipeline version" half of the cache key: everything besides the article that decides its result.
 
@@ -96,9 +110,7 @@ def pipeline_version(settings: Settings) -> str:
     Returns:
         A hex SHA-256 digest.
     """
-    from newsgraph.nlp.loading import PIPELINES, models_dir
-
-    folders = [Path(settings.model)] if settings.model is not None else [models_dir() / n for n in PIPELINES.values()]
+    folders = [Path(settings.model)] if settings.model is not None else _pipeline_folders()
     parts = {
         "newsgraph": __version__,
         "schema": SCHEMA_VERSION,
