@@ -104,7 +104,7 @@ def build_clauses(ctx: DocContext, segment: int, start: int, end: int) -> list[C
     pieces: list[tuple[int, int]] = []
     piece_start = start
     for i in range(start, end):
-        if ctx.doc[i].text in _CLAUSE_BREAKS and i > piece_start:
+        if ctx.texts[i] in _CLAUSE_BREAKS and i > piece_start:
             pieces.append((piece_start, i + 1))
             piece_start = i + 1
     if piece_start < end:

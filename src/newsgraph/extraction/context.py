@@ -107,7 +107,21 @@ class DocContext:
         self.types = {entity.id: entity.type for entity in entities}
         self.names = {entity.id: entity.name for entity in entities}
         self.sentence = sentence_index(doc)
-        self._lowers = [fold_lower(token.text) for token in doc]  # asked for many times per token
+        # token attributes read once: the rules ask for them many times per token
+        self.texts: list[str] = []  # token texts, as in the Doc
+        self._pos: list[str] = []
+        self._tags: list[str] = []
+        self._lemmas: list[str] = []
+        self._is_punct: list[bool] = []
+        self._skippable: list[bool] = []
+        for token in doc:  # one pass: every Token object costs
+            self.texts.append(token.text)
+            self._pos.append(token.pos_)
+            self._tags.append(token.tag_)
+            self._lemmas.append(fold_lower(token.lemma_ or token.text))
+            self._is_punct.append(token.is_punct)
+            self._skippable.append(token.is_punct or token.is_space)
+        self._lowers = [fold_lower(text) for text in self.texts]
         self.mentions = self._place_mentions(mentions if mentions is not None else (doc._.mentions or []))
         self._cover: list[list[MentionRef]] = [[] for _ in range(len(doc))]
         self._inner: list[list[MentionRef]] = [[] for _ in range(len(doc))]
@@ -129,6 +143,9 @@ class DocContext:
         # is_verb answers are kept from here on only: while segments and clauses are being built, the
         # answer for a token can still change (at_segment_start depends on the segments)
         self._verbs: dict[int, bool] = {}
+        self._verb_lemmas: dict[int, str] = {}
+        self._noun_list: list[int] | None = None
+        self._verb_list: list[int] | None = None
 
     # --- mentions -------------------------------------------------------------------------------------
 
@@ -193,17 +210,34 @@ class DocContext:
 
     def lemma(self, i: int) -> str:
         """Folded lowercase lemma of token ``i`` (its text when the Doc has no lemmas)."""
-        token = self.doc[i]
-        return fold_lower(token.lemma_ or token.text)
+        return self._lemmas[i]
 
     def is_noun(self, i: int) -> bool:
         """True for nouns and names (by tag, or by a capital letter inside a clause when untagged)."""
-        token = self.doc[i]
-        if token.pos_ in ("NOUN", "PROPN"):
+        pos = self._pos[i]
+        if pos in ("NOUN", "PROPN"):
             return True
-        if token.pos_ or not token.text[:1].isupper():
+        if pos or not self.texts[i][:1].isupper():
             return False
-        return i > 0 and not self.doc[i - 1].is_punct
+        return i > 0 and not self._is_punct[i - 1]
+
+    def capitalised_nouns(self) -> list[int]:
+        """Indices of the capitalised nouns and names (:meth:`is_noun`), in order; computed once."""
+        found = getattr(self, "_noun_list", None)
+        if found is None:
+            found = [i for i in range(len(self.doc)) if self.is_noun(i) and self.texts[i][:1].isupper()]
+            if hasattr(self, "_verbs"):  # the context is complete
+                self._noun_list = found
+        return found
+
+    def verbs(self) -> list[int]:
+        """Indices of the verbs (:meth:`is_verb`), in order; computed once."""
+        found = getattr(self, "_verb_list", None)
+        if found is None:
+            found = [i for i in range(len(self.doc)) if self.is_verb(i)]
+            if hasattr(self, "_verbs"):  # the context is complete: is_verb answers no longer change
+                self._verb_list = found
+        return found
 
     def is_verb(self, i: int) -> bool:
         """True for verbs and auxiliaries; a capitalised word inside a sentence is never one."""
@@ -215,19 +249,19 @@ class DocContext:
         return known[i]
 
     def _is_verb(self, i: int) -> bool:
-        token = self.doc[i]
-        if token.text[:1].isupper() and not self.at_segment_start(i):
+        if self.texts[i][:1].isupper() and not self.at_segment_start(i):
             return False
+        pos = self._pos[i]
         if self.lower(i) in self.cues.prepositions or self.lower(i) in self.cues.determiners:
-            return token.pos_ in ("VERB", "AUX") and self.lower(i) not in ("zu", "als")
-        return token.pos_ in ("VERB", "AUX") or token.tag_.startswith("V") or self.is_zu_infinitive(i)
+            return pos in ("VERB", "AUX") and self.lower(i) not in ("zu", "als")
+        return pos in ("VERB", "AUX") or self._tags[i].startswith("V") or self.is_zu_infinitive(i)
 
     def is_zu_infinitive(self, i: int) -> bool:
         """True for an infinitive with ``zu``: ``zu bewaffnen`` or ``auszutauschen``."""
         low = self.lower(i)
-        if self.doc[i].tag_ == "VVIZU":
+        if self._tags[i] == "VVIZU":
             return True
-        if self.lower(i - 1) == "zu" and low.endswith(("en", "ern", "eln")) and not self.doc[i].text[:1].isupper():
+        if self.lower(i - 1) == "zu" and low.endswith(("en", "ern", "eln")) and not self.texts[i][:1].isupper():
             return True
         return low.endswith("en") and any(
             low.startswith(p + "zu") and len(low) > len(p) + 5 for p in self.cues.particles
@@ -258,7 +292,7 @@ class DocContext:
         """True when only punctuation and quote marks stand before token ``i`` in its sentence piece."""
         segments = getattr(self, "segments", None)
         start = segments[self.segment_of[i]][0] if segments else 0
-        return all(self.doc[j].is_punct or self.doc[j].is_space for j in range(start, i))
+        return all(self._skippable[j] for j in range(start, i))
 
     def is_passive(self, clause: Clause) -> bool:
         """True when the clause has a form of ``werden`` and a past participle (``wurden ... geflogen``)."""
@@ -307,6 +341,14 @@ class DocContext:
 
     def verb_lemma(self, i: int) -> str:
         """Lemma of a verb with its separated particle put back (``lote ... aus`` → ``ausloten``)."""
+        known = getattr(self, "_verb_lemmas", None)
+        if known is None:
+            return self._verb_lemma(i)
+        if i not in known:
+            known[i] = self._verb_lemma(i)
+        return known[i]
+
+    def _verb_lemma(self, i: int) -> str:
         lemma = self.lemma(i)
         token: Token = self.doc[i]
         for child in token.children:

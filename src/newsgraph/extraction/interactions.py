@@ -24,14 +24,14 @@ _COPULAS = frozenset({"sein", "ist", "sind", "war", "waren", "bleiben", "bleibt"
 
 
 def _cue_nouns(ctx: DocContext, words: frozenset[str]) -> Iterator[int]:
-    for i in range(len(ctx.doc)):
-        if ctx.is_noun(i) and ctx.doc[i].text[:1].isupper() and match_suffix(ctx.doc[i].text, words):
+    for i in ctx.capitalised_nouns():
+        if match_suffix(ctx.texts[i], words):
             yield i
 
 
 def _cue_verbs(ctx: DocContext, words: frozenset[str]) -> Iterator[int]:
-    for i in range(len(ctx.doc)):
-        if ctx.is_verb(i) and (ctx.verb_lemma(i) in words or ctx.lemma(i) in words):
+    for i in ctx.verbs():
+        if ctx.verb_lemma(i) in words or ctx.lemma(i) in words:
             yield i
 
 

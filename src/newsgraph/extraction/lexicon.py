@@ -29,12 +29,23 @@ def noun_forms(word: str) -> list[str]:
 
 
 def match_suffix(word: str, table: Mapping[str, str] | frozenset[str]) -> str | None:
-    """The longest entry of ``table`` that a form of ``word`` ends with, or None.
+    """The longest entry of ``table`` that a form of ``word`` ends with, or None (cached for word sets).
 
     Example:
         >>> match_suffix("US-Luftangriffen", frozenset({"angriff", "luftangriff"}))
         'luftangriff'
     """
+    if isinstance(table, frozenset):
+        return _match_suffix_in_set(word, table)
+    return _match_suffix(word, table)
+
+
+@lru_cache(maxsize=1 << 16)  # the same nouns are tested against the same word sets over and over
+def _match_suffix_in_set(word: str, table: frozenset[str]) -> str | None:
+    return _match_suffix(word, table)
+
+
+def _match_suffix(word: str, table: Mapping[str, str] | frozenset[str]) -> str | None:
     best: str | None = None
     for form in noun_forms(word):
         for size in range(len(form), 2, -1):

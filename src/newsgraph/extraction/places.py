@@ -174,7 +174,7 @@ def _part_nouns(scope: RelationScope) -> list[Relation]:
     """``X ist (ein) Teil der Y`` / ``X, Teil von Y``."""
     ctx = scope.ctx
     found = []
-    for i, token in enumerate(ctx.doc):
+    for i in range(len(ctx.texts)):
         if not ctx.is_noun(i) or ctx.lower(i) not in scope.lexicon.part_nouns:
             continue
         clause = ctx.clause_at(i)

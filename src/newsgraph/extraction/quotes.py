@@ -219,8 +219,11 @@ def _so_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
 def _phrase_frames(ctx: DocContext) -> list[SpeechFrame]:
     """``nach den Worten des X`` / ``nach Angaben von X`` / ``laut X`` / ``X zufolge`` frames."""
     frames = []
+    first_words = {frame[0] for frame in ctx.cues.speech_frames if frame}
     for number, clause in enumerate(ctx.clauses):
         for i in range(clause.start, clause.end):
+            if ctx.lower(i) not in first_words:
+                continue  # no frame starts here
             for frame in ctx.cues.speech_frames:
                 if frame == ("so",) or "*" in frame:
                     continue

@@ -118,8 +118,8 @@ def party_relations(scope: RelationScope) -> list[Relation]:
     """``Franz Voves (SPÖ)``, ``Josef Krainer und Waltraud Klasnic (beide ÖVP)`` → member_of the party."""
     ctx = scope.ctx
     found: list[Relation] = []
-    for i, token in enumerate(ctx.doc):
-        if token.text != "(" or i == 0:
+    for i, text in enumerate(ctx.texts):
+        if text != "(" or i == 0:
             continue
         j = i + 1
         collective = ctx.lower(j) in ("beide", "alle")

@@ -69,6 +69,14 @@ class DocView:
         self.doc = doc
         self.tables = tables
         self.lex = tables.lexicon
+        self.texts: list[str] = []
+        self.spaces: list[str] = []
+        self._punct: list[bool] = []
+        for token in doc:  # one pass: every Token object costs
+            self.texts.append(token.text)
+            self.spaces.append(token.whitespace_)
+            self._punct.append(token.is_punct or token.is_space or token.text in self.lex.quote_marks)
+        self._lowers = [fold_lower(text) for text in self.texts]
         self.sentence = [0] * len(doc)
         self.sentence_start = [0] * len(doc)
         if doc.has_annotation("SENT_START"):
@@ -79,7 +87,7 @@ class DocView:
 
     def lower(self, i: int) -> str:
         """Folded lowercase text of token ``i`` ('' outside the Doc)."""
-        return fold_lower(self.doc[i].text) if 0 <= i < len(self.doc) else ""
+        return self._lowers[i] if 0 <= i < len(self._lowers) else ""
 
     def chars(self, start: int, end: int) -> tuple[int, int]:
         """Char offsets of the token range ``[start, end)``."""
@@ -87,8 +95,7 @@ class DocView:
         return self.doc[start].idx, last.idx + len(last.text)
 
     def is_punct(self, i: int) -> bool:
-        token = self.doc[i]
-        return token.is_punct or token.is_space or token.text in self.lex.quote_marks
+        return self._punct[i]
 
     def at_sentence_start(self, i: int) -> bool:
         """True when only punctuation or quote marks stand between the sentence start and token ``i``."""
@@ -288,28 +295,35 @@ def gazetteer_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
     as a token of its own (hyphen prefixes are :func:`prefix_candidates`' job).
     """
     doc, tables = view.doc, view.tables
-    # token texts read once: this loop looks at every token up to max_alias_tokens times
-    texts = [token.text for token in doc]
-    spaces = [token.whitespace_ for token in doc]
-    blocked = [j in taken or token.is_space for j, token in enumerate(doc)]
+    texts, spaces, heads = view.texts, view.spaces, tables.multiword_heads
+    blocked = [j in taken or not text.strip() for j, text in enumerate(texts)]
     candidates: list[Candidate] = []
     i = 0
     while i < len(doc):
         if i in taken or not texts[i][:1].isalpha():
             i += 1
             continue
-        for n in range(min(tables.max_alias_tokens, len(doc) - i), 0, -1):
+        # a multi-word name must start with one of the heads (when token i ends a word, its text is the word)
+        longest = min(tables.max_alias_tokens, len(doc) - i) if not spaces[i] or fold(texts[i]) in heads else 1
+        capitalised = is_capitalised(texts[i])
+        for n in range(longest, 0, -1):
             if any(blocked[i : i + n]):
                 continue
             # = doc[i : i + n].text (a Span's text drops only its last token's trailing space)
             text = "".join(texts[j] + spaces[j] for j in range(i, i + n - 1)) + texts[i + n - 1]
-            found = tables.lookup_inflected(text)
-            if found is None and n == 1 and is_capitalised(texts[i]):
+            if n > 1 and fold(text.split(None, 1)[0]) not in heads:
+                continue  # most spans: no multi-word name starts with this word
+            if capitalised:
+                found = tables.lookup_inflected(text)
+            else:  # a lowercase span counts only as an exact alias (``dschihadisten``), never inflected
+                exact = tables.lookup(text)
+                found = (exact, text) if exact is not None else None
+            if found is None and n == 1 and capitalised:
                 compass = _compass_name(texts[i], tables)
                 if compass is not None:
                     candidates.append(view.candidate(i, i + 1, "rule:gazetteer", compass, etype="LOC"))
                     break
-            if found is None or not (is_capitalised(texts[i]) or tables.lookup(text)):
+            if found is None:
                 continue
             entry, base = found
             candidate = view.candidate(i, i + n, "rule:gazetteer", base, key=entry.key)

@@ -106,6 +106,7 @@ _TRANSLIT_RULES = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def transliteration_key(name: str) -> str:
     """Key under which transliteration variants of a (foreign) person name compare equal.
 

@@ -6,7 +6,7 @@ import csv
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -143,6 +143,12 @@ class AliasTables:
     lexicon: Lexicon
     max_alias_tokens: int = 6
     _upper_aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def multiword_heads(self) -> frozenset[str]:
+        """First words of the multi-word aliases: a span whose first word is not one of them cannot match."""
+        return frozenset(alias.split(" ", 1)[0] for table in (self.aliases, self._upper_aliases)
+                         for alias in table if " " in alias)
 
     def lookup(self, text: str) -> GazEntry | None:
         """The entry whose alias is exactly ``text`` (modulo ß/ss and hyphen variants), or None."""
