@@ -52,18 +52,19 @@ def split_segments(ctx: DocContext) -> list[tuple[int, int]]:
     segments: list[tuple[int, int]] = []
     start = 0
     i = 0
+    texts = ctx.texts
     while i < len(doc):
-        token = doc[i]
+        text = texts[i]
         if i > start and i in starts:
             segments.append((start, i))
             start = i
-        if token.is_space and "\n" in token.text:
+        if ctx.is_space(i) and "\n" in text:
             if i > start:
                 segments.append((start, i))
             start = i + 1
-        elif token.text in _SENTENCE_END:
+        elif text in _SENTENCE_END:
             end = i + 1
-            while end < len(doc) and doc[end].text in _CLOSERS and _unbalanced(ctx, start, end, doc[end].text):
+            while end < len(doc) and texts[end] in _CLOSERS and _unbalanced(ctx, start, end, texts[end]):
                 end += 1
             segments.append((start, end))
             start = end
@@ -72,11 +73,11 @@ def split_segments(ctx: DocContext) -> list[tuple[int, int]]:
     if start < len(doc):
         segments.append((start, len(doc)))
     segments = [piece for s, e in segments for piece in _split_dateline(ctx, s, e)]
-    return [(s, e) for s, e in segments if any(not doc[j].is_space for j in range(s, e))]
+    return [(s, e) for s, e in segments if any(not ctx.is_space(j) for j in range(s, e))]
 
 def _unbalanced(ctx: DocContext, start: int, end: int, mark: str) -> bool:
     """True when ``mark`` after a full stop closes a bracket or quote opened in tokens ``[start, end)``."""
-    texts = [ctx.doc[j].text for j in range(start, end)]
+    texts = ctx.texts[start:end]
     if mark == ")":
         return texts.count("(") > texts.count(")")
     return sum(t in _CLOSERS and t != ")" for t in texts) % 2 == 1
@@ -131,8 +132,7 @@ def build_clauses(ctx: DocContext, segment: int, start: int, end: int) -> list[C
 
 def _first_word(ctx: DocContext, clause: Clause) -> int | None:
     for i in range(clause.start, clause.end):
-        token = ctx.doc[i]
-        if not (token.is_punct or token.is_space or token.text in _CLOSERS):
+        if not (ctx.is_punct(i) or ctx.is_space(i) or ctx.texts[i] in _CLOSERS):
             return i
     return None
 
@@ -143,7 +143,7 @@ def _classify(ctx: DocContext, clause: Clause, number: int, segment_first: int) 
     clause.opener = ctx.lower(first)
     cues = ctx.cues
     finite = [i for i in clause.verbs if ctx.is_finite(i) and not ctx.is_zu_infinitive(i)]
-    last_word = max((i for i in range(clause.start, clause.end) if not ctx.doc[i].is_punct), default=first)
+    last_word = max((i for i in range(clause.start, clause.end) if not ctx.is_punct(i)), default=first)
     if clause.opener in cues.conditional_openers and (clause.opener not in ("sollte", "sollten") or first == clause.start
                                                       or ctx.doc[first - 1].is_punct):
         clause.kind = "cond"

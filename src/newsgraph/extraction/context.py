@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, ORTH, POS, TAG
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Token
 
 from newsgraph.extraction.clauses import Clause, build_clauses, split_segments
@@ -108,19 +110,17 @@ class DocContext:
         self.names = {entity.id: entity.name for entity in entities}
         self.sentence = sentence_index(doc)
         # token attributes read once: the rules ask for them many times per token
-        self.texts: list[str] = []  # token texts, as in the Doc
-        self._pos: list[str] = []
-        self._tags: list[str] = []
-        self._lemmas: list[str] = []
-        self._is_punct: list[bool] = []
-        self._skippable: list[bool] = []
-        for token in doc:  # one pass: every Token object costs
-            self.texts.append(token.text)
-            self._pos.append(token.pos_)
-            self._tags.append(token.tag_)
-            self._lemmas.append(fold_lower(token.lemma_ or token.text))
-            self._is_punct.append(token.is_punct)
-            self._skippable.append(token.is_punct or token.is_space)
+        # token attributes read once, as arrays (no Token objects): the rules ask for them many times per token
+        strings = doc.vocab.strings
+        columns = doc.to_array([ORTH, POS, TAG, LEMMA, IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
+        self.texts: list[str] = [strings[row[0]] for row in columns]  # token texts, as in the Doc
+        self._pos: list[str] = [POS_NAMES.get(row[1], "") for row in columns]
+        self._tags: list[str] = [strings[row[2]] if row[2] else "" for row in columns]
+        self._lemmas: list[str] = [fold_lower((strings[row[3]] if row[3] else "") or text)
+                                   for row, text in zip(columns, self.texts)]
+        self._is_punct: list[bool] = [bool(row[4]) for row in columns]
+        self._is_space: list[bool] = [bool(row[5]) for row in columns]
+        self._skippable: list[bool] = [bool(row[4] or row[5]) for row in columns]
         self._lowers = [fold_lower(text) for text in self.texts]
         self.mentions = self._place_mentions(mentions if mentions is not None else (doc._.mentions or []))
         self._cover: list[list[MentionRef]] = [[] for _ in range(len(doc))]
@@ -207,6 +207,14 @@ class DocContext:
     def lower(self, i: int) -> str:
         """Folded lowercase text of token ``i`` ('' outside the Doc)."""
         return self._lowers[i] if 0 <= i < len(self._lowers) else ""
+
+    def is_space(self, i: int) -> bool:
+        """True for a whitespace token."""
+        return self._is_space[i]
+
+    def is_punct(self, i: int) -> bool:
+        """True for a punctuation token."""
+        return self._is_punct[i]
 
     def lemma(self, i: int) -> str:
         """Folded lowercase lemma of token ``i`` (its text when the Doc has no lemmas)."""
