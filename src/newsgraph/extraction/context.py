@@ -122,6 +122,7 @@ class DocContext:
         self._is_space: list[bool] = [bool(row[5]) for row in columns]
         self._skippable: list[bool] = [bool(row[4] or row[5]) for row in columns]
         self._lowers = [fold_lower(text) for text in self.texts]
+        self._first_content: dict[int, int] = {}  # piece start → its first token that is not punctuation
         self.mentions = self._place_mentions(mentions if mentions is not None else (doc._.mentions or []))
         self._cover: list[list[MentionRef]] = [[] for _ in range(len(doc))]
         self._inner: list[list[MentionRef]] = [[] for _ in range(len(doc))]
@@ -300,7 +301,13 @@ class DocContext:
         """True when only punctuation and quote marks stand before token ``i`` in its sentence piece."""
         segments = getattr(self, "segments", None)
         start = segments[self.segment_of[i]][0] if segments else 0
-        return all(self._skippable[j] for j in range(start, i))
+        first = self._first_content.get(start)
+        if first is None:
+            first = start
+            while first < len(self._skippable) and self._skippable[first]:
+                first += 1
+            self._first_content[start] = first
+        return first >= i
 
     def is_passive(self, clause: Clause) -> bool:
         """True when the clause has a form of ``werden`` and a past participle (``wurden ... geflogen``)."""
