@@ -9,7 +9,6 @@ form, so the rules also run on hand-built or unparsed Docs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -379,25 +378,4 @@ class DocContext:
                 if nxt >= len(self.doc) or self.doc[nxt].is_punct or self.doc[nxt].is_space:
                     return self.lower(last) + lemma
         return lemma
-
-
-_last_context: tuple[weakref.ReferenceType[Doc], Cues, object, object, DocContext] | None = None
-
-
-def doc_context(doc: Doc, cues: Cues) -> DocContext:
-    """The :class:`DocContext` of a Doc's own mentions and entities (``doc._.mentions``/``doc._.entities``).
-
-    The relations and events components run one after the other on each Doc and build the same context: the
-    last one built is kept (one Doc at a time) and reused while the Doc, the cues and the mention and entity
-    lists are the same objects.
-    """
-    global _last_context
-    mentions, entities = doc._.mentions, doc._.entities
-    last = _last_context  # read once: another thread may replace it
-    if (last is not None and last[0]() is doc and last[1] is cues and last[2] is mentions
-            and last[3] is entities):
-        return last[4]
-    ctx = DocContext(doc, cues)
-    _last_context = (weakref.ref(doc), cues, mentions, entities, ctx)
-    return ctx
 

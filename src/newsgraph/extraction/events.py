@@ -18,7 +18,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from newsgraph.extraction.arguments import Arg, clause_args, count_of, noun_chain
-from newsgraph.extraction.context import DocContext, MentionRef, doc_context
+from newsgraph.extraction.context import DocContext, MentionRef
 from newsgraph.extraction.lexicon import EventLexicon, load_event_lexicon
 from newsgraph.extraction.modality import modality_at
 from newsgraph.extraction.quotes import SpeechFrame, find_quotes, speech_frames
@@ -286,10 +286,7 @@ def extract_events(
         []
     """
     lexicon = lexicon or load_event_lexicon()
-    if mentions is None and entities is None:
-        ctx = doc_context(doc, lexicon.cues)
-    else:
-        ctx = DocContext(doc, lexicon.cues, mentions=mentions, entities=entities)
+    ctx = DocContext(doc, lexicon.cues, mentions=mentions, entities=entities)
     anchor = anchor or article_anchor(doc, lexicon)
     timexes = find_timexes(doc.text, lexicon.cues.time)
     frames = speech_frames(ctx, find_quotes(ctx))

@@ -227,7 +227,6 @@ def _time_words(raw: Mapping[str, Any]) -> TimeWords:
     )
 
 
-@lru_cache(maxsize=None)  # immutable; one object per version and language, shared by the lexicons
 def load_cues(version: str = LEXICON_VERSION, lang: str = BASE_LANG) -> Cues:
     """Load (once per process) the shared grammar cues of ``version`` for ``lang`` (German by default).
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
-from newsgraph.extraction.context import DocContext, MentionRef, doc_context
+from newsgraph.extraction.context import DocContext, MentionRef
 from newsgraph.extraction.evidence import RelationScope
 from newsgraph.extraction.interactions import interaction_relations
 from newsgraph.extraction.lexicon import RelationLexicon, load_relation_lexicon
@@ -70,10 +70,7 @@ def extract_relations(
     lexicon = lexicon or load_relation_lexicon()
     if links is None:
         links = role_links(doc)
-    if mentions is None and entities is None:
-        ctx = doc_context(doc, lexicon.cues)
-    else:
-        ctx = DocContext(doc, lexicon.cues, mentions=mentions, entities=entities)
+    ctx = DocContext(doc, lexicon.cues, mentions=mentions, entities=entities)
     scope = RelationScope(ctx, lexicon, _reported(ctx))
     found = role_relations(scope, links) + party_relations(scope) + place_relations(scope) + interaction_relations(scope)
     known = set(ctx.types)
