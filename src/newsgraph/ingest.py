@@ -261,12 +261,7 @@ def _stream_jsonl(handle: IO[bytes], path: str, decoded: tuple[str, list[str]], 
             if not piece.strip():
                 continue
             content = True
-            try:
-                obj = json.loads(piece)
-            except json.JSONDecodeError as e:
-                yield _error(f"invalid JSON: {e.msg} (column {e.colno})", path, number, cause=e)
-                continue
-            yield _article_from_obj(obj, path, number, "", lang, warnings)
+            yield _jsonl_record(piece, path, number, lang, warnings)
     if not content:
         yield _error("file is empty", path)
 
@@ -337,16 +332,20 @@ def _is_json(raw: str) -> bool:
     return True
 
 
+def _jsonl_record(line: str, path: str, number: int, lang: str | None, warnings: list[str]) -> Result:
+    """One JSON-lines record: an article, or the error that says what is wrong on that line."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        return _error(f"invalid JSON: {e.msg} (column {e.colno})", path, number, cause=e)
+    return _article_from_obj(obj, path, number, "", lang, warnings)
+
+
 def _parse_json(raw: str, path: str, kind: str, lang: str | None, warnings: list[str]) -> Iterator[Result]:
     if kind == "jsonl":
         for number, line in enumerate(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
             if line.strip():
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    yield _error(f"invalid JSON: {e.msg} (column {e.colno})", path, number, cause=e)
-                    continue
-                yield _article_from_obj(obj, path, number, "", lang, warnings)
+                yield _jsonl_record(line, path, number, lang, warnings)
         return
     try:
         value = json.loads(raw)
