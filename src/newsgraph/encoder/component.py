@@ -61,14 +61,14 @@ class EncoderNer:
         self._torch = torch
 
     def __call__(self, doc: Doc) -> Doc:
-        self._tag([doc])
+        self.tag_docs([doc])
         return doc
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
         """Tag Docs in batches of ``batch_size`` (default: the component's own); sentences of a batch share
         forward passes."""
         for docs in minibatch(stream, size=batch_size or self.batch_size):
-            self._tag(docs)
+            self.tag_docs(docs)
             yield from docs
 
     def predict_tags(self, words: list[list[str]]) -> list[list[int]]:
@@ -90,7 +90,9 @@ class EncoderNer:
                     tags.append(first)
         return tags
 
-    def _tag(self, docs: list[Doc]) -> None:
+    def tag_docs(self, docs: list[Doc]) -> None:
+        """Set ``doc.ents`` on all ``docs`` at once; their sentences are sorted by length across the whole list,
+        so a long list (a distillation shard) pads least."""
         units = [unit for i, doc in enumerate(docs) for unit in _units(doc, i)]
         # longest first, so a forward pass pads little; the results go back by unit, not by order
         order = sorted(range(len(units)), key=lambda k: -len(units[k][1]))

@@ -311,8 +311,8 @@ def gazetteer_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
                 continue
             # = doc[i : i + n].text (a Span's text drops only its last token's trailing space)
             text = "".join(texts[j] + spaces[j] for j in range(i, i + n - 1)) + texts[i + n - 1]
-            if n > 1 and fold(text.split(None, 1)[0]) not in heads:
-                continue  # most spans: no multi-word name starts with this word
+            if n > 1 and not spaces[i] and fold(text.split(None, 1)[0]) not in heads:
+                continue  # token i is glued to the next: its word is longer than the token
             if capitalised:
                 found = tables.lookup_inflected(text)
             else:  # a lowercase span counts only as an exact alias (``dschihadisten``), never inflected

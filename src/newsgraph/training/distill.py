@@ -133,7 +133,7 @@ def distill(teacher: Path, texts: Sequence[str], out: Path, *, model: Path, skip
         if path.exists():
             continue
         docs = list(sentence_docs(splitter, kept[first : first + shard_size]))
-        tagger._tag(docs)
+        tagger.tag_docs(docs)
         write_shard(docs, path)
         n_sents += len(docs)
         n_words += sum(len(doc) for doc in docs)
