@@ -12,7 +12,7 @@ from test_graph import make_results
 
 from newsgraph.errors import ConfigError, ExportError
 from newsgraph.export import read_entities, read_results, write_outputs
-from newsgraph.records import ArticleResult
+from newsgraph.records import Article, ArticleResult, Entity
 
 ALL_FORMATS = ("jsonl", "graphml", "json", "gexf")
 ALL_FILES = ["articles.jsonl", "entities.jsonl", "graph.gexf", "graph.graphml", "graph.json"]
@@ -57,6 +57,15 @@ def test_graph_files_read_back(tmp_path: Path) -> None:
     assert graph.is_directed() and graph.is_multigraph()
     assert graph.nodes["Q30"]["aliases"] == "USA | Vereinigte Staaten | Vereinigten Staaten"
     assert graph.edges["Q30", "article:a1", "mentioned_in"]["count"] == 2
+
+
+def test_control_characters_never_reach_the_xml_files(tmp_path: Path) -> None:
+    article = Article(id="a\x01", text="Paris\x0b liegt an der Seine.", title="Tag\x02 eins", path="in\udcfe.txt")
+    paris = Entity(id="Q90", name="Paris", type="GPE", mention_count=1)
+    write_outputs([ArticleResult(article=article, entities=[paris])], tmp_path, formats=ALL_FORMATS)
+    graph = nx.read_graphml(tmp_path / "graph.graphml", force_multigraph=True)
+    assert graph.nodes["article:a "]["title"] == "Tag  eins"
+    assert nx.read_gexf(tmp_path / "graph.gexf").nodes["Q90"]["label"] == "Paris"
 
 
 def test_entities_jsonl_sorted_and_readable(tmp_path: Path) -> None:

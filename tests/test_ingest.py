@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from newsgraph.errors import ConfigError, InputError
 from newsgraph.ingest import article_from_text, read_articles
-from newsgraph.records import Article
+from newsgraph.records import Article, ArticleResult
 
 SEED = Path(__file__).parents[1] / "seeds" / "000_8bf24d917596bb10.txt"
 BODY = "Die Regierung hat am Dienstag entschieden.\n\nDer zweite Absatz folgt hier."
@@ -298,6 +299,35 @@ def test_article_from_text() -> None:
 )
 def test_bad_file_content(tmp_path: Path, content: bytes, reason: str) -> None:
     assert only_error(write(tmp_path, "a.txt", content)).reason.startswith(reason)
+
+
+def test_random_bytes_without_nul_are_binary_not_cp1252(tmp_path: Path) -> None:
+    # bytes 0x01-0xff in a fixed scramble: no NUL, not UTF-8, so only the control characters give them away
+    noise = bytes((i * 97 + 13) % 255 + 1 for i in range(600))
+    assert b"\x00" not in noise
+    assert only_error(write(tmp_path, "noise.txt", noise)).reason.startswith("looks like a binary file")
+
+
+def test_stray_control_characters_become_spaces_with_a_warning(tmp_path: Path) -> None:
+    text = "Angela Merkel\x0b besuchte Paris.\x1a Danach flog sie nach Rom."
+    [article] = articles(write(tmp_path, "a.txt", text.encode("cp1252")))
+    assert article.text == text.replace("\x0b", " ").replace("\x1a", " ")
+    assert article.warnings == ["2 control characters in the text replaced by spaces"]
+
+
+def test_escaped_controls_and_lone_surrogates_in_json_are_replaced(tmp_path: Path) -> None:
+    line = json.dumps({"title": "A\u0001B", "text": "Merkel besuchte Paris. \ud800 Danach Rom."})
+    [article] = articles(write(tmp_path, "a.jsonl", line + "\n"))
+    assert (article.title, article.text) == ("A B", "Merkel besuchte Paris.   Danach Rom.")
+    assert article.model_dump_json()  # encodable: no surrogate is left
+
+
+def test_undecodable_file_name_gives_an_encodable_error_record(tmp_path: Path) -> None:
+    name = Path(os.fsdecode(b"bad\xfe.txt"))
+    write(tmp_path, str(name), b"x\x00y")
+    error = only_error(tmp_path)
+    result = ArticleResult(article=Article(id="e", text="", path=error.path), error=str(error))
+    assert "looks like a binary file" in result.model_dump_json()
 
 
 def test_oversized_file(tmp_path: Path) -> None:

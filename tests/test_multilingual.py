@@ -91,6 +91,13 @@ def test_a_role_word_the_ner_took_for_a_name_is_dropped() -> None:
     assert [entity.id for entity in entities] == ["Q30", "ng:per:john-kerry"]
 
 
+@pytest.mark.parametrize(("label", "etype"), [("FAC", "LOC"), ("GPE", "GPE")])
+def test_a_facility_is_a_place_not_a_town(label: str, etype: str) -> None:
+    doc = _doc("en", "The plane landed at Andrews Air Force Base on Monday.", [("Andrews Air Force Base", label)])
+    entities = resolve_doc(doc, load_alias_tables(lang="en")).entities
+    assert [(entity.name, entity.type) for entity in entities] == [("Andrews Air Force Base", etype)]
+
+
 def test_demonym_after_the_noun_in_french() -> None:
     doc = _doc("fr", "Le gouvernement russe a refusé.", [])
     entities = resolve_doc(doc, load_alias_tables(lang="fr")).entities

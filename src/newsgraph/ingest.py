@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from newsgraph.errors import ConfigError, InputError
-from newsgraph.records import Article
+from newsgraph.records import CONTROL_CHARS, Article, replace_control_chars
 
 KNOWN_SUFFIXES = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
 """Extensions picked up when walking a folder (explicitly named files are read whatever their name)."""
@@ -298,7 +298,7 @@ def _parse(data: bytes, path: str, kind: str | None, lang: str | None) -> Iterat
     elif kind == "html":
         yield _parse_html(raw, path, lang, warnings)
     else:
-        title, text = _split_title(_clean_text(raw))
+        title, text = _split_title(_clean_text(raw, warnings))
         yield _article(text, path=path, title=title, lang=lang, warnings=warnings)
 
 
@@ -321,7 +321,17 @@ def _decode(data: bytes, path: str) -> tuple[str, list[str]]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise _error("file is empty", path)
+    if _looks_binary(text):
+        raise _error("looks like a binary file (control characters in the text)", path)
     return text, warnings
+
+
+def _looks_binary(text: str) -> bool:
+    """More than 1 % control or undecodable characters in the first 8,192: not an article. Text files
+    have none, or a stray one that the Article record turns into a space."""
+    head = text[:8192]
+    odd = len(CONTROL_CHARS.findall(head)) + head.count("\ufffd")
+    return odd > max(2, len(head) // 100)
 
 
 def _is_json(raw: str) -> bool:
@@ -378,7 +388,7 @@ def _article_from_obj(obj: Any, path: str, line: int | None, where: str, lang: s
     if explicit_id is not None and (isinstance(explicit_id, bool) or not isinstance(explicit_id, (str, int))
                                     or not str(explicit_id).strip()):
         return _error(f"{where}field 'id' must be a non-empty string or an integer", path, line)
-    return _article(_clean_text(text), path=path, line=line, warnings=warnings,
+    return _article(_clean_text(text, warnings), path=path, line=line, warnings=warnings,
                     id=str(explicit_id).strip() if explicit_id is not None else None,
                     title=meta["title"], date=meta["date"], url=meta["url"], source=meta["source"],
                     lang=lang or meta["lang"])  # the caller's language wins over the metadata
@@ -429,15 +439,19 @@ def _split_title(text: str) -> tuple[str | None, str]:
     return (first.strip(), body) if looks_like_heading else (None, text)
 
 
-def _clean_text(text: str) -> str:
-    """NFC, ``\\n`` line ends, no trailing blanks on lines, at most one empty line between paragraphs."""
+def _clean_text(text: str, warnings: list[str] | None = None) -> str:
+    """NFC, ``\\n`` line ends, no trailing blanks on lines, at most one empty line between paragraphs;
+    control characters become spaces (said in ``warnings``, if given)."""
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
+    if (controls := len(CONTROL_CHARS.findall(text))) and warnings is not None:
+        warnings.append(f"{controls} control character{'s' if controls > 1 else ''} in the text replaced by spaces")
+    text = replace_control_chars(text)
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def _clean_inline(value: str | None) -> str | None:
-    return (" ".join(unicodedata.normalize("NFC", value).split()) or None) if value else None
+    return (" ".join(replace_control_chars(unicodedata.normalize("NFC", value)).split()) or None) if value else None
 
 
 def _article(text: str, *, path: str, warnings: list[str], line: int | None = None, id: str | None = None,
@@ -459,7 +473,7 @@ def _slug(path: str) -> str:
 
 def _digest(path: str | None, text: str) -> str:
     key = text if path is None else f"{Path(os.path.normpath(path)).as_posix()}\0{text}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]  # paths may hold undecodable bytes
 
 
 def _make_unique(article: Article, used: set[str]) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -21,8 +22,18 @@ class Record(BaseModel):
     schema_version: str = SCHEMA_VERSION
 
 
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+"""Characters that XML (GraphML, GEXF) cannot carry and no article means: C0 controls but tab and line
+ends, DEL, lone surrogates, non-characters."""
+
+
+def replace_control_chars(value: str) -> str:
+    """Each character of :data:`CONTROL_CHARS` becomes a space, so char offsets stay valid."""
+    return CONTROL_CHARS.sub(" ", value)
+
+
 class Article(Record):
-    """One input article with its metadata; ``text`` is NFC-normalised."""
+    """One input article with its metadata; ``text`` is NFC-normalised, control characters are spaces."""
 
     id: str = Field(description="Stable id: source path (or origin) plus content hash.")
     text: str
@@ -34,6 +45,11 @@ class Article(Record):
     path: str | None = Field(default=None, description="File the article was read from ('-' for stdin).")
     line: int | None = Field(default=None, description="1-based line (JSONL) or list index (JSON), if any.")
     warnings: list[str] = Field(default_factory=list)
+
+    @field_validator("id", "text", "title", "date", "url", "source", "lang", "path")
+    @classmethod
+    def _no_control_chars(cls, value: str | None) -> str | None:
+        return replace_control_chars(value) if value else value
 
 
 class Mention(Record):
@@ -114,6 +130,12 @@ class ArticleResult(Record):
     warnings: list[str] = Field(default_factory=list)
     error: str | None = None
     model: str | None = Field(default=None, description="Name and version of the pipeline that produced it.")
+
+    @field_validator("error")
+    @classmethod
+    def _no_control_chars(cls, value: str | None) -> str | None:
+        # error messages name paths, which may hold undecodable bytes (surrogates) or control characters
+        return replace_control_chars(value) if value else value
 
     @property
     def ok(self) -> bool:

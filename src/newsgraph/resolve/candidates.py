@@ -220,7 +220,8 @@ def ner_candidates(view: DocView) -> list[Candidate]:
         start, end = _trim(view, ent.start, ent.end, label)
         if start >= end:
             continue
-        mention_start, etype = start, None
+        # an OntoNotes FAC (airport, base, bridge) is a place for sure, never a town by default
+        mention_start, etype = start, ("LOC" if ent.label_ == "FAC" else None)
         first = view.lower(start)
         if end - start > 1 and label != "PER":
             if ends_with_any(first, lex.org_descriptors_suffix) and is_capitalised(view.doc[start + 1].text):
