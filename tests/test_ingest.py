@@ -136,6 +136,7 @@ def test_malformed_jsonl_line_is_reported_and_others_are_read(tmp_path: Path) ->
         ('{"text": "ok", "title": 5}', None, "field 'title' must be a string"),
         ("42", None, "expected a JSON object or a list"),
         ('{\n"text": "ok",\n}', 3, "invalid JSON:"),
+        ("[" * 100_000 + "]" * 100_000, None, "nested too deeply"),
     ],
 )
 def test_bad_json(tmp_path: Path, content: str, line: int | None, reason: str) -> None:
@@ -359,6 +360,13 @@ def test_jsonl_is_streamed_with_the_records_of_the_whole_file_reader(tmp_path: P
 
     streamed = canonical(read_articles(path, on_error="collect"))
     assert streamed and streamed == canonical(_parse(content, str(path), "jsonl", None))
+
+
+def test_a_jsonl_line_nested_too_deeply_is_an_error_on_that_line(tmp_path: Path) -> None:
+    content = '{"text": "erste Zeile"}\n' + "[" * 100_000 + "]" * 100_000 + '\n{"text": "dritte"}\n'
+    items = errors(write(tmp_path, "a.jsonl", content))
+    assert [type(item).__name__ for item in items] == ["Article", "InputError", "Article"]
+    assert items[1].line == 2 and "nested too deeply" in items[1].reason  # type: ignore[union-attr]
 
 
 def test_max_bytes_limits_each_jsonl_line_not_the_file(tmp_path: Path) -> None:

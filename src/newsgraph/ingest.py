@@ -334,10 +334,13 @@ def _looks_binary(text: str) -> bool:
     return odd > max(2, len(head) // 100)
 
 
+TOO_DEEP = "invalid JSON: nested too deeply (an article is an object, or a list of objects)"
+
+
 def _is_json(raw: str) -> bool:
     try:
         json.loads(raw)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return True
 
@@ -348,6 +351,8 @@ def _jsonl_record(line: str, path: str, number: int, lang: str | None, warnings:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
         return _error(f"invalid JSON: {e.msg} (column {e.colno})", path, number, cause=e)
+    except RecursionError as e:
+        return _error(TOO_DEEP, path, number, cause=e)
     return _article_from_obj(obj, path, number, "", lang, warnings)
 
 
@@ -361,6 +366,9 @@ def _parse_json(raw: str, path: str, kind: str, lang: str | None, warnings: list
         value = json.loads(raw)
     except json.JSONDecodeError as e:
         yield _error(f"invalid JSON: {e.msg} (column {e.colno})", path, e.lineno, cause=e)
+        return
+    except RecursionError as e:
+        yield _error(TOO_DEEP, path, cause=e)
         return
     if isinstance(value, dict):
         yield _article_from_obj(value, path, None, "", lang, warnings)
