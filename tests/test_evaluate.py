@@ -51,3 +51,19 @@ def test_evaluate_file_errors(tmp_path: Path, fmt: str) -> None:
     nlp.add_pipe("test_capital_ner", name="ner")
     with pytest.raises(InputError):
         evaluate_file(nlp, tmp_path / "missing.tsv", fmt=fmt)
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        ("# sent_id = 1\n1\tDer\tder\tDET\tART\t_\t2\tdet\t_\t_\nkaputt\n", 3, "expected 10"),
+        ("# only a comment\n\n", None, "no sentences found"),
+    ],
+)
+def test_a_bad_conllu_file_is_named_with_its_line(tmp_path: Path, content: str, line: int | None,
+                                                   reason: str) -> None:
+    gold = tmp_path / "gold.conllu"
+    gold.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        evaluate_file(spacy.blank("de"), gold, fmt="conllu")
+    assert caught.value.line == line and reason in caught.value.reason

@@ -139,6 +139,26 @@ def evaluate_ner(
     return NerReport(len(sentences), per_label, micro, tuple(micro_labels))
 
 
+def check_conllu(path: Path) -> None:
+    """Raise an InputError naming the first line that is not a CoNLL-U comment, blank line or 10-column token
+    line, or a file with no token line at all."""
+    tokens = 0
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                line = line.rstrip("\n")
+                if not line.strip() or line.startswith("#"):
+                    continue
+                if len(line.split("\t")) != 10:
+                    raise InputError(f"not CoNLL-U: {len(line.split(chr(9)))} tab-separated columns, expected 10",
+                                     path=path, line=number)
+                tokens += 1
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8: {e.reason}", path=path) from e
+    if not tokens:
+        raise InputError("no sentences found (is it really conllu?)", path=path)
+
+
 def evaluate_syntax(nlp: Language, path: Path) -> SyntaxReport:
     """POS, morphology, UAS and LAS against a CoNLL-U file (gold tokenisation)."""
     from newsgraph.training.build import read_conllu_docs
@@ -176,6 +196,7 @@ def evaluate_file(
     if not path.is_file():
         raise InputError("no such file", path=path)
     if fmt == "conllu":
+        check_conllu(path)
         return evaluate_syntax(nlp, path)
     try:
         sentences = list(read_gold(path, fmt))
