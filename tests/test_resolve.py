@@ -817,3 +817,30 @@ def test_seed_ids(seed_entities: list[Entity]) -> None:
     assert ids["USA"] == "Q30" and ids["Russland"] == "Q159" and ids["Grossbritannien"] == "Q145"
     assert ids["Islamischer Staat"] == "Q2429253" and ids["Paris"] == "Q90" and ids["Ankara"] == "Q3640"
     assert ids["John Kerry"] == "ng:per:john-kerry" and ids["Kobane"] == "ng:gpe:kobane"
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "persons"),
+    [
+        # a feminine role noun is trimmed from the name like the masculine one
+        ("Die KPÖ sagte der Ersten Landtagspräsidentin Bettina Vollath ab.",
+         [("Landtagspräsidentin Bettina Vollath", "PER")], ["Bettina Vollath"]),
+        # a hyphenated role noun alone is a role, not a person
+        ("Das sagte Pentagon-Sprecher Peter Cook.", [("Pentagon-Sprecher", "PER"), ("Peter Cook", "PER")],
+         ["Peter Cook"]),
+        # a bare role noun may be a surname
+        ("Das sagte Richter.", [("Richter", "PER")], ["Richter"]),
+        # a name particle joined to the surname does not make another person
+        ("Nach dem Sturz von Muammar Gaddafi kam das Chaos. Muammar al-Gaddafi war 2011 gestürzt worden.",
+         [("Muammar Gaddafi", "PER"), ("Muammar al-Gaddafi", "PER")], ["Muammar al-Gaddafi"]),
+    ],
+    ids=["feminine-role", "role-compound", "surname-like-role", "name-particle"],
+)
+def test_person_names(nlp: Language, text: str, ents: list[Ent], persons: list[str]) -> None:
+    _, entities = resolve(nlp, text, ents)
+    assert sorted(e.name for e in entities if e.type == "PER") == persons
+
+
+def test_feminine_role_links_to_its_person(nlp: Language) -> None:
+    doc = make_doc(nlp, "US-Aussenministerin Hillary Clinton reiste ab.", [("Hillary Clinton", "PER")])
+    assert [(link.role, link.affiliation_id) for link in role_links(doc)] == [("Aussenministerin", "Q30")]

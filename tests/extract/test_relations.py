@@ -240,3 +240,25 @@ def test_state_that_speaks_about_a_person_is_not_their_state(make_doc: MakeDoc) 
                    ents=[("Russland", "LOC"), ("Baschar al-Assad", "PER")], verbs={"verlange": "verlangen",
                                                                                  "bleiben": "bleiben"}, aux=["müsse"])
     assert not [t for t in triples(doc) if t[1] == "holds_role_in"]
+
+
+def test_a_state_in_a_later_persons_role_is_not_the_first_persons(make_doc: MakeDoc) -> None:
+    doc = make_doc("Kanzler Werner Faymann (SPÖ) und seine deutsche Amtskollegin Angela Merkel trafen sich.",
+                   ents=[("Werner Faymann", "PER"), ("SPÖ", "ORG"), ("Angela Merkel", "PER")],
+                   verbs={"trafen": "treffen"}, adj=["deutsche"])
+    roles = {(s, t) for s, kind, t in triples(doc) if kind == "holds_role_in"}
+    assert ("Angela Merkel", "Deutschland") in roles
+    assert ("Werner Faymann", "Deutschland") not in roles
+
+
+def test_a_state_in_an_earlier_role_sets_the_scene(make_doc: MakeDoc) -> None:
+    doc = make_doc("Der türkische Präsident Recep Erdogan hat Ministerpräsident Ahmet Davutoglu entlassen.",
+                   ents=[("Recep Erdogan", "PER"), ("Ahmet Davutoglu", "PER")], verbs={"entlassen": "entlassen"},
+                   aux=["hat"], adj=["türkische"])
+    assert ("Ahmet Davutoglu", "holds_role_in", "Türkei") in triples(doc)
+
+
+def test_an_area_without_a_government_is_no_affiliation(make_doc: MakeDoc) -> None:
+    doc = make_doc("Kanzlerin Angela Merkel verteidigte ein offenes Europa.",
+                   ents=[("Angela Merkel", "PER"), ("Europa", "LOC")], verbs={"verteidigte": "verteidigen"})
+    assert not [t for t in triples(doc) if t[1] == "holds_role_in"]

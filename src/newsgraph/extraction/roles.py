@@ -54,12 +54,15 @@ def _description(scope: RelationScope, link: RoleLink) -> MentionRef | None:
     return MentionRef(link.person_id, "PER", span.start, span.end, link.start, link.end)
 
 
-def _state_nearby(scope: RelationScope, anchor: MentionRef) -> MentionRef | None:
-    """The state mentioned nearest to ``anchor`` in its sentence, preferring one before it."""
+def _state_nearby(scope: RelationScope, anchor: MentionRef, taken: list[tuple[int, int]]) -> MentionRef | None:
+    """The state mentioned nearest to ``anchor`` in its sentence, preferring one before it. Areas without a
+    government (``Europa``) do not count, nor do states inside another person's role description
+    named after it (``taken``: ``Kanzler Faymann und seine deutsche Amtskollegin Merkel``)."""
     ctx = scope.ctx
     segment = ctx.segment_of[anchor.start]
-    states = [r for r in ctx.mentions if ctx.segment_of[r.start] == segment and is_state(r.entity_id)
-              and r.entity_id != anchor.entity_id and not _speaks(scope, r, anchor)]
+    states = [r for r in ctx.mentions if ctx.segment_of[r.start] == segment and r.type == "GPE"
+              and is_state(r.entity_id) and r.entity_id != anchor.entity_id
+              and not any(start <= r.start_char < end for start, end in taken) and not _speaks(scope, r, anchor)]
     before = [r for r in states if r.end <= anchor.start]
     if before:
         return max(before, key=lambda r: r.end)
@@ -103,7 +106,11 @@ def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation
                             link.start, person.end_char if person else link.end)
         target = _nearest(scope, link.affiliation_id, description) if link.affiliation_id else None
         if target is None and link.affiliation_id is None and match_suffix(role, scope.lexicon.state_roles):
-            target = _state_nearby(scope, source)
+            # a later person's description names that person's state; an earlier one sets the scene
+            # (``der türkische Präsident Erdoğan hat Ministerpräsident Davutoğlu ...``)
+            taken = [(other.start, other.end) for other in links
+                     if other.person_id != link.person_id and other.start >= link.end]
+            target = _state_nearby(scope, source, taken)
             attributes["affiliation_source"] = "context"
         if target is None:
             continue

@@ -137,6 +137,12 @@ def _trim(view: DocView, start: int, end: int, label: str) -> tuple[int, int]:
     return start, end
 
 
+def _is_role_compound(text: str, tables: AliasTables) -> bool:
+    """A hyphenated role noun (``Pentagon-Sprecher``, ``US-Präsidentin``); a bare one may be a surname (Richter)."""
+    role = role_word(text, tables)
+    return role is not None and role.prefix is not None
+
+
 def _compass_name(text: str, tables: AliasTables) -> str | None:
     """``Nordirak`` / ``Nord-Irak`` / ``Nordiraks`` → ``Nordirak`` when the rest is a known country or region."""
     match = _COMPASS.match(text)
@@ -220,6 +226,8 @@ def ner_candidates(view: DocView) -> list[Candidate]:
         start, end = _trim(view, ent.start, ent.end, label)
         if start >= end:
             continue
+        if label == "PER" and end - start == 1 and _is_role_compound(view.doc[start].text, view.tables):
+            continue  # ``Pentagon-Sprecher`` alone names a role, not a person
         # an OntoNotes FAC (airport, base, bridge) is a place for sure, never a town by default
         mention_start, etype = start, ("LOC" if ent.label_ == "FAC" else None)
         first = view.lower(start)

@@ -75,7 +75,7 @@ class _PersonIndex:
     """Full names of the article's persons and the shorter forms that may stand for them."""
 
     def __init__(self, view: DocView, persons: Iterable[Candidate]) -> None:
-        particles = view.lex.name_particles
+        particles = self.particles = view.lex.name_particles
         self.suffixes: dict[str, set[str]] = {}
         for candidate in persons:
             tokens = _person_tokens(view, candidate)
@@ -94,10 +94,12 @@ class _PersonIndex:
         """Comparison key that ignores transliteration variants (Baschar/Bashar, Lawrow/Lavrov, Sergej/Sergey)."""
         return transliteration_key(name)
 
-    @classmethod
-    def full_key(cls, tokens: list[str]) -> str:
-        """Persons with the same first and last name are one (``Barack Obama``, ``Barack H. Obama``)."""
-        return f"per:{cls.phonetic(tokens[0])}|{cls.phonetic(tokens[-1])}"
+    def full_key(self, tokens: list[str]) -> str:
+        """Persons with the same first and last name are one (``Barack Obama``, ``Barack H. Obama``); a name
+        particle joined to the last name does not count (``Muammar al-Gaddafi``, ``Muammar Gaddafi``)."""
+        head, sep, rest = tokens[-1].partition("-")
+        last = rest if sep and rest and fold_lower(head) in self.particles else tokens[-1]
+        return f"per:{self.phonetic(tokens[0])}|{self.phonetic(last)}"
 
     def key_for(self, name: str, tokens: list[str]) -> str:
         """Group key of a person mention: its full name's key, or its own when unknown or ambiguous."""

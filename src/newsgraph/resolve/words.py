@@ -58,7 +58,7 @@ def role_word(text: str, tables: AliasTables) -> RoleWord | None:
     role = parts[-1]
     if tables.lexicon.nouns_capitalised and not is_capitalised(role):
         return None
-    if not ends_with_any(role, tables.lexicon.role_nouns_suffix):
+    if not _is_role_noun(role, tables):
         return None
     prefix = "-".join(parts[:-1]) or None
     affiliation = None
@@ -67,6 +67,24 @@ def role_word(text: str, tables: AliasTables) -> RoleWord | None:
         if entry is not None and entry.type in ("GPE", "ORG"):
             affiliation = entry
     return RoleWord(role=role, key=role_key(role), prefix=prefix, affiliation=affiliation)
+
+
+_FEMININE_ENDINGS = ("innen", "in")
+
+
+def _is_role_noun(word: str, tables: AliasTables) -> bool:
+    """A role noun of the lexicon, or in German its feminine form (``Präsidentin``, ``Kollegin``, ``Ministerinnen``)."""
+    suffixes = tables.lexicon.role_nouns_suffix
+    if ends_with_any(word, suffixes):
+        return True
+    if not tables.lexicon.nouns_capitalised:
+        return False
+    lower, ends = fold_lower(word), tuple(suffixes)
+    for ending in _FEMININE_ENDINGS:
+        stem = lower[: -len(ending)]
+        if lower.endswith(ending) and len(stem) > 2 and (stem.endswith(ends) or (stem + "e").endswith(ends)):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
