@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import newsgraph
-from newsgraph.errors import NewsgraphError
+from newsgraph.errors import ConfigError, NewsgraphError
 from newsgraph.nlp.loading import load_pipeline
 from newsgraph.records import Article
 
@@ -51,6 +51,12 @@ def test_unsupported_language_is_a_per_article_error(use_stand_in: Path) -> None
                                          "Kerry ist am Montag in Paris mit dem Aussenminister zusammengetroffen."]))
     assert results[0].error and "no pipeline for language 'xx'" in results[0].error
     assert results[1].ok
+
+
+def test_a_run_language_without_pipeline_fails_before_reading(tmp_path: Path) -> None:
+    never_read = tmp_path / "missing.txt"  # reading it would give an error record, not the ConfigError
+    with pytest.raises(ConfigError, match="lang 'xx': no pipeline for this language; supported: de, en, fr, it"):
+        newsgraph.extract([never_read], lang="xx")
 
 
 def test_on_error_fail_raises(use_stand_in: Path) -> None:

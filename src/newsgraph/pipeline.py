@@ -15,11 +15,11 @@ from spacy.tokens import Doc
 from newsgraph.cache import ResultCache, article_key, open_cache
 from newsgraph.config import Settings, settings_from_options
 from newsgraph.engines import check_dask, make_engine
-from newsgraph.errors import InputError, LanguageError, ModelError, NewsgraphError
+from newsgraph.errors import ConfigError, InputError, LanguageError, ModelError, NewsgraphError
 from newsgraph.ingest import article_from_text, read_articles
 from newsgraph.langid import detect_language
 from newsgraph.nlp.convert import doc_to_result
-from newsgraph.nlp.loading import ENCODER_NER, accurate_model_dir, load_pipeline
+from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
 from newsgraph.records import Article, ArticleResult
 
 Source = str | Path | Article
@@ -180,8 +180,9 @@ def extract(
         with ``error`` set (with ``on_error="fail"`` the first one raises instead).
 
     Raises:
-        ConfigError: an option is unknown or invalid; ``engine="dask"`` without the extra (raised on the call,
-            before any article is read) or with a scheduler that cannot be reached.
+        ConfigError: an option is unknown or invalid; a fixed ``lang`` that no pipeline serves; ``engine="dask"``
+            without the extra (raised on the call, before any article is read) or with a scheduler that cannot
+            be reached.
         ModelError: ``accurate`` is set but the extra or the fine-tuned model is missing (raised on the call,
             before any article is read).
         CacheError: the cache file cannot be opened, read or written.
@@ -194,6 +195,10 @@ def extract(
         >>> [e.name for e in results[0].entities]
     """
     opts = settings if settings is not None else settings_from_options(options)
+    if opts.model is None and opts.lang != "auto" and opts.lang not in PIPELINES:
+        # a language fixed for the whole run that nothing can serve: say so before reading anything
+        raise ConfigError(f"lang {opts.lang!r}: no pipeline for this language; supported: "
+                          f"{', '.join(sorted(PIPELINES))} (or give a pipeline of that language with --model)")
     if opts.accurate:
         # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
         accurate_model_dir(opts.accurate_model)

@@ -88,6 +88,9 @@ def test_extract_usage_errors_exit_2(use_stand_in: Path, tmp_path: Path) -> None
     assert runner.invoke(app, ["extract", str(tmp_path), "--on-error", "maybe"]).exit_code == 2
     bad_format = runner.invoke(app, ["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--format", "pdf"])
     assert bad_format.exit_code == 2 and "pdf" in bad_format.output
+    bad_lang = runner.invoke(app, ["extract", str(tmp_path), "-o", str(tmp_path / "l"), "--lang", "xx"])
+    assert bad_lang.exit_code == 2 and "no pipeline for this language" in bad_lang.output
+    assert not (tmp_path / "l").exists()
 
 
 def test_extract_is_deterministic(use_stand_in: Path, tmp_path: Path) -> None:
