@@ -90,3 +90,30 @@ def test_events_inside_a_direct_quote_are_reported_by_the_speaker(make_doc: Make
     attack: Event = next(e for e in extract_events(doc) if e.type == "attack")
     assert attack.modality == "reported"
     assert {a.role for a in attack.arguments} >= {"agent", "target", "source"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # quote marks stripped (as in 10kGNAD): a name, a colon, then the words, in one clause
+        ("John Kerry sprach. Kerry: Wir beide erkennen die Notwendigkeit.",
+         [("John Kerry", "asserted", "Wir beide erkennen die Notwendigkeit")]),
+        # a one-word answer after a name and colon is no statement
+        ("John Kerry sprach. Kerry: Definitiv.", []),
+    ],
+)
+def test_name_colon_without_quote_marks(make_doc: MakeDoc, text: str,
+                                        expected: list[tuple[str, str, str | None]]) -> None:
+    doc = make_doc(text, ents=ENTS, verbs=VERBS, aux=AUX)
+    assert statements(doc) == expected
+
+
+@pytest.mark.parametrize(
+    ("tail", "speakers"),
+    [(" mit Blick auf den Konzern.", ["John Kerry"]), (", der lange schwieg.", ["John Kerry"]),
+     (" und Obama sagte nichts.", [])],
+)
+def test_so_attribution_may_end_in_a_verbless_phrase(make_doc: MakeDoc, tail: str, speakers: list[str]) -> None:
+    doc = make_doc("John Kerry sprach. Wir beide erkennen die Notwendigkeit, so Kerry" + tail,
+                   ents=ENTS, verbs=VERBS | {"schwieg": "schweigen"}, aux=AUX)
+    assert [speaker for speaker, _, _ in statements(doc)] == speakers

@@ -176,6 +176,9 @@ def _colon_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
     frames = []
     for number, clause in enumerate(ctx.clauses):
         last = clause.end - 1
+        if number not in taken and (frame := _name_colon_frame(ctx, number)) is not None:
+            frames.append(frame)
+            continue
         if ctx.doc[last].text != ":" or number + 1 >= len(ctx.clauses) or number + 1 in taken:
             continue
         following = [n for n in range(number + 1, len(ctx.clauses)) if ctx.clauses[n].segment == clause.segment]
@@ -196,8 +199,31 @@ def _colon_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
     return frames
 
 
+def _name_colon_frame(ctx: DocContext, number: int) -> SpeechFrame | None:
+    """``Mitterlehner: Das Unternehmen soll ...`` parsed as one clause: a name opens the clause, a colon follows
+    it, words follow the colon; they and the rest of the sentence are the speaker's."""
+    clause = ctx.clauses[number]
+    first = next((i for i in range(clause.start, clause.end) if not ctx.doc[i].is_punct), None)
+    ref = ctx.entity_at(first) if first is not None else None
+    if ref is None or not ref.is_actor or ref.start != first or ref.end + 1 >= clause.end:
+        return None
+    colon = ref.end
+    if ctx.doc[colon].text != ":" or ctx.doc[colon + 1].text in _OPENING_MARKS:
+        return None
+    following = [n for n in range(number, len(ctx.clauses)) if ctx.clauses[n].segment == clause.segment]
+    end = ctx.clauses[following[-1]].end
+    while end > colon + 2 and ctx.doc[end - 1].is_punct:
+        end -= 1
+    if sum(not ctx.doc[i].is_punct for i in range(colon + 1, end)) < MIN_QUOTE_WORDS:
+        return None  # ``Putin: Nein.``, a label or a one-word answer
+    start_char = ctx.doc[colon + 1].idx
+    quote = Quote(colon, end, start_char, ctx.doc[end - 1].idx + len(ctx.doc[end - 1].text), True)
+    return SpeechFrame(ref, None, following, quote, "quote")
+
+
 def _so_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
-    """``..., so Grün-Abgeordneter Lambert Schönleitner.``: the words before ``so X`` at a sentence end."""
+    """``..., so Grün-Abgeordneter Lambert Schönleitner.``: the words before ``so X`` at a sentence end (a
+    verbless tail after the speaker allowed)."""
     frames = []
     for i in range(1, len(ctx.doc) - 1):
         if ctx.lower(i) != "so" or ctx.doc[i - 1].text != ",":
@@ -206,8 +232,8 @@ def _so_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
         ref = next((r for j in range(i + 1, min(clause.end, i + 5)) if (r := ctx.entity_at(j)) is not None), None)
         if ref is None or not ref.is_actor:
             continue
-        rest = [j for j in range(ref.end, clause.end) if not (ctx.doc[j].is_punct or ctx.doc[j].is_space)]
-        if rest:
+        # ``, so der Minister mit Blick auf den Konzern.``: a verbless tail may follow the speaker
+        if any(ctx.is_verb(j) for j in range(ref.end, clause.end)):
             continue
         number = ctx.clause_of[i]
         content = [n for n, c in enumerate(ctx.clauses) if c.segment == clause.segment and n <= number and n not in taken]
