@@ -149,9 +149,10 @@ def check_conllu(path: Path) -> None:
                 line = line.rstrip("\n")
                 if not line.strip() or line.startswith("#"):
                     continue
-                if len(line.split("\t")) != 10:
-                    raise InputError(f"not CoNLL-U: {len(line.split(chr(9)))} tab-separated columns, expected 10",
-                                     path=path, line=number)
+                columns = len(line.split("\t"))
+                if columns != 10:
+                    raise InputError(f"not CoNLL-U: {columns} tab-separated columns, expected 10", path=path,
+                                     line=number)
                 tokens += 1
     except UnicodeDecodeError as e:
         raise InputError(f"not UTF-8: {e.reason}", path=path) from e

@@ -451,9 +451,9 @@ def _clean_text(text: str, warnings: list[str] | None = None) -> str:
     """NFC, ``\\n`` line ends, no trailing blanks on lines, at most one empty line between paragraphs;
     control characters become spaces (said in ``warnings``, if given)."""
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
-    if (controls := len(CONTROL_CHARS.findall(text))) and warnings is not None:
+    text, controls = CONTROL_CHARS.subn(" ", text)  # the Article record would do it too, but silently
+    if controls and warnings is not None:
         warnings.append(f"{controls} control character{'s' if controls > 1 else ''} in the text replaced by spaces")
-    text = replace_control_chars(text)
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
