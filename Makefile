@@ -12,7 +12,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student
+.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,7 +82,7 @@ assemble:
 	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best $(TRAIN)/ner-student/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA)
 
 # The shipped NER is the distilled student: the encoder teacher (make encoder; make teacher) labels raw text first.
-model: train-syntax teacher distill train-ner-student assemble evaluate
+model: train-syntax teacher distill train-ner-student assemble package-teacher evaluate
 
 ## Rebuild the optional Italian pipeline from ../shared/data/multi/it_kind_wikinews (minutes, one thread)
 model-it: install-test
@@ -128,10 +128,11 @@ encoder: install-accurate
 
 ## Distillation (issue 9): fine-tune the encoder teacher, let it label raw text, train the CNN NER student on both
 TEACHER ?= $(HOME)/.cache/newsgraph/ner/de-e5-small
+TEACHER_STEPS ?= 2000
 STUDENT_STEPS ?= 5000
 teacher: install-accurate
 	$(BIN)/python -m newsgraph.encoder.finetune --out $(TEACHER) --train $(BUILD)/ner-train.spacy \
-		--dev $(BUILD)/ner-tune.spacy --steps 3000 --batch-size 16 --eval-every 250 --checkpoint-every 250 --threads 2
+		--dev $(BUILD)/ner-tune.spacy --steps $(TEACHER_STEPS) --batch-size 16 --eval-every 250 --checkpoint-every 250 --threads 2
 
 # texts that are gold already are skipped; the student corpus is a folder: the gold DocBin + the teacher's shards
 distill: install-accurate
@@ -140,6 +141,10 @@ distill: install-accurate
 	mkdir -p $(BUILD)/ner-student
 	ln -sf ../ner-train.spacy $(BUILD)/ner-student/gold.spacy
 	ln -sfn ../ner-distill $(BUILD)/ner-student/teacher
+
+## Ship the fine-tuned teacher as accurate mode's NER (models/de_e5_ner, ~22 MB) and record its dev-news figures
+package-teacher: install-accurate
+	$(BIN)/python -m newsgraph.training.package_teacher $(TEACHER)/best models/de_e5_ner $(DATA)
 
 train-ner-student: install
 	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner-student --system.seed $(SEED) \

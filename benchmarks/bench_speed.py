@@ -1,11 +1,16 @@
 """Words/s and peak memory of the German pipeline on real news (10kGNAD articles), on one core.
 
 Usage:
-    python benchmarks/bench_speed.py [--limit 300] [--articles PATH] [--model DIR]
+    python benchmarks/bench_speed.py [--limit 300] [--articles PATH] [--model DIR] [--accurate-model DIR] [--reference]
 
 Prints one line per configuration: the bare spaCy pipeline (tagger+parser+NER, what the model card
 quotes), the same with the lemmatizer, and newsgraph's full ``extract`` (adds resolution and record
 building). Peak RSS is the process high-water mark after each run (Linux ``ru_maxrss``).
+
+``--reference`` also times spaCy's own small-pipeline architecture (``spacy init config --optimize
+efficiency``: one tok2vec of width 96 for tagger, morphologizer and parser, the NER with its own, as in
+``de_core_news_sm``) with untrained weights and this model's labels and tokenizer: its speed does not depend on
+the weights, so it tells how this host compares with the 8.4k words/s spaCy publishes for de_core_news_sm.
 """
 
 from __future__ import annotations
@@ -52,11 +57,31 @@ def time_pipe(nlp: spacy.Language, texts: list[str], *, disable: list[str]) -> t
     return time.perf_counter() - start, count_words(texts)
 
 
+def reference_pipeline(model: spacy.Language) -> spacy.Language:
+    """spaCy's efficiency architecture for German with ``model``'s labels and tokenizer, untrained weights."""
+    from spacy.cli.init_config import init_config
+    from spacy.util import load_model_from_config
+
+    components = ["tagger", "morphologizer", "parser", "ner"]
+    config = init_config(lang="de", pipeline=components, optimize="efficiency", gpu=False)
+    nlp = load_model_from_config(config, auto_fill=True)
+    nlp.tokenizer = model.tokenizer
+    for name in components:
+        labels = model.get_pipe(name).labels
+        for label in labels:
+            nlp.get_pipe(name).add_label(label)  # type: ignore[attr-defined]
+    nlp.initialize()
+    nlp.replace_listeners("tok2vec", "ner", ["model.tok2vec"])  # the core pipelines' NER has its own tok2vec
+    return nlp
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--model", type=Path, default=ROOT / "models/de_newsgraph")
+    parser.add_argument("--reference", action="store_true",
+                        help="also time spaCy's small-pipeline architecture (untrained) to calibrate the host")
     parser.add_argument("--accurate-model", type=Path, default=None,
                         help="also time newsgraph.extract in accurate mode with this fine-tuned encoder NER")
     args = parser.parse_args()
@@ -76,6 +101,12 @@ def main() -> None:
     for name, disable in configs.items():
         seconds, words = time_pipe(nlp, texts, disable=disable)
         print(f"{name:<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
+
+    if args.reference:
+        reference = reference_pipeline(nlp)
+        time_pipe(reference, texts[:10], disable=[])
+        seconds, words = time_pipe(reference, texts, disable=[])
+        print(f"{'spaCy sm architecture':<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
 
     import newsgraph
 

@@ -2,13 +2,13 @@
 
 Usage:
     python benchmarks/eval_extraction.py [--json] [--only entities|relations|events] [--details]
-                                         [--model DIR] [--data DIR] [--no-seed]
+                                         [--model DIR] [--accurate] [--data DIR] [--no-seed]
 
 Gold: every ``*.expected.json`` beside its text — the seed ``seeds/000_8bf24d917596bb10.txt`` with its
 reference in ``../shared/seeds/`` and the annotated 10kGNAD articles in ``tests/data/`` (see
 ``tests/data/README.md`` for the annotation guidelines). Each text is run through
 ``newsgraph.extract([path], lang="de")`` (with ``--model`` through ``model=``; default: the shipped
-``models/de_newsgraph``).
+``models/de_newsgraph``; ``--accurate`` runs accurate mode, the encoder NER of ``models/de_e5_ner``).
 
 Matching rules
 --------------
@@ -403,7 +403,8 @@ def gold_pairs(*, seed: bool = True, data: Path = DATA) -> list[tuple[Path, Path
     return pairs
 
 
-def evaluate_article(text_path: Path, expected_path: Path, *, model: Path | None) -> ArticleScore:
+def evaluate_article(text_path: Path, expected_path: Path, *, model: Path | None,
+                     accurate: bool = False) -> ArticleScore:
     import newsgraph
 
     score = ArticleScore(name=text_path.name)
@@ -411,6 +412,8 @@ def evaluate_article(text_path: Path, expected_path: Path, *, model: Path | None
     options: dict[str, Any] = {"lang": "de"}
     if model is not None:
         options["model"] = model
+    if accurate:
+        options["accurate"] = True
     start = time.perf_counter()
     try:
         results = list(newsgraph.extract([text_path], **options))
@@ -537,6 +540,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--details", action="store_true", help="list missed and spurious items per article")
     parser.add_argument("--model", type=Path, default=None,
                         help="spaCy pipeline folder (default: the shipped models/de_newsgraph)")
+    parser.add_argument("--accurate", action="store_true", help="accurate mode: the shipped encoder NER")
     parser.add_argument("--data", type=Path, default=DATA, help="folder with <id>.txt + <id>.expected.json")
     parser.add_argument("--no-seed", action="store_true", help="leave out the seed article")
     args = parser.parse_args(argv)
@@ -545,11 +549,12 @@ def main(argv: list[str] | None = None) -> int:
     if not pairs:
         print("no gold files found", file=sys.stderr)
         return 0
-    scores = [evaluate_article(text, expected, model=args.model) for text, expected in pairs]
+    scores = [evaluate_article(text, expected, model=args.model, accurate=args.accurate) for text, expected in pairs]
     total = overall(scores)
     if args.json:
         print(json.dumps({
             "model": str(args.model or ROOT / "models/de_newsgraph"),
+            "accurate": args.accurate,
             "articles": [score_dict(s, args.only, args.details) for s in scores],
             "overall": score_dict(total, args.only, False),
         }, ensure_ascii=False, indent=2))

@@ -53,6 +53,21 @@ def test_pipeline_version_changes_with_the_model(use_stand_in: Path) -> None:
         meta.write_text(original, encoding="utf-8")
 
 
+def test_pipeline_version_changes_with_the_accurate_model(use_stand_in: Path, tmp_path: Path) -> None:
+    package = tmp_path / "de_e5_ner"
+    package.mkdir()
+    info = package / "newsgraph_ner_package.json"
+    info.write_text(json.dumps({"format": "newsgraph.EncoderNerDelta.v1", "step": 1}), encoding="utf-8")
+    settings = Settings(accurate=True, accurate_model=package)
+    before = pipeline_version(settings)
+    info.write_text(json.dumps({"format": "newsgraph.EncoderNerDelta.v1", "step": 2}), encoding="utf-8")
+    assert pipeline_version(settings) != before
+    off = settings.model_copy(update={"accurate": False})
+    before = pipeline_version(off)
+    info.write_text(json.dumps({"format": "newsgraph.EncoderNerDelta.v1", "step": 3}), encoding="utf-8")
+    assert pipeline_version(off) == before  # the CNN run does not depend on it
+
+
 def test_round_trip_keeps_only_successful_results(tmp_path: Path) -> None:
     path = tmp_path / "out" / CACHE_FILE
     ok, failed = _result("a"), _result("b", error="NLP failed")

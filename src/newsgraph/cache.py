@@ -21,6 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from newsgraph import __version__
+from newsgraph.encoder.package import PACKAGE_FILE
 from newsgraph.config import Settings
 from newsgraph.errors import CacheError
 from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult
@@ -75,7 +76,7 @@ def _code_digest() -> str:
 
 def _model_files_digest(folder: Path) -> str:
     digest = hashlib.sha256(str(folder.resolve()).encode("utf-8"))
-    for name in ("meta.json", "config.cfg"):
+    for name in ("meta.json", "config.cfg", "config.json", PACKAGE_FILE):
         file = folder / name
         if file.is_file():
             digest.update(file.read_bytes())
@@ -96,12 +97,26 @@ def _pipeline_folders() -> list[Path]:
     return folders
 
 
+def _accurate_folders(settings: Settings) -> list[Path]:
+    """The encoder NER that accurate mode runs (none when it is off, or cannot run and so makes no results)."""
+    from newsgraph.errors import NewsgraphError
+    from newsgraph.nlp.loading import accurate_model_dir
+
+    if not settings.accurate:
+        return []
+    try:
+        return [accurate_model_dir(settings.accurate_model)]
+    except NewsgraphError:
+        return []
+
+
 def pipeline_version(settings: Settings) -> str:
     """The "pipeline version" half of the cache key: everything besides the article that decides its result.
 
     It covers the newsgraph version, the records' schema version, a digest of newsgraph's code and data
     files, the result-relevant settings (:data:`RESULT_SETTINGS`), and the ``meta.json`` and ``config.cfg``
-    of every pipeline the run may load (a retrained model has new ones). Not covered: model weights
+    of every pipeline the run may load (a retrained model has new ones), with accurate mode also the
+    ``newsgraph_ner_package.json`` or ``config.json`` of its encoder NER. Not covered: model weights
     changed in place under the same meta and config; run with ``--no-cache`` after doing that.
 
     Args:
@@ -111,6 +126,7 @@ def pipeline_version(settings: Settings) -> str:
         A hex SHA-256 digest.
     """
     folders = [Path(settings.model)] if settings.model is not None else _pipeline_folders()
+    folders += _accurate_folders(settings)
     parts = {
         "newsgraph": __version__,
         "schema": SCHEMA_VERSION,

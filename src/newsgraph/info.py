@@ -9,8 +9,16 @@ import spacy
 
 from newsgraph import __version__
 from newsgraph.errors import NewsgraphError
-from newsgraph.nlp.loading import PIPELINES, model_path, models_dir
+from newsgraph.nlp.loading import PIPELINES, accurate_model_dir, model_path, models_dir
 from newsgraph.config import load_settings
+
+
+def _accurate_ner() -> str:
+    """The encoder NER that ``--accurate`` would run, or why it cannot run."""
+    try:
+        return str(accurate_model_dir())
+    except NewsgraphError as e:
+        return f"not available ({e})"
 
 
 def collect_info() -> dict[str, Any]:
@@ -26,6 +34,7 @@ def collect_info() -> dict[str, Any]:
         pipelines[lang] = f"{spec.name} {meta.get('version', '?')} ({', '.join(meta.get('pipeline', []))})"
     return {
         "newsgraph": __version__,
+        "accurate_ner": _accurate_ner(),
         "spacy": spacy.__version__,
         "models_dir": str(models_dir()),
         "pipelines": pipelines,

@@ -46,6 +46,14 @@ def test_info_lists_pipelines(use_stand_in: Path) -> None:
     assert info["models_dir"] == str(use_stand_in)
 
 
+def test_info_says_why_accurate_mode_cannot_run(use_stand_in: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSGRAPH_CACHE", str(tmp_path))  # no fine-tuned NER there, none in the stand-in folder
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0
+    assert "accurate mode's NER: not available (accurate mode needs" in " ".join(result.output.split())
+
+
 def test_extract_writes_outputs_and_exits_0(use_stand_in: Path, tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

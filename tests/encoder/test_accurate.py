@@ -132,6 +132,7 @@ def test_accurate_model_dir_names_both_commands(tmp_path: Path) -> None:
 
 def test_default_accurate_model_is_under_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSGRAPH_CACHE", str(tmp_path))
+    monkeypatch.setenv("NEWSGRAPH_MODELS", str(tmp_path / "models"))  # no shipped package there
     with pytest.raises(ModelError, match=f"--out {tmp_path / 'ner' / 'de-e5-small'}"):
         accurate_model_dir()
     make_tagger(tmp_path / "ner" / "de-e5-small" / "best")

@@ -20,6 +20,7 @@ def info_cli(as_json: bool = typer.Option(False, "--json", help="Print machine-r
     typer.echo(f"models folder: {info['models_dir']}")
     for lang, model in info["pipelines"].items():
         typer.echo(f"  {lang}: {model}")
+    typer.echo(f"accurate mode's NER: {info['accurate_ner']}")
     typer.echo("settings:")
     for key, value in info["settings"].items():
         typer.echo(f"  {key} = {value}")

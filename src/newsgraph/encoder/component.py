@@ -1,6 +1,7 @@
 """The ``newsgraph_encoder_ner`` component: the fine-tuned encoder's token classifier as spaCy NER.
 
-It reads the Hugging Face folder that ``python -m newsgraph.encoder.finetune`` writes as ``OUT/best`` and tags
+It reads the Hugging Face folder that ``python -m newsgraph.encoder.finetune`` writes as ``OUT/best``, or a
+package of it (:mod:`newsgraph.encoder.package`, the form that ships in ``models/de_e5_ner``), and tags
 words as that script does in training: the words are the Doc's non-whitespace tokens, a word's tag is the tag
 of its first sub-word, and BIO tags become spans with :func:`newsgraph.encoder.finetune.decode_spans`. The model
 was trained on sentences, so each sentence is tagged on its own when the Doc has sentence boundaries (the
@@ -19,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from newsgraph.encoder.finetune import LABELS, TAGS, decode_spans
+from newsgraph.encoder.package import is_package, load_package
 from newsgraph.errors import ModelError
 
 FACTORY_NAME = "newsgraph_encoder_ner"
@@ -47,11 +49,14 @@ class EncoderNer:
             from transformers import AutoModelForTokenClassification, AutoTokenizer
         except ImportError as e:
             raise ModelError(f"the accurate NER needs torch and transformers: run `{ACCURATE_PIP}` ({e})") from e
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
-            self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir)
-        except (OSError, ValueError, RuntimeError) as e:  # RuntimeError: weights that do not fit the config
-            raise ModelError(f"cannot load the fine-tuned encoder at {self.model_dir}: {e}") from e
+        if is_package(self.model_dir):
+            self.tokenizer, self.model = load_package(self.model_dir)
+        else:
+            try:
+                self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+                self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir)
+            except (OSError, ValueError, RuntimeError) as e:  # RuntimeError: weights that do not fit the config
+                raise ModelError(f"cannot load the fine-tuned encoder at {self.model_dir}: {e}") from e
         if self.model.config.num_labels != len(TAGS):
             raise ModelError(
                 f"{self.model_dir} has {self.model.config.num_labels} labels, not the {len(TAGS)} BIO tags of "

