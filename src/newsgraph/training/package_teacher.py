@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsgraph.encoder.package import PACKAGE_FILE, export_package, selected_evaluation
+from newsgraph.encoder.package import PACKAGE_FILE, export_package
 
 
 def package_teacher(best_dir: Path, out_dir: Path, *, germeval_dev: Path) -> dict[str, Any]:
@@ -23,8 +23,7 @@ def package_teacher(best_dir: Path, out_dir: Path, *, germeval_dev: Path) -> dic
     from newsgraph.evaluate import evaluate_file
     from newsgraph.nlp.loading import load_pipeline
 
-    selected = selected_evaluation(best_dir)
-    export_package(best_dir, out_dir, meta={"selected": selected} if selected else None)
+    export_package(best_dir, out_dir)
     nlp = load_pipeline("de", components=(), accurate=True, accurate_model=out_dir)
     evaluation = {"germeval2014_dev_news": evaluate_file(nlp, germeval_dev, fmt="germeval", news_only=True).as_dict()}
     info_path = out_dir / PACKAGE_FILE
