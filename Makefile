@@ -79,7 +79,8 @@ check-transformer:
 	@test -d "$(TRANSFORMER)" || { echo "set TRANSFORMER=/path/to/hf-checkpoint (a local Hugging Face model folder)"; exit 2; }
 
 assemble:
-	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best $(TRAIN)/ner-student/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA)
+	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA) \
+		--ner $(TRAIN)/ner-student/model-best
 
 # The shipped NER is the distilled student: the encoder teacher (make encoder; make teacher) labels raw text first.
 model: train-syntax teacher distill train-ner-student assemble package-teacher evaluate

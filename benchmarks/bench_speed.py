@@ -1,11 +1,13 @@
 """Words/s and peak memory of the German pipeline on real news (10kGNAD articles), on one core.
 
 Usage:
-    python benchmarks/bench_speed.py [--limit 300] [--articles PATH] [--model DIR] [--accurate-model DIR] [--reference]
+    python benchmarks/bench_speed.py [--limit 300] [--articles PATH] [--model DIR] [--accurate-model DIR] [--reference] [--blis]
 
 Prints one line per configuration: the bare spaCy pipeline (tagger+parser+NER, what the model card
 quotes), the same with the lemmatizer, and newsgraph's full ``extract`` (adds resolution and record
-building). Peak RSS is the process high-water mark after each run (Linux ``ru_maxrss``).
+building). Peak RSS is the process high-water mark after each run (Linux ``ru_maxrss``). The spaCy rows load
+the model as newsgraph does, with thinc's matrix products through numpy's BLAS (``newsgraph.nlp.blas``);
+``--blis`` also times them through thinc's default BLIS, to show what that choice gains on this CPU.
 
 ``--reference`` also times spaCy's own small-pipeline architecture (``spacy init config --optimize
 efficiency``: one tok2vec of width 96 for tagger, morphologizer and parser, the NER with its own, as in
@@ -20,11 +22,14 @@ import json
 import os
 import resource
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import spacy  # noqa: E402
+
+from newsgraph.nlp.blas import numpy_blas  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = ROOT.parent / "shared/data/de/news/10kgnad/articles.jsonl"
@@ -82,6 +87,8 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=ROOT / "models/de_newsgraph")
     parser.add_argument("--reference", action="store_true",
                         help="also time spaCy's small-pipeline architecture (untrained) to calibrate the host")
+    parser.add_argument("--blis", action="store_true",
+                        help="also time tagger+parser+NER with thinc's default BLIS instead of numpy's BLAS")
     parser.add_argument("--accurate-model", type=Path, default=None,
                         help="also time newsgraph.extract in accurate mode with this fine-tuned encoder NER")
     args = parser.parse_args()
@@ -89,7 +96,8 @@ def main() -> None:
     texts = read_texts(args.articles, args.limit)
     print(f"texts: {len(texts)} articles, {sum(len(t) for t in texts):,} chars from {args.articles}")
     base_rss = peak_rss_mb()
-    nlp = spacy.load(args.model)
+    with numpy_blas():
+        nlp = spacy.load(args.model)
     print(f"model: {args.model.name} {nlp.meta.get('version')}  pipes={nlp.pipe_names}  load RSS {peak_rss_mb():.0f} MB")
     time_pipe(nlp, texts[:10], disable=[])  # warm-up
     configs = {
@@ -102,11 +110,19 @@ def main() -> None:
         seconds, words = time_pipe(nlp, texts, disable=disable)
         print(f"{name:<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
 
+    if args.blis:
+        blis_nlp = spacy.load(args.model)
+        time_pipe(blis_nlp, texts[:10], disable=[])
+        seconds, words = time_pipe(blis_nlp, texts, disable=configs["tagger+parser+ner"])
+        print(f"{'t+p+n, thinc BLIS':<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
+
     if args.reference:
-        reference = reference_pipeline(nlp)
-        time_pipe(reference, texts[:10], disable=[])
-        seconds, words = time_pipe(reference, texts, disable=[])
-        print(f"{'spaCy sm architecture':<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
+        for name, ops in (("spaCy sm architecture", numpy_blas), ("spaCy sm arch., BLIS", nullcontext)):
+            with ops():
+                reference = reference_pipeline(nlp)
+            time_pipe(reference, texts[:10], disable=[])
+            seconds, words = time_pipe(reference, texts, disable=[])
+            print(f"{name:<24}{words:>9}{seconds:>9.1f}{words / seconds:>10,.0f}{peak_rss_mb():>13.0f}")
 
     import newsgraph
 

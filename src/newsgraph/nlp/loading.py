@@ -12,6 +12,7 @@ import spacy
 from spacy.language import Language
 
 from newsgraph.errors import LanguageError, ModelError
+from newsgraph.nlp.blas import numpy_blas
 from newsgraph.resolve.tables import TABLE_LANGS
 
 MODELS_ENV = "NEWSGRAPH_MODELS"
@@ -198,7 +199,8 @@ def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
 @lru_cache(maxsize=8)
 def _load_cached(path: str, components: tuple[str, ...], accurate_model: str | None = None) -> Language:
     try:
-        nlp = spacy.load(path)
+        with numpy_blas():  # about 2x faster on CPUs thinc's BLIS has no kernels for (see newsgraph.nlp.blas)
+            nlp = spacy.load(path)
     except (OSError, ValueError, KeyError) as e:
         raise ModelError(f"cannot load the spaCy pipeline at {path}: {e}") from e
     if accurate_model is not None:

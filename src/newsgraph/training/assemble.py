@@ -1,9 +1,11 @@
-"""Assemble the shipped German pipeline from the trained syntax and NER pipelines (``make model``).
+"""Assemble the shipped German pipeline from the trained pipeline(s) (``make model``).
 
-The result has a news-tuned tokenizer, ``tok2vec`` + ``tagger`` + ``morphologizer`` + ``parser``
-(trained on UD German), a lookup ``lemmatizer`` (spacy-lookups-data's German table, copied into the
-pipeline so nothing is needed at run time), ``ner`` with its own tok2vec, and ``gazetteer_ruler``,
-which adds the names of newsgraph's gazetteer (countries, cities, organisations) that the NER missed.
+The result has a news-tuned tokenizer, ``tok2vec`` + ``tagger`` + ``morphologizer`` + ``parser`` + ``ner``
+(one tok2vec shared by all four, trained jointly: ``models/configs/joint.cfg``), a lookup ``lemmatizer``
+(spacy-lookups-data's German table, copied into the pipeline so nothing is needed at run time) and
+``gazetteer_ruler``, which adds the names of newsgraph's gazetteer (countries, cities, organisations) that
+the NER missed. ``--ner DIR`` takes the NER from a separately trained pipeline instead, with its own copy of
+that pipeline's tok2vec (the layout of 0.2.0: ``syntax.cfg`` + ``ner.cfg``).
 """
 
 from __future__ import annotations
@@ -99,17 +101,25 @@ def add_gazetteer_ruler(nlp: Language, *, lang: str = "de") -> None:
     ruler.add_patterns(gazetteer_patterns(lang))  # type: ignore[attr-defined]
 
 
-def assemble(syntax_dir: Path, ner_dir: Path, out_dir: Path, *, version: str, meta_extra: dict) -> Path:
-    """Combine the trained components into one pipeline folder at ``out_dir``."""
-    syntax = spacy.load(syntax_dir)
-    ner = spacy.load(ner_dir)
-    if "tok2vec" in ner.pipe_names:
+def assemble(trained_dir: Path, out_dir: Path, *, version: str, meta_extra: dict, ner_dir: Path | None = None) -> Path:
+    """Combine the trained components into one pipeline folder at ``out_dir``.
+
+    Args:
+        trained_dir: A pipeline with tok2vec, tagger, morphologizer, parser and (unless ``ner_dir``) ner.
+        out_dir: Where to write the assembled pipeline (replaced if it exists).
+        version: The pipeline's version in meta.json.
+        meta_extra: More meta.json fields.
+        ner_dir: A separately trained NER pipeline whose ``ner`` (with its own tok2vec) is used instead.
+    """
+    trained = spacy.load(trained_dir)
+    ner = spacy.load(ner_dir) if ner_dir is not None else trained
+    if ner is not trained and "tok2vec" in ner.pipe_names:
         # give the NER its own copy of its tok2vec, so it does not listen to the syntax one
         ner.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
     nlp = spacy.blank("de")
     tune_tokenizer(nlp)
     for name in ("tok2vec", "tagger", "morphologizer", "parser"):
-        nlp.add_pipe(name, source=syntax)
+        nlp.add_pipe(name, source=trained)
     add_lookup_lemmatizer(nlp)
     nlp.add_pipe("ner", source=ner)
     add_gazetteer_ruler(nlp)
@@ -132,8 +142,10 @@ def record_evaluation(model_dir: Path, *, germeval_dev: Path, ud_test: Path) -> 
     """Score the assembled pipeline on GermEval-2014 dev news and the held-out UD sentences and store
     the figures in its meta.json (the model card quotes them; a test checks they reproduce)."""
     from newsgraph.evaluate import evaluate_file
+    from newsgraph.nlp.blas import numpy_blas
 
-    nlp = spacy.load(model_dir)
+    with numpy_blas():  # as newsgraph loads it, so `newsgraph evaluate` reproduces the figures
+        nlp = spacy.load(model_dir)
     evaluation = {
         "germeval2014_dev_news": evaluate_file(nlp, germeval_dev, fmt="germeval", news_only=True).as_dict(),
         "ud_german_gsd_heldout": evaluate_file(nlp, ud_test, fmt="conllu").as_dict(),
@@ -145,13 +157,22 @@ def record_evaluation(model_dir: Path, *, germeval_dev: Path, ud_test: Path) -> 
     return evaluation
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: list[str] | None = None) -> None:
+    import argparse
 
-    syntax_dir, ner_dir, out_dir, version = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
-    data_dir = Path(sys.argv[5]) if len(sys.argv) > 5 else Path("../shared/data")
-    assemble(syntax_dir, ner_dir, out_dir, version=version, meta_extra={})
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("trained", type=Path, help="trained pipeline (model-best of spacy train joint.cfg)")
+    parser.add_argument("out", type=Path, help="folder to write the assembled pipeline to")
+    parser.add_argument("version", help="the pipeline's version")
+    parser.add_argument("data", type=Path, nargs="?", default=Path("../shared/data"), help="../shared/data")
+    parser.add_argument("--ner", type=Path, default=None, help="take the NER from this separately trained pipeline")
+    args = parser.parse_args(argv)
+    assemble(args.trained, args.out, version=args.version, meta_extra={}, ner_dir=args.ner)
     scores = record_evaluation(
-        out_dir, germeval_dev=data_dir / "de/ner/germeval2014/NER-de-dev.tsv", ud_test=Path("models/build/ud-test.conllu")
+        args.out, germeval_dev=args.data / "de/ner/germeval2014/NER-de-dev.tsv", ud_test=Path("models/build/ud-test.conllu")
     )
     print(json.dumps(scores, indent=2))
+
+
+if __name__ == "__main__":
+    main()

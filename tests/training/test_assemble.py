@@ -1,0 +1,77 @@
+"""Assembly of the shipped pipeline from tiny pipelines trained inside the test (no shipped model needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.training import Example
+
+from newsgraph.training.assemble import assemble
+
+pytest.importorskip("spacy_lookups_data")
+
+CONFIGS = Path(__file__).resolve().parents[2] / "models/configs"
+
+WORDS = ["Angela", "Merkel", "besuchte", "Paris", "."]
+GOLD = {
+    "words": WORDS,
+    "tags": ["NE", "NE", "VVFIN", "NE", "$."],
+    "pos": ["PROPN", "PROPN", "VERB", "PROPN", "PUNCT"],
+    "morphs": ["Case=Nom", "Case=Nom", "Tense=Past", "Case=Acc", ""],
+    "heads": [1, 2, 2, 2, 2],
+    "deps": ["pnc", "sb", "ROOT", "oa", "punct"],
+    "entities": ["B-PER", "L-PER", "O", "U-LOC", "O"],
+}
+
+
+def _train(config_name: str) -> Language:
+    """The project's training config at a tiny width, a few updates on one sentence."""
+    config = spacy.util.load_config(
+        CONFIGS / config_name,
+        overrides={"components.tok2vec.model.encode.width": 16, "components.tok2vec.model.embed.width": 16,
+                   "components.tok2vec.model.embed.rows": [50] * 4,
+                   "paths.init_tok2vec": None},
+    )
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+    if "parser" in nlp.pipe_names:
+        nlp.get_pipe("parser").cfg["min_action_freq"] = 1  # type: ignore[attr-defined]
+    example = Example.from_dict(nlp.make_doc(" ".join(WORDS)), GOLD)
+    optimizer = nlp.initialize(lambda: [example])
+    for _ in range(3):
+        nlp.update([example], sgd=optimizer)
+    return nlp
+
+
+def _listeners_of(nlp: Language) -> set[str]:
+    return set(nlp.get_pipe("tok2vec").listening_components)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def joint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("trained") / "joint"
+    _train("joint.cfg").to_disk(path)
+    return path
+
+
+def test_joint_pipeline_keeps_one_tok2vec_for_all_four(joint: Path, tmp_path: Path) -> None:
+    out = assemble(joint, tmp_path / "out", version="9.9.9", meta_extra={})
+    nlp = spacy.load(out)
+    assert nlp.pipe_names == ["tok2vec", "tagger", "morphologizer", "parser", "lemmatizer", "ner", "gazetteer_ruler"]
+    assert _listeners_of(nlp) == {"tagger", "morphologizer", "parser", "ner"}
+    assert nlp.meta["version"] == "9.9.9"
+    doc = nlp("«Angela Merkel besuchte Paris», sagte er.")
+    assert doc[0].text == "«" and doc.has_annotation("DEP") and doc.has_annotation("TAG")
+    assert [t.lemma_ for t in doc if t.text == "besuchte"] == ["besuchen"]
+
+
+def test_separate_ner_gets_its_own_copy_of_its_tok2vec(joint: Path, tmp_path: Path) -> None:
+    ner_dir = tmp_path / "ner"
+    _train("ner.cfg").to_disk(ner_dir)
+    nlp = spacy.load(assemble(joint, tmp_path / "out", version="9.9.9", meta_extra={}, ner_dir=ner_dir))
+    assert _listeners_of(nlp) == {"tagger", "morphologizer", "parser"}
+    ner_layers = {node.name for node in nlp.get_pipe("ner").model.walk()}  # type: ignore[attr-defined]
+    assert "tok2vec-listener" not in ner_layers and "hashembed" in ner_layers
+    assert nlp("Angela Merkel besuchte Paris.").has_annotation("ENT_IOB")
