@@ -10,7 +10,7 @@ workers included, sampled every 50 ms with psutil) is not mixed up with another 
 * ``full``: ``newsgraph.extract`` over the JSONL file (read, NLP, resolution, relations, events,
   records) streamed into ``write_outputs`` (articles.jsonl, entities.jsonl, graph.graphml, graph.json) in
   a temporary folder, result cache off: what `newsgraph extract FILE --no-cache` does.
-* ``bare spaCy``: ``spacy.load(model).pipe(texts)``, the Docs thrown away; 2 workers: ``n_process=2``;
+* ``bare spaCy``: ``load_pipeline(model, components=()).pipe(texts)``, the Docs thrown away; 2 workers: ``n_process=2``;
   Dask: the same ``nlp.pipe`` as one task per batch, the model loaded once per worker.
 * ``pipe + components`` (1 worker): ``load_pipeline()`` (the model plus newsgraph's components) piped bare,
   which splits the overhead into newsgraph's NLP components and everything else.
@@ -87,20 +87,19 @@ class PeakRss:
 def _pipe_batch(texts: list[str], model: str, batch_size: int) -> int:
     """One Dask task of the bare row: the model loaded once per worker (kept on the Worker object, since
     this function travels by value), the Docs thrown away."""
-    import spacy
     from distributed import get_worker
+
+    from newsgraph.nlp.loading import load_pipeline
 
     worker = get_worker()
     nlp = getattr(worker, "bench_nlp", None)
-    if nlp is None:
-        nlp = worker.bench_nlp = spacy.load(model)  # type: ignore[attr-defined]
+    if nlp is None:  # loaded as newsgraph loads it (numpy's BLAS), without newsgraph's components
+        nlp = worker.bench_nlp = load_pipeline("de", model=model, components=())  # type: ignore[attr-defined]
     return sum(1 for _ in nlp.pipe(texts, batch_size=batch_size))
 
 
 def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, batch_size: int) -> dict[str, Any]:
     """One measurement, in this (child) process."""
-    import spacy
-
     texts = [row["text"] for row in read_rows(source, 10**9)]
     cluster = client = None
     output = ""  # the full run's output files, hashed
@@ -139,12 +138,12 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, bat
         assert sum(client.gather(futures)) == len(texts)
         seconds = time.perf_counter() - start
     else:
-        if kind == "components":
-            from newsgraph.nlp.loading import load_pipeline
+        from newsgraph.nlp.loading import load_pipeline
 
+        if kind == "components":
             nlp = load_pipeline("de", model=model)
-        else:
-            nlp = spacy.load(model)
+        else:  # as newsgraph loads it (numpy's BLAS), without newsgraph's components
+            nlp = load_pipeline("de", model=model, components=())
         sampler = PeakRss()
         start = time.perf_counter()
         assert sum(1 for _ in nlp.pipe(texts, batch_size=batch_size, n_process=workers)) == len(texts)
