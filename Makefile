@@ -12,7 +12,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate
+.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-joint joint-corpus train-joint select
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,31 @@ train-syntax: pretrain
 train-ner: pretrain
 	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner --system.seed $(SEED) \
 		--paths.init_tok2vec $(TRAIN)/pretrain/model2.bin
+
+# Experiment (not shipped; see MODEL_CARD.md, "One shared tok2vec"): one width-96 tok2vec for tagger, morphologizer,
+# parser and NER, trained jointly on UD German (UD_REPEAT times) + the NER gold + the teacher's labels (make distill).
+# spaCy's CLI imports CPU_OPS first: thinc's matrix products through numpy's BLAS (newsgraph.nlp.blas), ~2x faster here.
+CPU_OPS := src/newsgraph/training/cpu_ops.py
+UD_REPEAT ?= 12
+pretrain-joint: corpora
+	$(BIN)/python -m spacy pretrain models/configs/joint.cfg $(TRAIN)/pretrain-joint --system.seed $(SEED) --code $(CPU_OPS)
+
+joint-corpus:
+	mkdir -p $(BUILD)/joint-train $(BUILD)/joint-dev
+	ln -sf ../ner-train.spacy $(BUILD)/joint-train/ner-gold.spacy
+	ln -sfn ../ner-distill $(BUILD)/joint-train/teacher
+	for i in $$(seq -w 1 $(UD_REPEAT)); do ln -sf ../ud-train.spacy $(BUILD)/joint-train/ud-$$i.spacy; done
+	ln -sf ../ud-tune.spacy $(BUILD)/joint-dev/ud.spacy
+	ln -sf ../ner-tune.spacy $(BUILD)/joint-dev/ner.spacy
+
+train-joint: pretrain-joint joint-corpus
+	$(BIN)/python -m spacy train models/configs/joint.cfg --output $(TRAIN)/joint --system.seed $(SEED) \
+		--paths.init_tok2vec $(TRAIN)/pretrain-joint/model2.bin --code $(CPU_OPS)
+	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/joint/model-best $(TRAIN)/joint-assembled $(MODEL_VERSION)-joint $(DATA)
+
+## Tuning-set scores of the shipped pipeline and candidates (what decides whether a retrained pipeline ships)
+select:
+	$(BIN)/python -m newsgraph.training.select models/de_newsgraph $(wildcard $(TRAIN)/*-assembled)
 
 ## NER on a local Hugging Face checkpoint instead of the CNN: make train-ner-transformer TRANSFORMER=/path
 train-ner-transformer: check-transformer install-transformers corpora

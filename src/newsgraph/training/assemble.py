@@ -101,6 +101,11 @@ def add_gazetteer_ruler(nlp: Language, *, lang: str = "de") -> None:
     ruler.add_patterns(gazetteer_patterns(lang))  # type: ignore[attr-defined]
 
 
+def _listeners(nlp: Language) -> list[str]:
+    """The components listening to ``nlp``'s tok2vec (none if it has none, as in an assembled pipeline's NER)."""
+    return list(nlp.get_pipe("tok2vec").listening_components) if "tok2vec" in nlp.pipe_names else []  # type: ignore[attr-defined]
+
+
 def assemble(trained_dir: Path, out_dir: Path, *, version: str, meta_extra: dict, ner_dir: Path | None = None) -> Path:
     """Combine the trained components into one pipeline folder at ``out_dir``.
 
@@ -113,7 +118,7 @@ def assemble(trained_dir: Path, out_dir: Path, *, version: str, meta_extra: dict
     """
     trained = spacy.load(trained_dir)
     ner = spacy.load(ner_dir) if ner_dir is not None else trained
-    if ner is not trained and "tok2vec" in ner.pipe_names:
+    if ner is not trained and "ner" in _listeners(ner):
         # give the NER its own copy of its tok2vec, so it does not listen to the syntax one
         ner.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
     nlp = spacy.blank("de")

@@ -1,0 +1,68 @@
+"""Score candidate pipelines on the tuning sets, the only figures used to choose which trained pipeline ships.
+
+The reported test figures (GermEval-2014 dev news, held-out UD test) are never used for that choice.
+
+Usage::
+
+    python -m newsgraph.training.select models/de_newsgraph /tmp/candidate [--build models/build]
+
+Prints, per pipeline, micro PER/LOC/ORG F1 on ``ner-tune.spacy`` (400 held-out GermEval part-a news sentences)
+and UAS/LAS/tag accuracy on ``ud-tune.spacy``, both on gold tokens, with each pipeline's own components
+(the gazetteer ruler included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.scorer import Scorer
+from spacy.tokens import Doc, DocBin
+from spacy.training import Example
+
+from newsgraph.evaluate import evaluate_ner
+from newsgraph.nlp.blas import numpy_blas
+from newsgraph.training.corpora import Sentence
+
+
+def _gold_docs(path: Path, nlp: Language) -> list[Doc]:
+    return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+
+
+def _bio(doc: Doc) -> list[str]:
+    return [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else "O" for t in doc]
+
+
+def tune_scores(nlp: Language, build: Path) -> dict[str, float]:
+    """Micro PER/LOC/ORG F1 on ner-tune and syntax accuracies on ud-tune."""
+    sentences = [Sentence(words=[t.text for t in d], tags=_bio(d), spaces=[bool(t.whitespace_) for t in d])
+                 for d in _gold_docs(build / "ner-tune.spacy", nlp)]
+    ner = evaluate_ner(nlp, sentences)
+    gold = _gold_docs(build / "ud-tune.spacy", nlp)
+    examples = [Example(pred, ref) for ref, pred in
+                zip(gold, nlp.pipe(Doc(nlp.vocab, words=[t.text for t in g]) for g in gold))]
+    syntax = Scorer(nlp).score(examples)
+    return {
+        "ner_tune_micro_f1": round(ner.micro.f1, 4),
+        **{f"ner_tune_{label}_f1": round(score.f1, 4) for label, score in sorted(ner.per_label.items())},
+        **{f"ud_tune_{key}": round(float(syntax[key]), 4) for key in ("tag_acc", "pos_acc", "dep_uas", "dep_las")
+           if syntax.get(key) is not None},  # a pipeline without tagger or parser has no such score
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pipelines", type=Path, nargs="+")
+    parser.add_argument("--build", type=Path, default=Path("models/build"))
+    args = parser.parse_args(argv)
+    for path in args.pipelines:
+        with numpy_blas():
+            nlp = spacy.load(path)
+        print(json.dumps({"pipeline": str(path), **tune_scores(nlp, args.build)}))
+
+
+if __name__ == "__main__":
+    main()
