@@ -167,7 +167,11 @@ def evaluate_syntax(nlp: Language, path: Path) -> SyntaxReport:
     from spacy.tokens import DocBin
 
     # re-home the gold Docs in the pipeline's vocab so the scorer can read their strings
-    gold_docs = list(DocBin(docs=read_conllu_docs(path)).get_docs(nlp.vocab))
+    return score_syntax(nlp, list(DocBin(docs=read_conllu_docs(path)).get_docs(nlp.vocab)))
+
+
+def score_syntax(nlp: Language, gold_docs: Sequence[Doc]) -> SyntaxReport:
+    """POS, morphology, UAS and LAS of ``nlp`` run on the words of ``gold_docs`` (Docs in ``nlp``'s vocab)."""
     examples = []
     for gold, pred in zip(gold_docs, nlp.pipe(Doc(nlp.vocab, words=[t.text for t in g]) for g in gold_docs)):
         examples.append(Example(pred, gold))

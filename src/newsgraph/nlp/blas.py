@@ -20,19 +20,21 @@ def numpy_blas_ops() -> NumpyOps:
     return NumpyOps(use_blis=False)
 
 
+def _replaceable() -> bool:
+    """Only thinc's plain CPU ops are replaced: a GPU or another CPU backend the user chose stays."""
+    return type(get_current_ops()) is NumpyOps
+
+
 def use_numpy_blas() -> None:
     """Make numpy's BLAS the current ops for models created from now on (training scripts)."""
-    if type(get_current_ops()) is NumpyOps:
+    if _replaceable():
         set_current_ops(numpy_blas_ops())
 
 
 @contextmanager
 def numpy_blas() -> Iterator[None]:
-    """Models created inside the block multiply through numpy's BLAS; thinc's current ops are restored after.
-
-    Only plain ``NumpyOps`` are replaced: a GPU or another CPU backend the user chose stays.
-    """
-    if type(get_current_ops()) is not NumpyOps:
+    """Models created inside the block multiply through numpy's BLAS; thinc's current ops are restored after."""
+    if not _replaceable():
         yield
         return
     with use_ops("numpy", use_blis=False):

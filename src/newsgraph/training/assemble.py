@@ -1,11 +1,11 @@
-"""Assemble the shipped German pipeline from the trained pipeline(s) (``make model``).
+"""Assemble a German pipeline from the trained pipeline(s) (``make assemble``, ``make train-joint``).
 
-The result has a news-tuned tokenizer, ``tok2vec`` + ``tagger`` + ``morphologizer`` + ``parser`` + ``ner``
-(one tok2vec shared by all four, trained jointly: ``models/configs/joint.cfg``), a lookup ``lemmatizer``
-(spacy-lookups-data's German table, copied into the pipeline so nothing is needed at run time) and
-``gazetteer_ruler``, which adds the names of newsgraph's gazetteer (countries, cities, organisations) that
-the NER missed. ``--ner DIR`` takes the NER from a separately trained pipeline instead, with its own copy of
-that pipeline's tok2vec (the layout of 0.2.0: ``syntax.cfg`` + ``ner.cfg``).
+The result has a news-tuned tokenizer, ``tok2vec`` + ``tagger`` + ``morphologizer`` + ``parser`` (+ ``ner``
+when it was trained with them on one tok2vec: ``models/configs/joint.cfg``, not shipped), a lookup
+``lemmatizer`` (spacy-lookups-data's German table, copied into the pipeline so nothing is needed at run time)
+and ``gazetteer_ruler``, which adds the names of newsgraph's gazetteer (countries, cities, organisations) that
+the NER missed. ``--ner DIR`` takes the NER from a separately trained pipeline, with its own copy of that
+pipeline's tok2vec: the shipped layout (``syntax.cfg`` + ``ner.cfg``).
 """
 
 from __future__ import annotations

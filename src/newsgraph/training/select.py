@@ -17,14 +17,11 @@ import argparse
 import json
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
-from spacy.scorer import Scorer
 from spacy.tokens import Doc, DocBin
-from spacy.training import Example
 
-from newsgraph.evaluate import evaluate_ner
-from newsgraph.nlp.blas import numpy_blas
+from newsgraph.evaluate import evaluate_ner, score_syntax
+from newsgraph.nlp.loading import load_pipeline
 from newsgraph.training.corpora import Sentence
 
 
@@ -41,15 +38,12 @@ def tune_scores(nlp: Language, build: Path) -> dict[str, float]:
     sentences = [Sentence(words=[t.text for t in d], tags=_bio(d), spaces=[bool(t.whitespace_) for t in d])
                  for d in _gold_docs(build / "ner-tune.spacy", nlp)]
     ner = evaluate_ner(nlp, sentences)
-    gold = _gold_docs(build / "ud-tune.spacy", nlp)
-    examples = [Example(pred, ref) for ref, pred in
-                zip(gold, nlp.pipe(Doc(nlp.vocab, words=[t.text for t in g]) for g in gold))]
-    syntax = Scorer(nlp).score(examples)
+    syntax = score_syntax(nlp, _gold_docs(build / "ud-tune.spacy", nlp)).scores
     return {
         "ner_tune_micro_f1": round(ner.micro.f1, 4),
         **{f"ner_tune_{label}_f1": round(score.f1, 4) for label, score in sorted(ner.per_label.items())},
-        **{f"ud_tune_{key}": round(float(syntax[key]), 4) for key in ("tag_acc", "pos_acc", "dep_uas", "dep_las")
-           if syntax.get(key) is not None},  # a pipeline without tagger or parser has no such score
+        # a pipeline without tagger or parser has no such score
+        **{f"ud_tune_{key}": syntax[key] for key in ("tag_acc", "pos_acc", "dep_uas", "dep_las") if key in syntax},
     }
 
 
@@ -59,8 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--build", type=Path, default=Path("models/build"))
     args = parser.parse_args(argv)
     for path in args.pipelines:
-        with numpy_blas():
-            nlp = spacy.load(path)
+        nlp = load_pipeline("de", model=path, components=())  # as newsgraph loads it
         print(json.dumps({"pipeline": str(path), **tune_scores(nlp, args.build)}))
 
 
