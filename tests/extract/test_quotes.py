@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from spacy.language import Language
 from spacy.tokens import Doc
 
-from conftest import names
+from conftest import build_doc, names, resolve
 from newsgraph.extraction import extract_events, load_cues
 from newsgraph.extraction.context import DocContext
 from newsgraph.extraction.quotes import find_quotes
@@ -106,6 +107,17 @@ def test_name_colon_without_quote_marks(make_doc: MakeDoc, text: str,
                                         expected: list[tuple[str, str, str | None]]) -> None:
     doc = make_doc(text, ents=ENTS, verbs=VERBS, aux=AUX)
     assert statements(doc) == expected
+
+
+@pytest.mark.parametrize("parser_splits_at_colon", [False, True])
+def test_words_after_speech_verb_and_colon_are_the_statement(nlp: Language, parser_splits_at_colon: bool) -> None:
+    doc = build_doc(nlp, "John Kerry erklärte: Wir beide erkennen die Notwendigkeit.", ents=ENTS,
+                    verbs=VERBS | {"erklärte": "erklären"}, aux=AUX)
+    if parser_splits_at_colon:  # as a trained parser sometimes does; a colon does not end a German sentence
+        doc[4].is_sent_start = True
+    resolve(doc)
+    assert len(list(doc.sents)) == (2 if parser_splits_at_colon else 1)
+    assert statements(doc) == [("John Kerry", "asserted", "Wir beide erkennen die Notwendigkeit.")]
 
 
 @pytest.mark.parametrize(

@@ -44,11 +44,13 @@ class Clause:
 
 
 def split_segments(ctx: DocContext) -> list[tuple[int, int]]:
-    """Sentence pieces: the Doc's sentences, also cut at sentence-final marks, line breaks and datelines."""
+    """Sentence pieces: the Doc's sentences, also cut at sentence-final marks, line breaks and datelines.
+    A colon does not end a German sentence: where the parser starts one after ``X erklärte:``, the words that
+    follow stay in the speaker's piece."""
     doc = ctx.doc
     starts = {0}
     if doc.has_annotation("SENT_START"):
-        starts |= {sent.start for sent in doc.sents}
+        starts |= {sent.start for sent in doc.sents if sent.start == 0 or doc[sent.start - 1].text != ":"}
     segments: list[tuple[int, int]] = []
     start = 0
     i = 0
