@@ -9,6 +9,7 @@ import spacy
 
 from newsgraph import __version__
 from newsgraph.errors import NewsgraphError
+from newsgraph.nlp.blas import describe_blas
 from newsgraph.nlp.loading import PIPELINES, accurate_model_dir, model_path, models_dir
 from newsgraph.config import load_settings
 
@@ -38,5 +39,6 @@ def collect_info() -> dict[str, Any]:
         "spacy": spacy.__version__,
         "models_dir": str(models_dir()),
         "pipelines": pipelines,
+        "matrix_products": describe_blas(),
         "settings": {k: str(v) for k, v in load_settings().model_dump().items()},
     }

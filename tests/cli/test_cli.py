@@ -44,6 +44,7 @@ def test_info_lists_pipelines(use_stand_in: Path) -> None:
     info = json.loads(result.output)
     assert "de" in info["pipelines"] and "standin" not in info["pipelines"]["de"]
     assert info["models_dir"] == str(use_stand_in)
+    assert info["matrix_products"].startswith("numpy's BLAS")
 
 
 def test_info_says_why_accurate_mode_cannot_run(use_stand_in: Path, tmp_path: Path,

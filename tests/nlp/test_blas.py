@@ -3,7 +3,7 @@ import pytest
 import spacy
 from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
-from newsgraph.nlp.blas import numpy_blas, numpy_blas_ops
+from newsgraph.nlp.blas import describe_blas, numpy_blas, numpy_blas_ops
 
 
 def _tok2vec_pipeline() -> spacy.language.Language:
@@ -44,13 +44,15 @@ class _OtherCpuOps(NumpyOps):
     name = "other-cpu"
 
 
-def test_a_backend_the_user_chose_is_kept():
+def test_a_backend_the_user_chose_is_kept_and_described():
+    assert describe_blas().startswith("numpy's BLAS (")
     chosen = _OtherCpuOps()
     previous = get_current_ops()
     set_current_ops(chosen)
     try:
         with numpy_blas():
             assert get_current_ops() is chosen
+        assert describe_blas().startswith("_OtherCpuOps: the thinc backend already in use")
     finally:
         set_current_ops(previous)
 

@@ -21,6 +21,7 @@ def info_cli(as_json: bool = typer.Option(False, "--json", help="Print machine-r
     for lang, model in info["pipelines"].items():
         typer.echo(f"  {lang}: {model}")
     typer.echo(f"accurate mode's NER: {info['accurate_ner']}")
+    typer.echo(f"matrix products: {info['matrix_products']}")
     typer.echo("settings:")
     for key, value in info["settings"].items():
         typer.echo(f"  {key} = {value}")

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy
 from thinc.api import NumpyOps, get_current_ops, set_current_ops, use_ops
 
 
@@ -39,3 +42,16 @@ def numpy_blas() -> Iterator[None]:
         return
     with use_ops("numpy", use_blis=False):
         yield
+
+
+def describe_blas() -> str:
+    """Which library multiplies thinc's matrices in pipelines newsgraph loads now (``newsgraph info``)."""
+    if not _replaceable():
+        return f"{type(get_current_ops()).__name__}: the thinc backend already in use (left alone)"
+    blas = numpy.__config__.CONFIG.get("Build Dependencies", {}).get("blas", {})  # type: ignore[attr-defined]
+    try:
+        blis = version("blis")
+    except PackageNotFoundError:
+        blis = "?"
+    return (f"numpy's BLAS ({blas.get('name', 'unknown')} {blas.get('version', '?')}); "
+            f"the transition systems' per-step products: BLIS {blis}")
