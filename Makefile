@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-joint joint-corpus train-joint select
+.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-joint joint-corpus train-joint select train-shared
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,15 @@ train-joint: pretrain-joint joint-corpus
 	$(BIN)/python -m spacy train models/configs/joint.cfg --output $(TRAIN)/joint --system.seed $(SEED) \
 		--paths.init_tok2vec $(TRAIN)/pretrain-joint/model2.bin --code $(CPU_OPS)
 	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/joint/model-best $(TRAIN)/joint-assembled $(MODEL_VERSION)-joint $(DATA)
+
+# Experiment (not shipped; MODEL_CARD.md, "Warm start from the NER"): tagger, morphologizer and parser join the
+# distilled NER's tok2vec and all four train on together (models/configs/shared.cfg). NER_SOURCE: a tok2vec +
+# listening ner pipeline (the student's model-best, or `python -m newsgraph.training.ner_source PIPELINE OUT`).
+NER_SOURCE ?= $(TRAIN)/ner-student/model-best
+train-shared: joint-corpus
+	$(BIN)/python -m spacy train models/configs/shared.cfg --output $(TRAIN)/shared --system.seed $(SEED) \
+		--paths.ner_pipeline $(NER_SOURCE) --code $(CPU_OPS)
+	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/shared/model-best $(TRAIN)/shared-assembled $(MODEL_VERSION)-shared $(DATA)
 
 ## Tuning-set scores of the shipped pipeline and candidates (what decides whether a retrained pipeline ships)
 select:

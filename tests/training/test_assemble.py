@@ -75,3 +75,26 @@ def test_separate_ner_gets_its_own_copy_of_its_tok2vec(joint: Path, tmp_path: Pa
     ner_layers = {node.name for node in nlp.get_pipe("ner").model.walk()}  # type: ignore[attr-defined]
     assert "tok2vec-listener" not in ner_layers and "hashembed" in ner_layers
     assert nlp("Angela Merkel besuchte Paris.").has_annotation("ENT_IOB")
+
+
+def test_shared_layout_starts_from_the_ner_and_keeps_one_tok2vec(tmp_path: Path) -> None:
+    """shared.cfg: tagger, morphologizer and parser join a trained NER's tok2vec; assembly keeps that layout."""
+    from spacy.tokens import DocBin
+    from spacy.training.initialize import init_nlp
+
+    ner_source = tmp_path / "ner-source"
+    _train("ner.cfg").to_disk(ner_source)
+    corpus = tmp_path / "one.spacy"
+    DocBin(docs=[Example.from_dict(spacy.blank("de").make_doc(" ".join(WORDS)), GOLD).reference]).to_disk(corpus)
+    overrides = {f"components.{name}.model.tok2vec.width": 16 for name in ("tagger", "morphologizer", "parser")}
+    overrides.update({"paths.ner_pipeline": str(ner_source), "paths.train": str(corpus), "paths.dev": str(corpus),
+                      "components.parser.min_action_freq": 1})
+    nlp = init_nlp(spacy.util.load_config(CONFIGS / "shared.cfg", overrides=overrides))
+    nlp.to_disk(tmp_path / "shared")
+
+    nlp = spacy.load(assemble(tmp_path / "shared", tmp_path / "out", version="9.9.9", meta_extra={}))
+    assert _listeners_of(nlp) == {"tagger", "morphologizer", "parser", "ner"}
+    source = spacy.load(ner_source).get_pipe("tok2vec").model.to_bytes()  # type: ignore[attr-defined]
+    assert nlp.get_pipe("tok2vec").model.to_bytes() == source  # type: ignore[attr-defined]
+    doc = nlp("Angela Merkel besuchte Paris.")
+    assert doc.has_annotation("DEP") and doc.has_annotation("TAG") and doc.has_annotation("ENT_IOB")
