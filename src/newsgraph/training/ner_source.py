@@ -1,4 +1,6 @@
-"""Turn a pipeline whose NER has its own tok2vec into ``tok2vec`` + a listening ``ner`` (``make train-shared``, an experiment).
+"""Turn a pipeline whose NER has its own tok2vec into ``tok2vec`` + a listening ``ner``.
+
+Used by ``make train-shared``, an experiment (not shipped).
 
 ``models/configs/shared.cfg`` starts the whole pipeline from a trained NER: the tagger, morphologizer and
 parser join the NER's tok2vec and all four train on together. It sources ``tok2vec`` and ``ner`` from a
