@@ -8,13 +8,13 @@ TRAIN := models/training
 # spaCy's CLI imports CPU_OPS first: thinc's matrix products through numpy's BLAS (newsgraph.nlp.blas), ~2x faster here.
 CPU_OPS := src/newsgraph/training/cpu_ops.py
 SEED ?= 0
-MODEL_VERSION ?= 0.3.0
+MODEL_VERSION ?= 0.4.0
 export OPENBLAS_NUM_THREADS ?= 1
 
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-joint joint-corpus train-joint select train-shared
+.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-ner joint-corpus train-joint select train-shared
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,24 +60,25 @@ typecheck: install-test install-dask
 corpora: install-test
 	$(BIN)/python -m newsgraph.training.build $(DATA) $(BUILD) $(SEED)
 
-# Character-objective pretraining of the tok2vec on all licensed raw text (3 epochs → model2.bin)
+# Character-objective pretraining on all licensed raw text (3 epochs → model2.bin), once per tok2vec shape:
+# the syntax's (width 128; thinc's default ops, as 0.3.0's syntax was made) and the NER's (width 96, also joint.cfg's)
 pretrain: corpora
-	$(BIN)/python -m spacy pretrain models/configs/ner.cfg $(TRAIN)/pretrain --system.seed $(SEED)
+	$(BIN)/python -m spacy pretrain models/configs/syntax.cfg $(TRAIN)/pretrain --system.seed $(SEED)
+
+pretrain-ner: corpora
+	$(BIN)/python -m spacy pretrain models/configs/ner.cfg $(TRAIN)/pretrain-ner --system.seed $(SEED) --code $(CPU_OPS)
 
 train-syntax: pretrain
 	$(BIN)/python -m spacy train models/configs/syntax.cfg --output $(TRAIN)/syntax --system.seed $(SEED) \
 		--paths.init_tok2vec $(TRAIN)/pretrain/model2.bin --code $(CPU_OPS)
 
-train-ner: pretrain
+train-ner: pretrain-ner
 	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner --system.seed $(SEED) \
-		--paths.init_tok2vec $(TRAIN)/pretrain/model2.bin
+		--paths.init_tok2vec $(TRAIN)/pretrain-ner/model2.bin --code $(CPU_OPS)
 
 # Experiment (not shipped; see MODEL_CARD.md, "One shared tok2vec"): one width-96 tok2vec for tagger, morphologizer,
 # parser and NER, trained jointly on UD German (UD_REPEAT times) + the NER gold + the teacher's labels (make distill).
 UD_REPEAT ?= 12
-pretrain-joint: corpora
-	$(BIN)/python -m spacy pretrain models/configs/joint.cfg $(TRAIN)/pretrain-joint --system.seed $(SEED) --code $(CPU_OPS)
-
 joint-corpus:
 	mkdir -p $(BUILD)/joint-train $(BUILD)/joint-dev
 	ln -sf ../ner-train.spacy $(BUILD)/joint-train/ner-gold.spacy
@@ -86,9 +87,9 @@ joint-corpus:
 	ln -sf ../ud-tune.spacy $(BUILD)/joint-dev/ud.spacy
 	ln -sf ../ner-tune.spacy $(BUILD)/joint-dev/ner.spacy
 
-train-joint: pretrain-joint joint-corpus
+train-joint: pretrain-ner joint-corpus
 	$(BIN)/python -m spacy train models/configs/joint.cfg --output $(TRAIN)/joint --system.seed $(SEED) \
-		--paths.init_tok2vec $(TRAIN)/pretrain-joint/model2.bin --code $(CPU_OPS)
+		--paths.init_tok2vec $(TRAIN)/pretrain-ner/model2.bin --code $(CPU_OPS)
 	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/joint/model-best $(TRAIN)/joint-assembled $(MODEL_VERSION)-joint $(DATA)
 
 # Experiment (not shipped; MODEL_CARD.md, "Warm start from the NER"): tagger, morphologizer and parser join the
@@ -117,7 +118,7 @@ assemble:
 		--ner $(TRAIN)/ner-student/model-best
 
 # The shipped NER is the distilled student: the encoder teacher (make encoder; make teacher) labels raw text first.
-model: train-syntax teacher distill train-ner-student assemble package-teacher evaluate
+model: train-syntax pretrain-ner teacher distill train-ner-student assemble package-teacher evaluate
 
 ## Rebuild the optional Italian pipeline from ../shared/data/multi/it_kind_wikinews (minutes, one thread)
 model-it: install-test
@@ -187,8 +188,8 @@ package-teacher: install-accurate
 
 train-ner-student: install
 	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner-student --system.seed $(SEED) \
-		--paths.train $(BUILD)/ner-student --paths.init_tok2vec $(TRAIN)/pretrain/model2.bin \
-		--training.max_steps $(STUDENT_STEPS)
+		--paths.train $(BUILD)/ner-student --paths.init_tok2vec $(TRAIN)/pretrain-ner/model2.bin \
+		--training.max_steps $(STUDENT_STEPS) --code $(CPU_OPS)
 
 clean:
 	rm -rf $(VENV) newsgraph-out $(BUILD) $(TRAIN)

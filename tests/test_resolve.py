@@ -468,6 +468,7 @@ def test_group_tagged_misc_becomes_norp(nlp: Language) -> None:
         ("Die Kurden im Nordirak.", [], "Nordirak", "LOC"),
         ("In der nordsyrischen Stadt Kobane.", [("Kobane", "LOC")], "Kobane", "GPE"),
         ("In der Stadt Zawija kämpfen sie.", [], "Zawija", "GPE"),
+        ("Nahe der kurdischen Enklave Kobane.", [("Enklave Kobane", "ORG")], "Kobane", "GPE"),
         ("In der Stadt Zawija kämpfen sie.", [("Zawija", "LOC")], "Zawija", "GPE"),
         ("Im Zentralkommando in Tampa (Florida).", [("Tampa", "LOC")], "Tampa", "GPE"),
         ("Der Fluss im Xyzgebirge.", [("Xyzgebirge", "LOC")], "Xyzgebirge", "LOC"),
