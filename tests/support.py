@@ -5,16 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
+from thinc.api import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED_TEXT = SEEDS / "000_8bf24d917596bb10.txt"
 EXPECTED_SEED = ROOT.parent / "shared/seeds/000_8bf24d917596bb10.expected.json"
 SHIPPED_MODEL = ROOT / "models/de_newsgraph"
+CONFIGS = ROOT / "models/configs"
 
 requires_model = pytest.mark.skipif(
     not (SHIPPED_MODEL / "meta.json").exists(), reason="the trained German pipeline is not in models/"
 )
+
+
+def tiny_training_config(name: str) -> Config:
+    """A training config of ``models/configs`` at width 16, with 50-row hash tables and no pretrained weights."""
+    overrides = {"components.tok2vec.model.encode.width": 16, "components.tok2vec.model.embed.width": 16,
+                 "components.tok2vec.model.embed.rows": [50] * 4, "paths.init_tok2vec": None}
+    return spacy.util.load_config(CONFIGS / name, overrides=overrides)
 
 
 TINY_CHARS = "abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ0123456789"

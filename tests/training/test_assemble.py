@@ -10,10 +10,10 @@ from spacy.language import Language
 from spacy.training import Example
 
 from newsgraph.training.assemble import assemble
+from support import CONFIGS, tiny_training_config
 
 pytest.importorskip("spacy_lookups_data")
 
-CONFIGS = Path(__file__).resolve().parents[2] / "models/configs"
 
 WORDS = ["Angela", "Merkel", "besuchte", "Paris", "."]
 GOLD = {
@@ -29,13 +29,7 @@ GOLD = {
 
 def _train(config_name: str) -> Language:
     """The project's training config at a tiny width, a few updates on one sentence."""
-    config = spacy.util.load_config(
-        CONFIGS / config_name,
-        overrides={"components.tok2vec.model.encode.width": 16, "components.tok2vec.model.embed.width": 16,
-                   "components.tok2vec.model.embed.rows": [50] * 4,
-                   "paths.init_tok2vec": None},
-    )
-    nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+    nlp = spacy.util.load_model_from_config(tiny_training_config(config_name), auto_fill=True)
     if "parser" in nlp.pipe_names:
         nlp.get_pipe("parser").cfg["min_action_freq"] = 1  # type: ignore[attr-defined]
     example = Example.from_dict(nlp.make_doc(" ".join(WORDS)), GOLD)

@@ -11,8 +11,8 @@ from spacy.language import Language
 from spacy.training import Example
 
 from newsgraph.training.ner_source import shared_ner_pipeline
+from support import tiny_training_config
 
-CONFIGS = Path(__file__).resolve().parents[2] / "models/configs"
 TEXTS = ["Angela Merkel besuchte Paris .", "Die UNO tagt in Genf .", "Merkel traf Macron in Berlin ."]
 GOLD = [
     ["B-PER", "L-PER", "O", "U-LOC", "O"],
@@ -24,12 +24,7 @@ GOLD = [
 @pytest.fixture(scope="module")
 def own_tok2vec_ner() -> Language:
     """ner.cfg at a tiny width, trained a little, then given its own tok2vec copy as assembly does."""
-    config = spacy.util.load_config(
-        CONFIGS / "ner.cfg",
-        overrides={"components.tok2vec.model.encode.width": 16, "components.tok2vec.model.embed.width": 16,
-                   "components.tok2vec.model.embed.rows": [50] * 4, "paths.init_tok2vec": None},
-    )
-    nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+    nlp = spacy.util.load_model_from_config(tiny_training_config("ner.cfg"), auto_fill=True)
     examples = [Example.from_dict(nlp.make_doc(text), {"entities": tags}) for text, tags in zip(TEXTS, GOLD)]
     optimizer = nlp.initialize(lambda: examples)
     for _ in range(30):
