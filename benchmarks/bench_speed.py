@@ -56,8 +56,8 @@ def count_words(texts: list[str]) -> int:
 
 
 def time_pipe(nlp: spacy.Language, texts: list[str], *, disable: list[str], rounds: int = 1) -> tuple[float, int]:
-    """Seconds of the fastest of ``rounds`` passes over ``texts`` (the first pass also grows the process's
-    buffers, so a single pass of the first configuration timed reads low), and the word count."""
+    """Seconds of the fastest of ``rounds`` passes over ``texts`` (a single pass, the first configuration's
+    most of all, sometimes read slower than a configuration doing more), and the word count."""
     fastest = float("inf")
     for _ in range(rounds):
         start = time.perf_counter()

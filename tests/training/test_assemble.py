@@ -92,3 +92,11 @@ def test_shared_layout_starts_from_the_ner_and_keeps_one_tok2vec(tmp_path: Path)
     assert nlp.get_pipe("tok2vec").model.to_bytes() == source  # type: ignore[attr-defined]
     doc = nlp("Angela Merkel besuchte Paris.")
     assert doc.has_annotation("DEP") and doc.has_annotation("TAG") and doc.has_annotation("ENT_IOB")
+
+
+def test_shared_listeners_default_to_the_width_of_the_ner_config() -> None:
+    """make train-shared sources ner.cfg's student by default: its listeners must fit that tok2vec."""
+    shared = spacy.util.load_config(CONFIGS / "shared.cfg", interpolate=True)["components"]
+    ner_tok2vec = spacy.util.load_config(CONFIGS / "ner.cfg", interpolate=True)["components"]["tok2vec"]
+    width = ner_tok2vec["model"]["encode"]["width"]
+    assert {shared[name]["model"]["tok2vec"]["width"] for name in ("tagger", "morphologizer", "parser")} == {width}

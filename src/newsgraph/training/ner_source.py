@@ -5,7 +5,7 @@ Used by ``make train-shared``, an experiment (not shipped).
 ``models/configs/shared.cfg`` starts the whole pipeline from a trained NER: the tagger, morphologizer and
 parser join the NER's tok2vec and all four train on together. It sources ``tok2vec`` and ``ner`` from a
 pipeline in the form ``spacy train models/configs/ner.cfg`` writes (``ner`` listening to ``tok2vec``). A
-pipeline assembled with a separate NER (0.3.0 and before) stores that NER with a private copy of its
+pipeline assembled with a separate NER (the shipped layout) stores that NER with a private copy of its
 tok2vec instead (``replace_listeners``); this module reverses that, copying every weight, so the NER of a
 shipped pipeline can be the starting point without retraining it. The rebuilt pipeline predicts exactly
 the entities the original did.
