@@ -2,7 +2,7 @@
 
 Usage:
     python benchmarks/eval_extraction.py [--json] [--only entities|relations|events] [--details]
-                                         [--model DIR] [--accurate] [--data DIR] [--no-seed]
+                                         [--model DIR] [--accurate] [--data DIR] [--no-seed] [--set DIR]
 
 Gold: every ``*.expected.json`` beside its text — the seed ``seeds/000_8bf24d917596bb10.txt`` with its
 reference in ``../shared/seeds/`` and the annotated 10kGNAD articles in ``tests/data/`` (see
@@ -42,7 +42,15 @@ participants + target and the output event's argument entities (all roles but lo
 One-to-one greedy matching in gold order. The untyped figure drops the type condition (shows how far
 off only the type names are).
 
-Exit status: 0 (the report is the product; errors of single articles are reported in the table).
+Yardstick (``--set tests/data/yardstick/de/tune``): the references there name their article by ``article_id``
+(its text is read from ../shared/data, see ``benchmarks/yardstick.py``); besides the figures above the run prints
+the held-back evaluation's untyped figures: relation pairs in either direction and of any type (recall over
+gold relations, precision over distinct output pairs), events found when an extracted trigger lies inside the
+gold evidence (or the sentence of the gold quote), the participants and modality of the events found, and
+recall per entity type, relation type and event family. Develop against ``tune``; score ``test`` once.
+
+Exit status: 0 (the report is the product; errors of single articles are reported in the table); 2 when
+``--set`` names a folder without references.
 """
 
 from __future__ import annotations
@@ -224,6 +232,16 @@ class ArticleScore:
     relations: Counts = field(default_factory=Counts)
     events: Counts = field(default_factory=Counts)
     events_untyped: Counts = field(default_factory=Counts)
+    # the untyped figures of the held-back evaluation (issue 20): pairs either way, triggers inside the evidence
+    relation_pairs_found: Ratio = field(default_factory=Ratio)
+    relation_pairs_correct: Ratio = field(default_factory=Ratio)
+    events_found: Ratio = field(default_factory=Ratio)
+    events_correct: Ratio = field(default_factory=Ratio)
+    participants: Ratio = field(default_factory=Ratio)
+    modality: Ratio = field(default_factory=Ratio)
+    relation_types: dict[str, Ratio] = field(default_factory=dict)
+    entity_recall_by_type: dict[str, Ratio] = field(default_factory=dict)
+    event_types: dict[str, Ratio] = field(default_factory=dict)
     details: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -384,6 +402,84 @@ def score_events(result: Any, by_id: dict[str, OutEntity], assigned: dict[str, i
     return counts, spurious, missed
 
 
+def _ratio_for(table: dict[str, Ratio], key: str) -> Ratio:
+    return table.setdefault(key, Ratio())
+
+
+def score_relation_pairs(result: Any, by_id: dict[str, OutEntity], assigned: dict[str, int],
+                         gold: dict[str, Any], score: ArticleScore) -> None:
+    """Relations as unordered entity pairs of any type: found = gold pairs produced, correct = produced pairs
+    in the gold (the held-back evaluation's untyped relation figure)."""
+    produced = set()
+    for rel in result.relations:
+        source = _out_name(rel.source, by_id, assigned, gold["entities"])
+        target = _out_name(rel.target, by_id, assigned, gold["entities"])
+        if source and target and source != target:
+            produced.add(frozenset((source, target)))
+    expected = {frozenset((norm(r["source"]), norm(r["target"]))) for r in gold["relations"]}
+    score.relation_pairs_correct = Ratio(found=len(produced & expected), total=len(produced))
+    for r in gold["relations"]:
+        hit = frozenset((norm(r["source"]), norm(r["target"]))) in produced
+        score.relation_pairs_found.found += hit
+        score.relation_pairs_found.total += 1
+        per_type = _ratio_for(score.relation_types, r["relation"])
+        per_type.found += hit
+        per_type.total += 1
+
+
+def _sentence_around(span: tuple[int, int], text: str) -> tuple[int, int]:
+    start = max(text.rfind(stop, 0, span[0]) for stop in (". ", "! ", "? ", "\n")) + 1
+    ends = [i for i in (text.find(stop, span[1]) for stop in (". ", "! ", "? ", "\n")) if i >= 0]
+    return start, min(ends) + 1 if ends else len(text)
+
+
+def gold_event_span(event: dict[str, Any], text: str) -> tuple[int, int] | None:
+    """The stretch of text an extracted trigger must lie in: the evidence, else the sentence of the quote."""
+    from yardstick import fragment_span
+
+    if "evidence_span" in event:
+        return tuple(event["evidence_span"])  # type: ignore[return-value]
+    if "evidence" in event:
+        return fragment_span(event["evidence"], text)
+    quote = tuple(event["quote_span"]) if "quote_span" in event else (
+        fragment_span(event["quote"], text) if "quote" in event else None)
+    return _sentence_around(quote, text) if quote else None  # type: ignore[arg-type]
+
+
+MODALITY_NAMES = {"negated": "denied"}  # output name -> ANNOTATION.md's
+
+
+def score_event_triggers(result: Any, by_id: dict[str, OutEntity], assigned: dict[str, int],
+                         gold: dict[str, Any], text: str, score: ArticleScore) -> None:
+    """Events by trigger position: a gold event is found when an extracted trigger lies inside its evidence
+    (one extracted event per gold event, in gold order); participants and modality are scored on the found."""
+    spans = [gold_event_span(e, text) for e in gold["events"]]
+    used: set[int] = set()
+    for event, span in zip(gold["events"], spans):
+        per_type = _ratio_for(score.event_types, event_class(event["type"]))
+        per_type.total += 1
+        score.events_found.total += 1
+        hit = None if span is None else next(
+            (j for j, ev in enumerate(result.events)
+             if j not in used and span[0] <= ev.trigger.start and ev.trigger.end <= span[1]), None)
+        if hit is None:
+            continue
+        used.add(hit)
+        per_type.found += 1
+        score.events_found.found += 1
+        out = result.events[hit]
+        arguments = {_out_name(a.entity_id, by_id, assigned, gold["entities"]) for a in out.arguments
+                     if a.entity_id and a.role.lower() not in NON_PARTICIPANT_ROLES}
+        for name in {norm(p) for p in event["participants"]}:
+            score.participants.total += 1
+            score.participants.found += name in arguments
+        score.modality.total += 1
+        score.modality.found += MODALITY_NAMES.get(out.modality, out.modality) == event["modality"]
+    inside = [any(span and span[0] <= ev.trigger.start and ev.trigger.end <= span[1] for span in spans)
+              for ev in result.events]
+    score.events_correct = Ratio(found=sum(inside), total=len(inside))
+
+
 # --------------------------------------------------------------------------------------------------
 # running
 
@@ -405,18 +501,33 @@ def gold_pairs(*, seed: bool = True, data: Path = DATA) -> list[tuple[Path, Path
 
 def evaluate_article(text_path: Path, expected_path: Path, *, model: Path | None,
                      accurate: bool = False) -> ArticleScore:
+    gold = json.loads(expected_path.read_text(encoding="utf-8"))
+    return _evaluate(text_path, text_path.name, gold, "de", model=model, accurate=accurate)
+
+
+def evaluate_reference(expected_path: Path, *, model: Path | None, accurate: bool = False) -> ArticleScore:
+    """Score one yardstick reference (tests/data/yardstick/...): its text is read from ../shared/data by id."""
+    from newsgraph.records import Article
+    from yardstick import load_reference
+
+    text, gold = load_reference(expected_path)
+    article = Article(id=gold["article_id"], text=text, lang=gold["language"])
+    return _evaluate(article, gold["article_id"], gold, gold["language"], model=model, accurate=accurate, text=text)
+
+
+def _evaluate(source: Any, name: str, gold: dict[str, Any], lang: str, *, model: Path | None,
+              accurate: bool, text: str | None = None) -> ArticleScore:
     import newsgraph
 
-    score = ArticleScore(name=text_path.name)
-    gold = json.loads(expected_path.read_text(encoding="utf-8"))
-    options: dict[str, Any] = {"lang": "de"}
+    score = ArticleScore(name=name)
+    options: dict[str, Any] = {"lang": lang}
     if model is not None:
         options["model"] = model
     if accurate:
         options["accurate"] = True
     start = time.perf_counter()
     try:
-        results = list(newsgraph.extract([text_path], **options))
+        results = list(newsgraph.extract([source], **options))
     except Exception as e:  # noqa: BLE001 - reported per article, the run goes on
         score.error = f"{type(e).__name__}: {e}"
         results = []
@@ -431,6 +542,10 @@ def evaluate_article(text_path: Path, expected_path: Path, *, model: Path | None
     by_id = {o.id: o for o in outputs}
 
     score.entities_typed, _, spurious_t, missed_t = match_entities(outputs, gold["entities"], typed=True)
+    for entity in gold["entities"]:
+        per_type = _ratio_for(score.entity_recall_by_type, entity["type"])
+        per_type.total += 1
+        per_type.found += f"{entity['name']} ({entity['type']})" not in missed_t
     score.entities_untyped, assigned, spurious, missed = match_entities(outputs, gold["entities"], typed=False)
     score.mentions_strict, score.mentions_lenient, missing_mentions = score_mentions(
         outputs, gold["entities"], assigned)
@@ -443,10 +558,14 @@ def evaluate_article(text_path: Path, expected_path: Path, *, model: Path | None
         score.relations = Counts(fn=len(gold["relations"]))
         score.events = Counts(fn=len(gold["events"]))
         score.events_untyped = Counts(fn=len(gold["events"]))
+        score.relation_pairs_found = Ratio(total=len(gold["relations"]))
+        score.events_found = Ratio(total=len(gold["events"]))
         return score
     score.relations, rel_fp, rel_fn = score_relations(result, by_id, assigned, gold)
     score.events, ev_fp, ev_fn = score_events(result, by_id, assigned, gold, typed=True)
     score.events_untyped, _, _ = score_events(result, by_id, assigned, gold, typed=False)
+    score_relation_pairs(result, by_id, assigned, gold, score)
+    score_event_triggers(result, by_id, assigned, gold, text if text is not None else result.article.text, score)
     score.details.update({"relations_spurious": rel_fp, "relations_missed": rel_fn,
                           "events_spurious": ev_fp, "events_missed": ev_fn})
     return score
@@ -457,8 +576,14 @@ def overall(scores: list[ArticleScore]) -> ArticleScore:
     total = ArticleScore(name="OVERALL (micro)")
     for s in scores:
         for attr in ("entities_typed", "entities_untyped", "mentions_strict", "mentions_lenient",
-                     "relations", "events", "events_untyped"):
+                     "relations", "events", "events_untyped", "relation_pairs_found", "relation_pairs_correct",
+                     "events_found", "events_correct", "participants", "modality"):
             getattr(total, attr).add(getattr(s, attr))
+        for table in ("relation_types", "event_types"):
+            for key, ratio in getattr(s, table).items():
+                _ratio_for(getattr(total, table), key).add(ratio)
+        for etype in GOLD_ENTITY_TYPES:
+            _ratio_for(total.entity_recall_by_type, etype).add(s.entity_recall_by_type.get(etype, Ratio()))
         total.seconds += s.seconds
     errors = [s.name for s in scores if s.error]
     total.error = f"errors in {', '.join(errors)}" if errors else None
@@ -543,13 +668,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accurate", action="store_true", help="accurate mode: the shipped encoder NER")
     parser.add_argument("--data", type=Path, default=DATA, help="folder with <id>.txt + <id>.expected.json")
     parser.add_argument("--no-seed", action="store_true", help="leave out the seed article")
+    parser.add_argument("--set", dest="yardstick", type=Path, default=None,
+                        help="score the yardstick references below this folder instead (e.g. "
+                             "tests/data/yardstick/de/tune); develop on tune, score test once")
     args = parser.parse_args(argv)
 
-    pairs = gold_pairs(seed=not args.no_seed, data=args.data)
-    if not pairs:
-        print("no gold files found", file=sys.stderr)
-        return 0
-    scores = [evaluate_article(text, expected, model=args.model, accurate=args.accurate) for text, expected in pairs]
+    if args.yardstick is not None:
+        from yardstick import reference_files
+
+        files = reference_files(args.yardstick)
+        if not files:
+            print(f"no *.expected.json below {args.yardstick}", file=sys.stderr)
+            return 2
+        scores = [evaluate_reference(path, model=args.model, accurate=args.accurate) for path in files]
+    else:
+        pairs = gold_pairs(seed=not args.no_seed, data=args.data)
+        if not pairs:
+            print("no gold files found", file=sys.stderr)
+            return 0
+        scores = [evaluate_article(text, expected, model=args.model, accurate=args.accurate)
+                  for text, expected in pairs]
     total = overall(scores)
     if args.json:
         print(json.dumps({
@@ -557,10 +695,47 @@ def main(argv: list[str] | None = None) -> int:
             "accurate": args.accurate,
             "articles": [score_dict(s, args.only, args.details) for s in scores],
             "overall": score_dict(total, args.only, False),
+            "held_back_style": held_back_summary(total),
         }, ensure_ascii=False, indent=2))
     else:
         print_table(scores, total, args.only, args.details)
+        print_held_back_summary(total)
     return 0
+
+
+def held_back_summary(total: ArticleScore) -> dict[str, Any]:
+    """The figures of the independent held-back evaluation, in its terms (untyped pairs, triggers in evidence)."""
+    entities = total.entities_typed
+    return {
+        "relation_pairs": {"recall": total.relation_pairs_found.as_dict(),
+                           "precision": total.relation_pairs_correct.as_dict()},
+        "events": {"recall": total.events_found.as_dict(), "precision": total.events_correct.as_dict()},
+        "participants_of_found_events": total.participants.as_dict(),
+        "modality_of_found_events": total.modality.as_dict(),
+        "entities_typed": {"precision": round(entities.precision, 4), "recall": round(entities.recall, 4),
+                           "f1": round(entities.f1, 4)},
+        "entity_recall_by_type": {k: v.as_dict() for k, v in sorted(total.entity_recall_by_type.items())},
+        "relation_recall_by_type": {k: v.as_dict() for k, v in sorted(total.relation_types.items())},
+        "event_recall_by_family": {k: v.as_dict() for k, v in sorted(total.event_types.items())},
+    }
+
+
+def print_held_back_summary(total: ArticleScore) -> None:
+    def ratio(r: Ratio) -> str:
+        return f"{r.found}/{r.total} = {r.value:.2f}"
+
+    e = total.entities_typed
+    print("\nheld-back style (untyped relation pairs either way; an event is found when a trigger lies in its "
+          "evidence):")
+    print(f"  relation pairs   recall {ratio(total.relation_pairs_found)}   precision {ratio(total.relation_pairs_correct)}")
+    print(f"  events           recall {ratio(total.events_found)}   precision {ratio(total.events_correct)}")
+    print(f"  participants of found events {ratio(total.participants)};  modality right {ratio(total.modality)}")
+    print(f"  entities typed   P {e.precision:.2f}  R {e.recall:.2f}  F1 {e.f1:.2f};  recall by type: "
+          + ", ".join(f"{k} {ratio(v)}" for k, v in sorted(total.entity_recall_by_type.items()) if v.total))
+    print("  relation recall by type: " + ", ".join(
+        f"{k} {v.found}/{v.total}" for k, v in sorted(total.relation_types.items(), key=lambda kv: -kv[1].total)))
+    print("  event recall by family:  " + ", ".join(
+        f"{k} {v.found}/{v.total}" for k, v in sorted(total.event_types.items(), key=lambda kv: -kv[1].total)))
 
 
 if __name__ == "__main__":
