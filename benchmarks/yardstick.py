@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import hipe_texts  # benchmarks/ is on sys.path for its scripts and tests
+
 ROOT = Path(__file__).resolve().parents[1]
 YARDSTICK = ROOT / "tests/data/yardstick"
 SHARED_DATA = ROOT.parent / "shared/data"
@@ -41,6 +43,8 @@ def article_text(article_id: str) -> str:
     for prefix, relative in JSONL_SOURCES.items():
         if article_id.startswith(prefix):
             return unicodedata.normalize("NFC", _jsonl_texts(relative)[article_id])
+    if article_id.startswith(hipe_texts.PREFIX):
+        return unicodedata.normalize("NFC", hipe_texts.article_text(article_id))
     raise KeyError(f"no corpus under {SHARED_DATA} holds article {article_id!r}")
 
 

@@ -1,4 +1,4 @@
-"""Article texts for newsgraph's yardstick references that are not 10kGNAD or GUM.
+"""The French yardstick articles' texts, rebuilt from HIPE-2022 tokens (read by benchmarks/yardstick.py).
 
 The French yardstick articles come from HIPE-2022 v2.1 (hipe2020 French newspapers: Gazette de Lausanne,
 L'Impartial, L'Express), which ships each newspaper article as OCR tokens in a TSV file. This module
@@ -13,7 +13,7 @@ into the project:
 
 Article ids are ``hipe-fr-<HIPE document_id>``, e.g. ``hipe-fr-IMP-2008-04-28-a-i0239``.
 
-Usage: ``article_text("hipe-fr-IMP-2008-04-28-a-i0239") -> str``; ``python yardstick_texts.py ID`` prints it.
+Usage: ``article_text("hipe-fr-IMP-2008-04-28-a-i0239") -> str``; ``python hipe_texts.py ID`` prints it.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-SHARED = Path("/work/shared/data")
+SHARED = Path(__file__).resolve().parents[2] / "shared/data"
 HIPE_FR_FILES = (
     SHARED / "multi/hipe2022_fr_en/fr/HIPE-2022-v2.1-hipe2020-dev-fr.tsv",
     SHARED / "multi/hipe2022_fr_en/fr/HIPE-2022-v2.1-hipe2020-test-fr.tsv",
