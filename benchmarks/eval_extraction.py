@@ -372,13 +372,17 @@ def score_relations(result: Any, by_id: dict[str, OutEntity], assigned: dict[str
     return counts, sorted(fmt(t) for t in produced - hits), sorted(fmt(t) for t in expected - hits)
 
 
+def event_entities(event: dict[str, Any]) -> list[str]:
+    """A gold event's actors: its participants and its target(s) (a target may be one name or a list)."""
+    target = event.get("target") or []
+    return [*event["participants"], *([target] if isinstance(target, str) else target)]
+
+
 def score_events(result: Any, by_id: dict[str, OutEntity], assigned: dict[str, int],
                  gold: dict[str, Any], *, typed: bool) -> tuple[Counts, list[str], list[str]]:
     gold_events = []
     for e in gold["events"]:
-        names = {norm(p) for p in e["participants"]}
-        if e.get("target"):
-            names.add(norm(e["target"]))
+        names = {norm(name) for name in event_entities(e)}
         gold_events.append((event_class(e["type"]), names, e))
     out_events = []
     for ev in result.events:
@@ -452,7 +456,8 @@ MODALITY_NAMES = {"negated": "denied"}  # output name -> ANNOTATION.md's
 def score_event_triggers(result: Any, by_id: dict[str, OutEntity], assigned: dict[str, int],
                          gold: dict[str, Any], text: str, score: ArticleScore) -> None:
     """Events by trigger position: a gold event is found when an extracted trigger lies inside its evidence
-    (one extracted event per gold event, in gold order); participants and modality are scored on the found."""
+    (one extracted event per gold event, in gold order); the participants (actors and targets) and modality
+    are scored on the events found."""
     spans = [gold_event_span(e, text) for e in gold["events"]]
     used: set[int] = set()
     for event, span in zip(gold["events"], spans):
@@ -470,7 +475,7 @@ def score_event_triggers(result: Any, by_id: dict[str, OutEntity], assigned: dic
         out = result.events[hit]
         arguments = {_out_name(a.entity_id, by_id, assigned, gold["entities"]) for a in out.arguments
                      if a.entity_id and a.role.lower() not in NON_PARTICIPANT_ROLES}
-        for name in {norm(p) for p in event["participants"]}:
+        for name in {norm(n) for n in event_entities(event)}:
             score.participants.total += 1
             score.participants.found += name in arguments
         score.modality.total += 1
