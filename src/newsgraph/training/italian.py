@@ -27,6 +27,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 
 from newsgraph.training import corpora as c
+from newsgraph.training.model_package import write_package_init
 
 KIND_DIR = "multi/it_kind_wikinews"
 BLOCK = 5
@@ -94,6 +95,7 @@ def assemble_italian(ner_dir: Path, out_dir: Path, *, version: str) -> Path:
     if out_dir.exists():
         shutil.rmtree(out_dir)
     nlp.to_disk(out_dir)
+    write_package_init(out_dir)  # stays an importable package (pip install ships it)
     return out_dir
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.encoder.package import PACKAGE_FILE, export_package
+from newsgraph.training.model_package import write_package_init
 
 
 def package_teacher(best_dir: Path, out_dir: Path, *, germeval_dev: Path) -> dict[str, Any]:
@@ -24,6 +25,7 @@ def package_teacher(best_dir: Path, out_dir: Path, *, germeval_dev: Path) -> dic
     from newsgraph.nlp.loading import load_pipeline
 
     export_package(best_dir, out_dir)
+    write_package_init(out_dir, spacy_pipeline=False)  # an importable package (pip install ships it)
     nlp = load_pipeline("de", components=(), accurate=True, accurate_model=out_dir)
     evaluation = {"germeval2014_dev_news": evaluate_file(nlp, germeval_dev, fmt="germeval", news_only=True).as_dict()}
     info_path = out_dir / PACKAGE_FILE
