@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
+import spacy
 
 import newsgraph
-from newsgraph.cache import CACHE_FILE, ResultCache, article_key, pipeline_version
+from newsgraph.cache import CACHE_FILE, KEEP_VERSIONS, ResultCache, article_key, pipeline_version
 from newsgraph.config import Settings
 from newsgraph.errors import CacheError
 from newsgraph.pipeline import RunStats
@@ -92,12 +94,85 @@ def test_uncommitted_results_are_not_kept(tmp_path: Path) -> None:
         assert set(reopened.get(["ka", "kb"])) == {"ka"}
 
 
-def test_another_pipeline_version_empties_the_cache(tmp_path: Path) -> None:
+def test_results_are_only_served_to_the_pipeline_version_that_made_them(tmp_path: Path) -> None:
+    # two runs of other settings writing one file at the same time (the issue's concurrent --model run)
     path = tmp_path / CACHE_FILE
+    made_by = {"A": _result("by-a"), "B": _result("by-b")}
+    a, b = ResultCache(path, version="A"), ResultCache(path, version="B")
+    a.put([("k", made_by["A"])])
+    a.commit()
+    b.put([("k", made_by["B"])])
+    b.commit()
+    a.put([("k2", made_by["A"])])
+    a.commit()
+    assert a.get(["k", "k2"])["k"].article.id == "by-a" and b.get(["k", "k2"]).keys() == {"k"}
+    a.close()
+    b.close()
+    for version in ("A", "B", "A"):  # and later runs, in any order
+        with ResultCache(path, version=version) as cache:
+            assert cache.get(["k"])["k"].model_dump_json() == made_by[version].model_dump_json()
+    with ResultCache(path, version="C") as cache:
+        assert len(cache) == 0 and cache.get(["k", "k2"]) == {}
+
+
+def test_the_most_recently_used_versions_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_FILE
+    for version in ("v1", "v2", "v3"):
+        with ResultCache(path, version=version) as cache:
+            cache.put([("ka", _result(version))])
+    with ResultCache(path, version="v1"):
+        pass  # v1 used again: v2 is now the least recently used
+    with ResultCache(path, version="v4") as cache:
+        cache.put([("ka", _result("v4"))])
+    kept = {version: len(ResultCache(path, version=version)) for version in ("v1", "v3", "v4")}
+    assert kept == {"v1": 1, "v3": 1, "v4": 1}
+    with sqlite3.connect(path) as db:  # v2's rows are gone from the file, not only hidden
+        assert sorted(db.execute("SELECT DISTINCT pipeline FROM results")) == [("v1",), ("v3",), ("v4",)]
+    assert KEEP_VERSIONS == 3
+
+
+def test_a_cache_of_the_old_format_is_rebuilt_not_read(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_FILE
+    with sqlite3.connect(path) as db:  # format 1: one pipeline version for the whole file
+        db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", "1"), ("pipeline", "v1")])
+        db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
+        db.execute("INSERT INTO results VALUES ('ka', ?)",
+                   (zlib.compress(_result("maybe-of-another-pipeline").model_dump_json().encode()),))
     with ResultCache(path, version="v1") as cache:
+        assert cache.get(["ka"]) == {}
         cache.put([("ka", _result("a"))])
-    with ResultCache(path, version="v2") as cache:
-        assert len(cache) == 0 and cache.get(["ka"]) == {}
+    with ResultCache(path, version="v1") as cache:
+        assert cache.get(["ka"])["ka"].article.id == "a"
+
+
+def test_the_issues_concurrent_runs_of_two_models_on_one_cache(use_stand_in: Path, tmp_path: Path) -> None:
+    """A default run and a --model run at the same time on one cache file: each later run gets its own."""
+    other_model = tmp_path / "other"
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Paris"}])  # type: ignore[attr-defined]
+    nlp.meta["name"] = "other"
+    nlp.to_disk(other_model)
+    path = tmp_path / CACHE_FILE
+    # the default run opens the file last: the old layout then took the other model's results for its own
+    options: dict[str, dict[str, object]] = {"model": {"model": other_model}, "default": {}}
+    clean = {name: [r.model_dump_json() for r in newsgraph.extract(TEXTS, lang="de", batch_size=2, **opts)]
+             for name, opts in options.items()}
+    assert clean["default"] != clean["model"]
+    runs = {name: newsgraph.extract(TEXTS, lang="de", batch_size=2, cache=path, **opts)
+            for name, opts in options.items()}
+    for _ in TEXTS:  # interleaved batch by batch
+        for run in runs.values():
+            next(run)
+    for run in runs.values():
+        run.close()  # type: ignore[attr-defined]
+    for name in ("default", "model", "default"):
+        stats = RunStats()
+        again = [r.model_dump_json() for r in newsgraph.extract(TEXTS, lang="de", batch_size=2, cache=path,
+                                                                   stats=stats, **options[name])]
+        assert again == clean[name], name
+        assert stats.from_cache == len(TEXTS)
 
 
 def test_a_damaged_entry_counts_as_missing(tmp_path: Path) -> None:
@@ -110,11 +185,28 @@ def test_a_damaged_entry_counts_as_missing(tmp_path: Path) -> None:
         assert set(cache.get(["ka", "kb"])) == {"ka"}
 
 
-def test_a_file_that_is_not_a_cache_is_a_clear_error(tmp_path: Path) -> None:
-    path = tmp_path / CACHE_FILE
+def test_a_file_of_another_name_that_is_not_a_cache_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "mine.sqlite"
     path.write_bytes(b"this is not an SQLite database, just some bytes " * 20)
     with pytest.raises(CacheError, match="--no-cache"):
         ResultCache(path, version="v1")
+    assert path.read_bytes() == b"this is not an SQLite database, just some bytes " * 20
+
+
+@pytest.mark.parametrize("damage", ["not sqlite", "truncated"])
+def test_a_damaged_newsgraph_cache_is_started_afresh(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / CACHE_FILE
+    with ResultCache(path, version="v1") as cache:
+        cache.put([(f"k{n}", _result(f"a{n}")) for n in range(200)])
+    data = path.read_bytes()
+    path.write_bytes(b"this is not an SQLite database " * 20 if damage == "not sqlite" else data[: len(data) // 2])
+    with pytest.warns(RuntimeWarning, match="the result cache was damaged"):
+        cache = ResultCache(path, version="v1")
+    with cache:
+        assert cache.rebuilt and len(cache) == 0
+        cache.put([("ka", _result("a"))])
+    with ResultCache(path, version="v1") as cache:
+        assert cache.rebuilt is None and set(cache.get(["ka", "k1"])) == {"ka"}
 
 
 def test_a_rerun_takes_every_article_from_the_cache(use_stand_in: Path, tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,12 +12,24 @@ import networkx as nx
 import pytest
 from test_graph import make_results
 
+from newsgraph import __version__
 from newsgraph.errors import ConfigError, ExportError
-from newsgraph.export import read_entities, read_results, write_outputs
-from newsgraph.records import Article, ArticleResult, Entity
+from newsgraph.export import (
+    JOURNAL_FILE,
+    LOCK_FILE,
+    VIEW_FILE,
+    output_lock,
+    read_entities,
+    read_manifest,
+    read_results,
+    write_outputs,
+)
+from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult, Entity
+from newsgraph.view import write_view
 
 ALL_FORMATS = ("jsonl", "graphml", "json", "gexf")
 ALL_FILES = ["articles.jsonl", "entities.jsonl", "graph.gexf", "graph.graphml", "graph.json"]
+MANIFEST = "newsgraph-manifest.json"
 
 
 def _files(folder: Path) -> list[str]:
@@ -25,7 +39,7 @@ def _files(folder: Path) -> list[str]:
 def test_writes_all_formats_and_summary(tmp_path: Path) -> None:
     summary = write_outputs(make_results(), tmp_path / "out", formats=ALL_FORMATS)
     out = tmp_path / "out"
-    assert _files(out) == ALL_FILES
+    assert _files(out) == sorted([*ALL_FILES, MANIFEST])
     assert sorted(path.name for path in summary.paths) == ALL_FILES
     assert (summary.articles_ok, summary.articles_failed) == (2, 1)
     assert summary.entities_by_type == {"GPE": 2, "PER": 1}
@@ -34,7 +48,7 @@ def test_writes_all_formats_and_summary(tmp_path: Path) -> None:
 
 def test_default_formats(tmp_path: Path) -> None:
     write_outputs(make_results(), tmp_path)
-    assert _files(tmp_path) == ["articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json"]
+    assert _files(tmp_path) == ["articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json", MANIFEST]
 
 
 def test_graph_files_read_back(tmp_path: Path) -> None:
@@ -97,7 +111,7 @@ def test_failed_article_in_articles_jsonl(tmp_path: Path) -> None:
 def test_byte_identical_runs(tmp_path: Path) -> None:
     write_outputs(make_results(), tmp_path / "one", formats=ALL_FORMATS)
     write_outputs(make_results(), tmp_path / "two", formats=ALL_FORMATS)
-    for name in ALL_FILES:
+    for name in [*ALL_FILES, MANIFEST]:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     assert b"lastmodifieddate" not in (tmp_path / "one" / "graph.gexf").read_bytes()
 
@@ -157,3 +171,104 @@ def test_read_results_bad_line(tmp_path: Path) -> None:
 def test_read_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="missing.jsonl"):
         list(read_entities(tmp_path / "missing.jsonl"))
+
+
+# --- one run's set of files: manifest, stale files, graph.html, the switch, the lock ----------------
+
+
+def test_manifest_lists_the_files_of_the_run(tmp_path: Path) -> None:
+    write_outputs(make_results(), tmp_path, formats=ALL_FORMATS)
+    manifest = read_manifest(tmp_path)
+    assert manifest is not None
+    assert (manifest["newsgraph"], manifest["schema_version"]) == (__version__, SCHEMA_VERSION)
+    assert sorted(manifest["files"]) == ALL_FILES
+    for name, entry in manifest["files"].items():
+        data = (tmp_path / name).read_bytes()
+        assert entry == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def test_files_of_an_earlier_run_that_this_run_does_not_write_are_removed(tmp_path: Path) -> None:
+    write_outputs(make_results(), tmp_path, formats=ALL_FORMATS, html=True)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    write_outputs(make_results()[:1], tmp_path)
+    assert _files(tmp_path) == ["articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json", MANIFEST,
+                                "notes.txt"]  # graph.gexf and graph.html were of the earlier run
+    assert sorted(read_manifest(tmp_path)["files"]) == ["articles.jsonl", "entities.jsonl", "graph.graphml",
+                                                        "graph.json"]
+
+
+def test_html_is_written_with_the_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(make_results(), out, html=True)
+    page = (out / VIEW_FILE).read_bytes()
+    assert VIEW_FILE in read_manifest(out)["files"]
+    assert write_view(out) == out / VIEW_FILE  # the page of the same results, as `newsgraph view` writes it
+    assert (out / VIEW_FILE).read_bytes() == page
+
+
+def test_write_view_into_the_folder_joins_its_set(tmp_path: Path) -> None:
+    write_outputs(make_results(), tmp_path)
+    before = read_manifest(tmp_path)
+    write_view(tmp_path)
+    after = read_manifest(tmp_path)
+    assert after["files"] == {**before["files"], VIEW_FILE: after["files"][VIEW_FILE]}
+    write_outputs(make_results(), tmp_path)  # a run without --html: the page of the earlier run goes
+    assert not (tmp_path / VIEW_FILE).exists()
+
+
+def test_a_failure_after_the_commit_point_is_finished_by_the_next_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_outputs(make_results()[:1], tmp_path, formats=ALL_FORMATS)
+    new = make_results()
+    real_replace, calls = os.replace, []
+
+    def failing_replace(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 3:  # the journal and articles.jsonl are in place, entities.jsonl is not
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(ExportError, match="cannot finish switching the output files"):
+        write_outputs(new, tmp_path)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert (tmp_path / JOURNAL_FILE).exists()
+    assert list(read_results(tmp_path / "articles.jsonl")) == new  # the reader finished the switch
+    assert not (tmp_path / JOURNAL_FILE).exists()
+    assert _files(tmp_path) == ["articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json", MANIFEST]
+    assert len(list(read_entities(tmp_path / "entities.jsonl"))) == 3
+
+
+@pytest.mark.parametrize("journal", [b"\x00garbage", json.dumps(
+    {"format": 1, "rename": [["../../etc/passwd", "articles.jsonl"]], "delete": []}).encode(), json.dumps(
+    {"format": 1, "rename": [], "delete": ["../elsewhere.txt"]}).encode()])
+def test_a_journal_that_is_not_ours_is_refused(tmp_path: Path, journal: bytes) -> None:
+    write_outputs(make_results(), tmp_path)
+    (tmp_path / JOURNAL_FILE).write_bytes(journal)
+    with pytest.raises(ExportError, match=r"\.newsgraph-commit\.json.*delete it"):
+        list(read_results(tmp_path / "articles.jsonl"))
+
+
+def test_the_output_lock_is_reentrant_here_and_exclusive_for_other_processes(tmp_path: Path) -> None:
+    with output_lock(tmp_path):
+        with output_lock(tmp_path):  # the CLI holds it around the library calls that take it again
+            write_outputs(make_results(), tmp_path)
+        held = json.loads((tmp_path / LOCK_FILE).read_text(encoding="utf-8"))
+        assert held["pid"] == os.getpid()
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the other process
+            try:
+                write_outputs(make_results(), tmp_path)
+                message = "written"
+            except ExportError as e:
+                message = str(e)
+            os.write(write, message.encode())
+            os._exit(0)
+        os.waitpid(child, 0)
+        os.close(write)
+        message = os.read(read, 4096).decode()
+    assert message.startswith(f"another newsgraph run (pid {os.getpid()}, started {held['started']}) "
+                              f"is writing {tmp_path}; wait for it to finish")
+    assert not (tmp_path / LOCK_FILE).exists()

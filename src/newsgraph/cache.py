@@ -4,6 +4,11 @@ A run writes every successfully processed article to ``OUT/newsgraph-cache.sqlit
 per batch, so a run that is killed leaves a consistent cache behind; the next run over the same input
 takes those articles from the cache instead of running the NLP again (incremental runs and resume are
 the same mechanism). Failed articles are never cached: they are retried on every run.
+
+Every result is stored under its article key *and* the pipeline version that made it, and is only ever read
+back by that version, so a run with other settings or another model never sees it, even when two processes
+write one file. The rows of the :data:`KEEP_VERSIONS` most recently used versions are kept (switching
+between, say, the default and ``--accurate`` runs stays incremental); older ones are deleted on open.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import warnings
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,13 +30,18 @@ from newsgraph import __version__
 from newsgraph.encoder.package import PACKAGE_FILE
 from newsgraph.config import Settings
 from newsgraph.errors import CacheError, NewsgraphError
+from newsgraph.export import output_lock
 from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult
 
 CACHE_FILE = "newsgraph-cache.sqlite"
 """The cache's file name inside the output folder."""
 
-CACHE_FORMAT = "1"
-"""Layout of the SQLite file; a file of another layout is rebuilt, not read."""
+CACHE_FORMAT = "2"
+"""Layout of the SQLite file; a file of another layout is rebuilt, not read (format 1 kept one pipeline
+version per file, which a concurrent run with other settings could overwrite)."""
+
+KEEP_VERSIONS = 3
+"""Pipeline versions whose results a cache file keeps: the most recently opened ones."""
 
 # Settings that change what a result contains; the rest (workers, engine, formats, ...) only change how
 # or where it is computed, and must not invalidate the cache.
@@ -138,15 +149,22 @@ def pipeline_version(settings: Settings) -> str:
 class ResultCache:
     """ArticleResults by article key, for one pipeline version, in a SQLite file.
 
-    Opening the file with another pipeline version empties it: its results can never be used again.
-    Writes are grouped with :meth:`put` and made durable with :meth:`commit` (once per batch).
+    Rows are keyed by ``(article key, pipeline version)`` and this object reads and writes only its own
+    version's, so results of other settings or models in the same file are never served. Opening the file
+    deletes the rows of versions older than the :data:`KEEP_VERSIONS` most recently opened ones. Writes
+    are grouped with :meth:`put` and made durable with :meth:`commit` (once per batch).
 
     Args:
         path: The SQLite file; created (with its folder) if missing.
         version: :func:`pipeline_version` of the run.
 
+    A damaged ``newsgraph-cache.sqlite`` (truncated, overwritten, not SQLite; checked with ``PRAGMA
+    quick_check`` on open) is deleted and started afresh, with a ``RuntimeWarning`` and :attr:`rebuilt`
+    set; a file of another name is never deleted: it is an error instead.
+
     Raises:
-        CacheError: The file cannot be created, or is not a newsgraph cache (the message says to delete it
+        CacheError: The file cannot be created or written (read-only, locked, disk full), or is damaged or
+            not a newsgraph cache and not named ``newsgraph-cache.sqlite`` (the message says to delete it
             or run with ``--no-cache``).
 
     Example:
@@ -157,16 +175,46 @@ class ResultCache:
     def __init__(self, path: Path, *, version: str) -> None:
         self.path = Path(path)
         self.version = version
+        self.rebuilt: str | None = None
+        """Why the file was found damaged and started afresh on open, or ``None``."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
-        except (OSError, sqlite3.Error) as e:
+        except OSError as e:
             raise self._error("cannot open", e) from e
         try:
-            self._setup()
+            self._db = self._connect()
         except sqlite3.Error as e:
-            self._db.close()
-            raise self._error("cannot use", e) from e
+            if not (_damaged(e) and self.path.name == CACHE_FILE):
+                raise self._error("cannot use", e) from e
+            # newsgraph's own cache file, damaged (truncated, overwritten, not SQLite): its results are only
+            # a shortcut, so start a new one rather than stop the run
+            self.rebuilt = " ".join(str(e).split())
+            self._remove_file()
+            try:
+                self._db = self._connect()
+            except sqlite3.Error as again:
+                raise self._error("cannot use", again) from again
+            warnings.warn(f"{self.path}: the result cache was damaged ({self.rebuilt}); started a new one, so "
+                          "every article is processed again.", RuntimeWarning, stacklevel=2)
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path)
+        except sqlite3.Error as e:
+            raise self._error("cannot open", e) from e
+        try:
+            self._setup(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _remove_file(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            try:
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            except OSError as e:
+                raise self._error("cannot replace the damaged", e) from e
 
     def _error(self, action: str, error: Exception) -> CacheError:
         return CacheError(
@@ -174,18 +222,33 @@ class ResultCache:
             "or run with --no-cache."
         )
 
-    def _setup(self) -> None:
-        db = self._db
+    def _setup(self, db: sqlite3.Connection) -> None:
         # NORMAL: a commit survives the process being killed (only a power cut could lose the last one)
         db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        stored = dict(db.execute("SELECT name, value FROM meta").fetchall())
-        if stored.get("format") != CACHE_FORMAT or stored.get("pipeline") != self.version:
-            db.execute("DROP TABLE IF EXISTS results")
-            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                           [("format", CACHE_FORMAT), ("pipeline", self.version)])
-        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
-        db.commit()
+        (check,) = db.execute("PRAGMA quick_check(1)").fetchone()  # O(file size); finds broken pages up front
+        if check != "ok":
+            raise _Damaged(f"database disk image is malformed: {check}")
+        db.execute("BEGIN IMMEDIATE")  # one process at a time sets the file up
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            stored = dict(db.execute("SELECT name, value FROM meta").fetchall())
+            if stored.get("format") != CACHE_FORMAT:
+                db.execute("DROP TABLE IF EXISTS results")
+                db.execute("DROP TABLE IF EXISTS versions")
+                db.execute("DELETE FROM meta")
+                db.execute("INSERT INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
+            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT NOT NULL, pipeline TEXT NOT NULL, "
+                       "result BLOB NOT NULL, PRIMARY KEY (key, pipeline)) WITHOUT ROWID")
+            db.execute("CREATE TABLE IF NOT EXISTS versions (pipeline TEXT PRIMARY KEY, used INTEGER NOT NULL)")
+            db.execute("INSERT OR REPLACE INTO versions VALUES "
+                       "(?, (SELECT COALESCE(MAX(used), 0) + 1 FROM versions))", (self.version,))
+            db.execute("DELETE FROM versions WHERE pipeline NOT IN "
+                       "(SELECT pipeline FROM versions ORDER BY used DESC LIMIT ?)", (KEEP_VERSIONS,))
+            db.execute("DELETE FROM results WHERE pipeline NOT IN (SELECT pipeline FROM versions)")
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
 
     def __enter__(self) -> ResultCache:
         return self
@@ -195,13 +258,14 @@ class ResultCache:
 
     def __len__(self) -> int:
         try:
-            (count,) = self._db.execute("SELECT COUNT(*) FROM results").fetchone()
+            (count,) = self._db.execute("SELECT COUNT(*) FROM results WHERE pipeline = ?",
+                                        (self.version,)).fetchone()
         except sqlite3.Error as e:
             raise self._error("cannot read", e) from e
         return int(count)
 
     def get(self, keys: Sequence[str]) -> dict[str, ArticleResult]:
-        """The cached results among ``keys``.
+        """The cached results among ``keys`` that this pipeline version made.
 
         Args:
             keys: Article keys (:func:`article_key`).
@@ -217,7 +281,9 @@ class ResultCache:
             for start in range(0, len(keys), _SQL_VARIABLES):
                 chunk = list(keys[start:start + _SQL_VARIABLES])
                 marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT key, result FROM results WHERE key IN ({marks})", chunk)
+                rows = self._db.execute(
+                    f"SELECT key, result FROM results WHERE pipeline = ? AND key IN ({marks})", [self.version, *chunk]
+                )
                 for key, blob in rows:
                     result = _decode(blob)
                     if result is not None:
@@ -235,10 +301,10 @@ class ResultCache:
         Raises:
             CacheError: The file cannot be written.
         """
-        rows = [(key, zlib.compress(result.model_dump_json().encode("utf-8"), 1)) for key, result in items
-                if result.ok]
+        rows = [(key, self.version, zlib.compress(result.model_dump_json().encode("utf-8"), 1))
+                for key, result in items if result.ok]
         try:
-            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows)
         except sqlite3.Error as e:
             raise self._error("cannot write", e) from e
 
@@ -262,6 +328,16 @@ class ResultCache:
         self._db.close()
 
 
+class _Damaged(sqlite3.DatabaseError):
+    """``PRAGMA quick_check`` found the file damaged."""
+
+
+def _damaged(error: sqlite3.Error) -> bool:
+    """Whether SQLite says the file is damaged or not a database (not: locked, read-only, disk full, ...)."""
+    return isinstance(error, _Damaged) or getattr(error, "sqlite_errorname", "") in ("SQLITE_CORRUPT",
+                                                                                     "SQLITE_NOTADB")
+
+
 def _decode(blob: bytes) -> ArticleResult | None:
     try:
         return ArticleResult.model_validate_json(zlib.decompress(blob))
@@ -271,13 +347,18 @@ def _decode(blob: bytes) -> ArticleResult | None:
 
 @contextmanager
 def open_cache(path: Path | None, settings: Settings) -> Iterator[ResultCache | None]:
-    """A :class:`ResultCache` at ``path`` for the run's pipeline version, or ``None`` when ``path`` is ``None``."""
+    """A :class:`ResultCache` at ``path`` for the run's pipeline version, or ``None`` when ``path`` is ``None``.
+
+    The cache's folder (the output folder, for the CLI) is locked while it is open (:func:`output_lock`):
+    a second run on it stops with an ExportError instead of racing this one.
+    """
     if path is None:
         yield None
         return
-    cache = ResultCache(path, version=pipeline_version(settings))
-    try:
-        yield cache
-    finally:
-        cache.close()
+    with output_lock(Path(path).parent):
+        cache = ResultCache(path, version=pipeline_version(settings))
+        try:
+            yield cache
+        finally:
+            cache.close()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from newsgraph.canonical import canonical_results
 from newsgraph.errors import ConfigError, ExportError
-from newsgraph.export import ARTICLES_FILE, ENTITIES_FILE, read_entities, read_results
+from newsgraph.export import ARTICLES_FILE, ENTITIES_FILE, read_entities, read_results, recover
 
 TOLERANCES: tuple[str, ...] = ("mention-counts", "names", "types", "relations", "events", "offsets")
 """What ``ignore`` may name: entity mention counts, names or types; all relations; all events;
@@ -299,6 +299,7 @@ def read_facts(path: Path) -> Facts:
     """
     path = Path(path)
     if path.is_dir():
+        recover(path)  # finish a switch a killed run left, so both files are of one run
         entities_path, articles_path = path / ENTITIES_FILE, path / ARTICLES_FILE
         if not entities_path.is_file():
             raise ExportError(f"{path}: no {ENTITIES_FILE} here; give a newsgraph output folder or its {ENTITIES_FILE}.")

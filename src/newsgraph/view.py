@@ -19,12 +19,10 @@ from typing import Any
 import networkx as nx
 
 from newsgraph.errors import ExportError
-from newsgraph.export import ARTICLES_FILE, read_results
+from newsgraph.export import ARTICLES_FILE, VIEW_FILE, output_lock, read_results, recover, replace_output_file
 from newsgraph.graph import CorpusAggregate, build_graph
 from newsgraph.records import ArticleResult, Entity
 
-VIEW_FILE = "graph.html"
-"""Default file name of the page in an output folder."""
 
 GROUPS: dict[str, tuple[str, str]] = {
     "PER": ("person", "#e15759"),
@@ -289,10 +287,21 @@ def view_html(
     return render_view(build_view_data(results, max_entities=max_entities, max_evidence=max_evidence, title=title))
 
 
+def view_page(results: Iterable[ArticleResult], out_dir: Path, *, max_entities: int = 300,
+              max_evidence: int = 5) -> str:
+    """The page ``write_view`` writes for the results of the output folder ``out_dir`` (its title names it)."""
+    return view_html(results, max_entities=max_entities, max_evidence=max_evidence,
+                     title=f"newsgraph: {Path(out_dir).resolve().name}")
+
+
 def write_view(
     out_dir: Path, target: Path | None = None, *, max_entities: int = 300, max_evidence: int = 5
 ) -> Path:
     """Write the interactive graph page of an output folder.
+
+    Written into the folder (the default target), the page joins the folder's set of files: it is
+    switched in together with an updated manifest, under the folder's lock, and the next
+    ``newsgraph extract`` without ``--html`` removes it as stale.
 
     Args:
         out_dir: A folder written by ``write_outputs`` (``articles.jsonl`` is read).
@@ -304,19 +313,26 @@ def write_view(
         The path written.
 
     Raises:
-        ExportError: ``out_dir`` has no readable ``articles.jsonl`` or ``target`` cannot be written.
+        ExportError: ``out_dir`` has no readable ``articles.jsonl``, ``target`` cannot be written, or
+            another process is writing ``out_dir``.
 
     Example:
         >>> write_view(Path("newsgraph-out"))  # doctest: +SKIP
         PosixPath('newsgraph-out/graph.html')
     """
     out_dir = Path(out_dir)
+    recover(out_dir)
     articles = out_dir / ARTICLES_FILE
     if not articles.is_file():
         raise ExportError(f"{out_dir}: no {ARTICLES_FILE} here; give a folder written by `newsgraph extract`.")
-    target = Path(target) if target is not None else out_dir / VIEW_FILE
-    page = view_html(read_results(articles), max_entities=max_entities, max_evidence=max_evidence,
-                     title=f"newsgraph: {out_dir.resolve().name}")
+    default = out_dir / VIEW_FILE
+    target = Path(target) if target is not None else default
+    if os.path.realpath(target) == os.path.realpath(default):
+        with output_lock(out_dir):
+            page = view_page(read_results(articles), out_dir, max_entities=max_entities, max_evidence=max_evidence)
+            replace_output_file(out_dir, VIEW_FILE, page)
+        return target
+    page = view_page(read_results(articles), out_dir, max_entities=max_entities, max_evidence=max_evidence)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -63,7 +63,7 @@ def test_extract_writes_outputs_and_exits_0(use_stand_in: Path, tmp_path: Path) 
     result = runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de", "--format", "graphml,json,gexf"])
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json", "graph.gexf",
-                                               "newsgraph-cache.sqlite"}
+                                               "newsgraph-manifest.json", "newsgraph-cache.sqlite"}
     record = json.loads((out / "articles.jsonl").read_text(encoding="utf-8"))
     assert {e["name"] for e in record["entities"]} >= {"Kerry", "Paris"}
 

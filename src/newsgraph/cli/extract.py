@@ -16,11 +16,10 @@ from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
 from newsgraph.diff import check_ignore, diff_outputs
 from newsgraph.errors import ConfigError, NewsgraphError
-from newsgraph.export import ExportSummary, check_formats, write_outputs
+from newsgraph.export import ExportSummary, check_formats, output_lock, write_outputs
 from newsgraph.cache import CACHE_FILE
 from newsgraph.pipeline import RunStats, extract, paths_to_sources
 from newsgraph.records import ArticleResult
-from newsgraph.view import write_view
 
 MAX_FAILURES_SHOWN = 50
 """Failures listed after a run; the rest are counted (each has its error record in articles.jsonl)."""
@@ -106,7 +105,8 @@ def extract_cli(
     was processed, 1 when some failed (or the output differs from --baseline), 2 on a usage error.
 
     Finished articles are kept in OUT/newsgraph-cache.sqlite: a re-run skips the unchanged ones, and a run
-    that was interrupted resumes where it stopped (the output files are only replaced at the end).
+    that was interrupted resumes where it stopped (the output files are only replaced at the end, all at
+    once). A second run on the same OUT while one is writing it stops with exit code 2.
     """
     console = Console(stderr=True)
     flags = {"lang": lang, "model": model, "on_error": on_error, "max_bytes": max_bytes,
@@ -135,7 +135,11 @@ def extract_cli(
                           cache=out / CACHE_FILE if settings.result_cache else None, stats=stats)
         if settings.on_error == "fail":
             results = _stop_after_first_error(results)
-        summary = write_outputs(_with_progress(results, console, counts, failures), out, formats=formats)
+        # one writer per output folder for the whole run (cache and outputs): a second one stops here, before
+        # it reads an input or opens the cache (extract only checks the settings until it is iterated)
+        with output_lock(out):
+            summary = write_outputs(_with_progress(results, console, counts, failures), out, formats=formats,
+                                    html=html)
     except NewsgraphError as e:
         console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(2) from e
@@ -149,8 +153,6 @@ def extract_cli(
         console.print(_summary_table(summary, out, counts, seconds, stats))
     differs = False
     try:
-        if html:
-            write_view(out)
         if baseline is not None:
             diff = diff_outputs(baseline, out, ignore=ignore)
             print_diff(diff, console)
