@@ -454,8 +454,9 @@ def test_html_reader_that_cannot_import_its_extractor_fails_that_file_only(
     items = errors(tmp_path)
     assert [type(i).__name__ for i in items] == ["Article", "InputError", "InputError", "Article"]
     assert items[1].path == str(tmp_path / "b.html")  # type: ignore[union-attr]
-    assert items[1].reason == ("unexpected error while reading: ImportError: lxml.html.clean module is now a "  # type: ignore[union-attr]
-                               "separate project lxml_html_clean.")
+    assert items[1].reason == (  # type: ignore[union-attr]
+        "unexpected error while reading: ImportError: "
+        "lxml.html.clean module is now a separate project lxml_html_clean.")
 
 
 @pytest.mark.parametrize(
@@ -501,7 +502,8 @@ def test_a_reader_failing_mid_file_names_the_last_line_read(tmp_path: Path, monk
     later = write(tmp_path, "later.txt", "Danach.")
     items = errors(feed, later)
     assert [type(i).__name__ for i in items] == ["Article", "Article", "InputError", "Article"]
-    assert items[2].reason == "unexpected error while reading after line 2: MemoryError: no memory left"  # type: ignore[union-attr]
+    reason = items[2].reason  # type: ignore[union-attr]
+    assert reason == "unexpected error while reading after line 2: MemoryError: no memory left"
 
 
 def test_interrupts_are_not_swallowed_by_the_readers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

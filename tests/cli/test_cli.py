@@ -264,8 +264,18 @@ def test_a_folder_of_mixed_inputs_survives_an_html_reader_that_cannot_load(
 
 
 SIGNAL_RUN = """
-import sys
+import pathlib, sys, time
+import newsgraph.pipeline
 from newsgraph.cli import main
+real, calls = newsgraph.pipeline.annotate_batch, []
+def slow_second_batch(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:  # the first batch is finished and in the cache: say so, then work slowly
+        pathlib.Path({ready!r}).touch()
+        for _ in range(1200):
+            time.sleep(0.05)  # Python code between sleeps: the signal is handled whichever thread got it
+    return real(*args, **kwargs)
+newsgraph.pipeline.annotate_batch = slow_second_batch
 sys.argv = ["newsgraph", *{argv!r}]
 main()
 """
@@ -286,31 +296,28 @@ def test_a_signal_during_extract_says_what_was_finished(
     src.mkdir()
     (src / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
     out = tmp_path / "out"
-    before = _good_output(src, out)
-    fifo = tmp_path / "slow.txt"  # a named pipe: the run blocks reading it, after its first batch
-    os.mkfifo(fifo)
-    argv = ["extract", str(src / "a.txt"), str(fifo), "-o", str(out), "--lang", "de", "--set", "batch_size=1"]
+    before = _good_output(src, out)  # a.txt is in the cache now
+    (src / "b.txt").write_text("Siemens baut in Berlin.", encoding="utf-8")
+    (src / "c.txt").write_text("Angela Merkel in Paris.", encoding="utf-8")
+    ready = tmp_path / "second-batch-started"
+    argv = ["extract", str(src), "-o", str(out), "--lang", "de", "--set", "batch_size=1"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    run = subprocess.Popen([sys.executable, "-c", SIGNAL_RUN.format(argv=argv)], env=env, stderr=subprocess.PIPE,
-                           stdout=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    writer = None
+    # SIGINT as at a terminal, even when the test runs in the background (where it may be ignored)
+    run = subprocess.Popen([sys.executable, "-c", SIGNAL_RUN.format(argv=argv, ready=str(ready))], env=env,
+                           text=True, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
-        while writer is None and time.monotonic() < deadline and run.poll() is None:
-            try:  # opening the pipe's write end succeeds once the run has opened it to read the second article
-                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError:
-                time.sleep(0.05)
-        assert writer is not None, run.communicate(timeout=5)
+        while not ready.exists() and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.05)
+        assert ready.exists(), run.communicate(timeout=5)
         run.send_signal(getattr(signal, signame))
         _, stderr = run.communicate(timeout=60)
     finally:
-        if writer is not None:
-            os.close(writer)
         run.kill()
     message = " ".join(stderr.split())
     assert run.returncode == code, stderr
-    assert (f"{said} after 1 of the articles read; 1 finished article is in the cache "
+    assert (f"{said} after 2 of the articles read; 2 finished articles are in the cache "
             f"{out / 'newsgraph-cache.sqlite'}; the previous output files are unchanged; run the same command "
             "again to resume.") in message
     assert "Traceback" not in stderr

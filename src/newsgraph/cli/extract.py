@@ -62,7 +62,8 @@ def _interrupted_message(error: KeyboardInterrupt, counts: dict[str, int], out: 
             if cached else "the cache is off (--no-cache), so a new run starts from the first article")
     previous = ("the previous output files are unchanged" if (out / ARTICLES_FILE).exists()
                 else "no output files were written")
-    return f"{what} after {counts['articles']} of the articles read; {kept}; {previous}; run the same command again to resume."
+    return (f"{what} after {counts['articles']} of the articles read; {kept}; {previous}; "
+            "run the same command again to resume.")
 
 
 def _check_out(out: Path) -> None:
@@ -70,7 +71,8 @@ def _check_out(out: Path) -> None:
     for folder in (out, *out.parents):
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
-                raise ConfigError(f"-o: {folder} is a file; give a folder (it is created if missing).")
+                what = "is a file" if folder.is_file() else "is not a folder"
+                raise ConfigError(f"-o: {folder} {what}; give a folder (it is created if missing).")
             return
 
 
