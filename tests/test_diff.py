@@ -226,3 +226,32 @@ def test_articles_added_removed_and_text_changes() -> None:
     assert diff.summary().startswith("articles +1 -1; ")
     assert pair_articles({"a-0123456789ab", "b"}, {"a-ffffffffffff", "b"}) == {"a-0123456789ab": "a-ffffffffffff"}
     assert pair_articles({"a"}, {"a-ffffffffffff"}) == {}
+
+
+# --- a broken output is never "no differences" (issue 18) ----------------------------------------------
+
+
+def _break_articles(folder: Path, how: str) -> None:
+    articles = folder / "articles.jsonl"
+    articles.unlink()
+    if how == "directory":
+        articles.mkdir()
+    elif how == "dangling-link":
+        articles.symlink_to(folder / "gone.jsonl")
+
+
+@pytest.mark.parametrize("how", ["missing", "directory", "dangling-link"])
+@pytest.mark.parametrize("side", [0, 1])
+def test_cli_exit_2_when_an_output_has_no_readable_articles_jsonl(tmp_path: Path, how: str, side: int) -> None:
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        write_outputs(make_results(), folder)
+    _break_articles(folders[side], how)
+    result = runner.invoke(app, ["diff", str(folders[0]), str(folders[1])])
+    assert result.exit_code == 2, result.output
+    squeezed = "".join(result.output.split())  # rich wraps long paths anywhere
+    state = "articles.jsonl is not a file" if how == "directory" else "no articles.jsonl here"
+    assert "".join(f"{folders[side]}: {state}, so this is not a complete newsgraph output".split()) in squeezed
+    assert "nodifferences" not in squeezed
+    with pytest.raises(ExportError, match="not a complete newsgraph output"):
+        diff_outputs(*folders)

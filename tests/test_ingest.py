@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.errors import ConfigError, InputError
-from newsgraph.ingest import article_from_text, read_articles
+from newsgraph.errors import ConfigError, InputError, InputPathError
+from newsgraph.ingest import SkippedFolder, article_from_text, check_sources, output_folder_reason, read_articles
 from newsgraph.records import Article, ArticleResult
 
 SEED = Path(__file__).parents[1] / "seeds" / "000_8bf24d917596bb10.txt"
@@ -420,3 +420,182 @@ def test_raise_versus_collect(tmp_path: Path) -> None:
 def test_bad_options(tmp_path: Path, options: dict[str, object]) -> None:
     with pytest.raises(ConfigError):
         read_articles(tmp_path, **options)  # type: ignore[arg-type]  # raised at the call, not on iteration
+
+
+# --- isolation: one bad input never costs the others (issue 18) -----------------------------------------
+
+
+def _boom_on(marker: str, error: Exception):  # type: ignore[no-untyped-def]
+    """A stand-in for a reader helper that fails on text holding ``marker`` and passes everything else."""
+    def wrap(real):  # type: ignore[no-untyped-def]
+        def fake(value, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if isinstance(value, str) and marker in value:
+                raise error
+            return real(value, *args, **kwargs)
+        return fake
+    return wrap
+
+
+def test_html_reader_that_cannot_import_its_extractor_fails_that_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a clean `pip install` without lxml_html_clean: importing trafilatura raises lxml's ImportError
+    class NoHtmlClean:
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "trafilatura":
+                raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.")
+
+    monkeypatch.delitem(sys.modules, "trafilatura", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoHtmlClean(), *sys.meta_path])
+    write(tmp_path, "a.txt", "Erster Text.")
+    write(tmp_path, "b.html", PAGE)
+    write(tmp_path, "c.htm", PAGE)
+    write(tmp_path, "d.txt", "Letzter Text.")
+    items = errors(tmp_path)
+    assert [type(i).__name__ for i in items] == ["Article", "InputError", "InputError", "Article"]
+    assert items[1].path == str(tmp_path / "b.html")  # type: ignore[union-attr]
+    assert items[1].reason == (  # type: ignore[union-attr]
+        "unexpected error while reading: ImportError: "
+        "lxml.html.clean module is now a separate project lxml_html_clean.")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "helper", "line"),
+    [
+        ("b.txt", "Text mit BOOM.", "_split_title", None),
+        ("b.jsonl", '{"text": "Eins."}\n{"text": "Zwei.", "title": "BOOM"}\n{"text": "Drei."}\n', "_clean_inline", 2),
+        ("b.json", '[{"text": "Eins."}, {"text": "Zwei.", "title": "BOOM"}, {"text": "Drei."}]', "_clean_inline", 2),
+        ("b.json", '{"text": "BOOM"}', "_clean_text", None),
+    ],
+    ids=["text-file", "jsonl-line", "json-list-item", "json-object"],
+)
+def test_an_unexpected_exception_in_a_reader_is_an_error_for_that_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: str, helper: str, line: int | None
+) -> None:
+    import newsgraph.ingest as ingest
+
+    monkeypatch.setattr(ingest, helper, _boom_on("BOOM", RuntimeError("reader bug"))(getattr(ingest, helper)))
+    write(tmp_path, "a.txt", "Erster Text.")
+    write(tmp_path, name, content)
+    write(tmp_path, "c.txt", "Letzter Text.")
+    items = errors(tmp_path)
+    failed = [i for i in items if isinstance(i, InputError)]
+    assert len(failed) == 1 and failed[0].path == str(tmp_path / name) and failed[0].line == line
+    assert failed[0].reason.endswith("RuntimeError: reader bug") and "unexpected error" in failed[0].reason
+    texts = [i.text for i in items if isinstance(i, Article)]
+    assert texts[0] == "Erster Text." and texts[-1] == "Letzter Text."
+    assert len(items) == (5 if line else 3)  # the other items of the same file are read too
+
+
+def test_a_reader_failing_mid_file_names_the_last_line_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsgraph.ingest as ingest
+
+    real = ingest._jsonl_record
+
+    def fail_on_third(line: str, path: str, number: int, *args: object) -> object:
+        if number == 3:
+            raise MemoryError("no memory left")
+        return real(line, path, number, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "_jsonl_record", fail_on_third)
+    feed = write(tmp_path, "feed.jsonl", "".join(json.dumps({"text": f"Nummer {n}."}) + "\n" for n in range(5)))
+    later = write(tmp_path, "later.txt", "Danach.")
+    items = errors(feed, later)
+    assert [type(i).__name__ for i in items] == ["Article", "Article", "InputError", "Article"]
+    reason = items[2].reason  # type: ignore[union-attr]
+    assert reason == "unexpected error while reading after line 2: MemoryError: no memory left"
+
+
+def test_interrupts_are_not_swallowed_by_the_readers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsgraph.ingest as ingest
+
+    monkeypatch.setattr(ingest, "_split_title", _boom_on("BOOM", KeyboardInterrupt())(ingest._split_title))
+    write(tmp_path, "a.txt", "BOOM.")
+    with pytest.raises(KeyboardInterrupt):
+        errors(tmp_path)
+
+
+# --- size messages say the real cause -------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_is_not_called_a_file_over_the_limit() -> None:
+    error = only_error("/dev/zero", max_bytes=1000)
+    assert error.reason == ("is not a regular file (a device or pipe) and gives more than the 1.0 KB limit; "
+                            "name a file, or raise the limit with --max-bytes")
+
+
+# --- output folders are never read as input ---------------------------------------------------------------
+
+
+RECORD = json.dumps({"schema_version": "1.0", "article": {"id": "a", "text": "x"}, "entities": []})
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Articles beside this run's output, an earlier run's output and a corpus folder that only looks like one."""
+    root = tmp_path / "corpus"
+    write(root, "a.txt", "Ein Artikel.")
+    for name in ("articles.jsonl", "entities.jsonl", "graph.json"):  # this run's output folder (written before)
+        write(root, f"newsgraph-out/{name}", RECORD)
+    write(root, "run1/articles.jsonl", RECORD + "\n")  # an earlier run: records side by side
+    write(root, "run1/entities.jsonl", '{"id": "Q1"}\n')
+    write(root, "run2/newsgraph-cache.sqlite", b"SQLite format 3\x00")
+    write(root, "run2/articles.jsonl", "")
+    write(root, "run3/newsgraph-manifest.json", "{}")
+    write(root, "run3/graph.json", "{}")
+    write(root, "mine/articles.jsonl", '{"text": "Kein Ergebnis, ein Artikel."}\n')  # a corpus, not an output
+    write(root, "mine/entities.jsonl", '{"text": "Noch ein Artikel."}\n')
+    return root
+
+
+def test_walks_skip_the_output_folder_and_other_output_folders(corpus: Path) -> None:
+    skipped: list[SkippedFolder] = []
+    found = articles(corpus, exclude=[corpus / "newsgraph-out"], skipped=skipped)
+    assert [Path(a.path).relative_to(corpus).as_posix() for a in found] == [  # type: ignore[arg-type]
+        "a.txt", "mine/articles.jsonl", "mine/entities.jsonl"]
+    assert {Path(s.path).name: s.reason for s in skipped} == {
+        "newsgraph-out": "the output folder of this run",
+        "run1": "a newsgraph output folder (it holds articles.jsonl and entities.jsonl)",
+        "run2": "a newsgraph output folder (it holds newsgraph-cache.sqlite)",
+        "run3": "a newsgraph output folder (it holds newsgraph-manifest.json)",
+    }
+    again = articles(f"{corpus}/**/*.jsonl", corpus, exclude=[corpus / "newsgraph-out"], skipped=skipped)
+    assert len(again) == 3 and len(skipped) == 4  # globs skip them too; each folder is reported once
+    assert str(skipped[0]).endswith("newsgraph-out: skipped, the output folder of this run (not read as input)")
+
+
+def test_output_folder_reason(corpus: Path) -> None:
+    assert output_folder_reason(corpus / "run2") == "a newsgraph output folder (it holds newsgraph-cache.sqlite)"
+    assert output_folder_reason(corpus / "mine") is None
+    assert output_folder_reason(corpus) is None
+
+
+def test_check_sources_names_every_unusable_path(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(corpus)
+    out = Path("newsgraph-out")
+    write(corpus, "newsgraph-out/mine.txt", "Ein Artikel, der im Ausgabeordner liegt.")
+    check_sources([Path("."), Path("a.txt"), Path("*.txt"), Path("mine"), Path("run1/articles.jsonl"), "-",
+                   Path("newsgraph-out/mine.txt")], out=out)
+    check_sources([Path("a.txt")], out=Path("."))  # a file of the user's in the output folder, named on its own
+    with pytest.raises(InputPathError) as caught:
+        check_sources([Path("a.txt"), Path("seedz/"), Path("news/*.jsonl"), Path("newsgraph-out"),
+                       Path("newsgraph-out/articles.jsonl"), Path("run2"), Path("run1/*.jsonl"),
+                       Path("newsgraph-out/*.txt")], out=out)
+    assert caught.value.problems == [
+        ("seedz", "no such file or folder"),
+        ("news/*.jsonl", "pattern matched no files"),
+        ("newsgraph-out", "is the output folder of this run (newsgraph-out); newsgraph never reads its own output "
+                          "as articles: name the articles' files or folder, or write the output to another folder"),
+        ("newsgraph-out/articles.jsonl", "is a file newsgraph writes in the output folder of this run "
+                                         "(newsgraph-out); newsgraph never reads its own output as articles: name "
+                                         "the articles' files or folder, or write the output to another folder"),
+        ("run2", "is a newsgraph output folder (it holds newsgraph-cache.sqlite); its files are results, not articles"),
+        ("run1/*.jsonl", "pattern matched no files outside newsgraph output folders"),
+        ("newsgraph-out/*.txt", "searches the output folder of this run (newsgraph-out); newsgraph never reads its "
+                                "own output as articles: name the articles' files or folder, or write the output "
+                                "to another folder"),
+    ]
+    assert str(caught.value).startswith("seedz: no such file or folder; news/*.jsonl: pattern matched no files; ")
+    assert str(caught.value).endswith("Check the spelling: inputs are files, folders, glob patterns, or - for stdin. "
+                                      "Nothing was read or written.")

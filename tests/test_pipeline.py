@@ -9,8 +9,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import newsgraph
-from newsgraph.errors import ConfigError, NewsgraphError
+from newsgraph.errors import ConfigError, InputPathError, NewsgraphError
 from newsgraph.nlp.loading import load_pipeline
+from newsgraph.pipeline import RunStats
 from newsgraph.records import Article
 
 
@@ -96,3 +97,101 @@ def test_a_file_named_twice_is_read_once(use_stand_in: Path, tmp_path: Path) -> 
     (tmp_path / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
     results = list(newsgraph.extract([tmp_path, tmp_path / "a.txt", "Kerry in Berlin."], lang="de"))
     assert [r.article.text for r in results] == ["Kerry flog nach Paris.", "Kerry in Berlin."]
+
+
+# --- one bad input never costs the others (issue 18): an unexpected exception in any stage -------------
+
+
+def _failing_on(marker: str, real):  # type: ignore[no-untyped-def]
+    """``real``, except that it raises RuntimeError when its first argument's text holds ``marker``."""
+    def fake(first, *args, **kwargs):  # type: ignore[no-untyped-def]
+        text = first if isinstance(first, str) else getattr(first, "text", "")
+        if marker in text:
+            raise RuntimeError(f"stage bug on {marker}")
+        return real(first, *args, **kwargs)
+    return fake
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "stage"),
+    [
+        ("newsgraph.ingest", "_split_title", "unexpected error while reading"),
+        ("newsgraph.pipeline", "detect_language", "language detection failed"),
+        ("newsgraph.pipeline", "doc_to_result", "NLP failed on this article"),
+    ],
+    ids=["read", "detect", "convert"],
+)
+def test_an_unexpected_exception_in_a_stage_fails_that_input_only(
+    use_stand_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, name: str, stage: str
+) -> None:
+    import importlib
+
+    target = importlib.import_module(module)
+    monkeypatch.setattr(target, name, _failing_on("BOOM", getattr(target, name)))
+    texts = ["Kerry ist am Montag in Paris eingetroffen.", "Der BOOM kam am Dienstag nach Berlin.",
+             "Angela Merkel hat am Mittwoch Siemens besucht."]
+    for n, text in enumerate(texts):
+        (tmp_path / f"{n}.txt").write_text(text, encoding="utf-8")
+    results = list(newsgraph.extract([tmp_path], languages=["de"]))
+    assert [r.ok for r in results] == [True, False, True]
+    failed = results[1]
+    assert failed.article.path == str(tmp_path / "1.txt")
+    assert stage in (failed.error or "") and "RuntimeError: stage bug on BOOM" in (failed.error or "")
+    assert {e.name for e in results[2].entities} >= {"Angela Merkel", "Siemens"}
+
+
+def test_a_pipeline_that_breaks_on_loading_fails_its_language_only(
+    use_stand_in: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsgraph.pipeline as pipeline
+
+    real = pipeline.load_pipeline
+
+    def load(lang: str, **kwargs: object) -> Language:
+        if lang == "en":
+            raise ValueError("broken model files")
+        return real(lang, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_pipeline", load)
+    results = list(newsgraph.extract([Article(id="e", text="Kerry flew to Paris.", lang="en"),
+                                      Article(id="d", text="Kerry flog nach Paris.", lang="de")]))
+    assert results[0].error == "the 'en' pipeline failed to load: ValueError: broken model files"
+    assert results[1].ok
+
+
+def test_interrupts_are_not_turned_into_error_records(use_stand_in: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsgraph.pipeline as pipeline
+
+    def interrupted(*args: object, **kwargs: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "detect_language", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        list(newsgraph.extract(["Kerry flog am Montag nach Paris."]))
+
+
+# --- inputs that cannot be used stop the run before anything is read ---------------------------------
+
+
+def test_a_missing_input_path_is_raised_on_the_call(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Kerry in Paris.", encoding="utf-8")
+    with pytest.raises(InputPathError, match=r"seedz: no such file or folder; .*\*\.md: pattern matched no files"):
+        newsgraph.extract([tmp_path / "good.txt", tmp_path / "seedz", tmp_path / "*.md"], lang="de")
+
+
+def test_a_bad_languages_setting_is_raised_on_the_call() -> None:
+    with pytest.raises(ConfigError, match="languages: 'xx' is not a language code"):
+        newsgraph.extract(["Kerry in Paris."], languages=["de", "xx"])
+
+
+def test_the_output_folder_is_not_read_and_is_reported(use_stand_in: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    out = tmp_path / "newsgraph-out"
+    out.mkdir()
+    (out / "articles.jsonl").write_text('{"text": "Ein Ergebnis, das wie ein Artikel aussieht."}\n', encoding="utf-8")
+    stats = RunStats()
+    results = list(newsgraph.extract([tmp_path], lang="de", out=out, stats=stats))
+    assert [r.article.path for r in results] == [str(tmp_path / "a.txt")]
+    assert [(s.path, s.reason) for s in stats.skipped_folders] == [(str(out), "the output folder of this run")]
+    with pytest.raises(InputPathError, match="is a file newsgraph writes in the output folder of this run"):
+        newsgraph.extract([out / "articles.jsonl"], lang="de", out=out)

@@ -290,19 +290,22 @@ def facts_from_canonical(canonical: Sequence[Mapping[str, Any]], *, label: str =
 
 
 def read_facts(path: Path) -> Facts:
-    """Facts of an output folder (``entities.jsonl``, plus ``articles.jsonl`` when present) or of
-    a single ``entities.jsonl`` file (entities only).
+    """Facts of an output folder (``entities.jsonl`` and ``articles.jsonl``, both required: every run
+    writes both) or of a single ``entities.jsonl`` file (entities only).
 
     Raises:
-        ExportError: The path does not exist, the folder has no ``entities.jsonl``, or a file is not
-            a valid newsgraph output.
+        ExportError: The path does not exist, the folder lacks ``entities.jsonl`` or ``articles.jsonl``
+            (or one of them is not a file), or a file cannot be read or is not a valid newsgraph output.
     """
     path = Path(path)
     if path.is_dir():
         recover(path)  # finish a switch a killed run left, so both files are of one run
         entities_path, articles_path = path / ENTITIES_FILE, path / ARTICLES_FILE
-        if not entities_path.is_file():
-            raise ExportError(f"{path}: no {ENTITIES_FILE} here; give a newsgraph output folder or its {ENTITIES_FILE}.")
+        for required in (entities_path, articles_path):
+            if not required.is_file():
+                state = f"{required.name} is not a file" if required.exists() else f"no {required.name} here"
+                raise ExportError(f"{path}: {state}, so this is not a complete newsgraph output; "
+                                  f"give a folder written by `newsgraph extract` (or two {ENTITIES_FILE} files).")
     elif path.is_file():
         entities_path, articles_path = path, None
     else:
@@ -310,7 +313,7 @@ def read_facts(path: Path) -> Facts:
     entities = {
         e.id: EntityRow(e.id, e.name, e.type, e.mention_count) for e in read_entities(entities_path)
     }
-    if articles_path is None or not articles_path.is_file():
+    if articles_path is None:
         return Facts(entities, None, None, label=str(path))
     canonical = canonical_results(read_results(articles_path))
     relations, events = _rows_from_canonical(canonical)
@@ -410,8 +413,8 @@ def diff_facts(old: Facts, new: Facts, *, ignore: Iterable[str] = ()) -> OutputD
 def diff_outputs(old: Path, new: Path, *, ignore: Iterable[str] = ()) -> OutputDiff:
     """Compare two newsgraph outputs: entities by id, relations and events per article.
 
-    Each side is an output folder (``entities.jsonl``; relations and events are compared when
-    both folders also have ``articles.jsonl``) or a single ``entities.jsonl`` file. Entities are
+    Each side is an output folder (its ``entities.jsonl`` and ``articles.jsonl``, both required) or a
+    single ``entities.jsonl`` file (then relations and events are not compared). Entities are
     matched by id and compared on name, type and mention count; relations and events are
     compared as multisets of their canonical form (article, ends, type, modality, offsets).
 
@@ -426,7 +429,7 @@ def diff_outputs(old: Path, new: Path, *, ignore: Iterable[str] = ()) -> OutputD
 
     Raises:
         ConfigError: An unknown tolerance name.
-        ExportError: A path is missing or is not a newsgraph output.
+        ExportError: A path is missing, unreadable, or not a (complete) newsgraph output.
 
     Example:
         >>> diff = diff_outputs(Path("golden-out"), Path("newsgraph-out"), ignore={"mention-counts"})  # doctest: +SKIP

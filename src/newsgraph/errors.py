@@ -32,6 +32,23 @@ class InputError(NewsgraphError):
         super().__init__(f"{where}: {message}")
 
 
+class InputPathError(InputError):
+    """A path named as input cannot be used: it does not exist, a pattern matches no files, or it is the
+    run's own output folder. A usage error, raised before anything is read or written.
+
+    Args:
+        problems: ``(path as given, what is wrong with it)`` for every unusable path, in argument order.
+        hint: How to fix it, said once after the problems.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]], *, hint: str = "") -> None:
+        self.problems = list(problems)
+        self.path = problems[0][0] if problems else None
+        self.line = None
+        self.reason = "; ".join(f"{path}: {problem}" for path, problem in problems)
+        NewsgraphError.__init__(self, f"{self.reason}. {hint + ' ' if hint else ''}Nothing was read or written.")
+
+
 class LanguageError(NewsgraphError):
     """No pipeline is available for an article's language."""
 

@@ -8,13 +8,15 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from newsgraph.errors import ConfigError, InputError
+from newsgraph.errors import ConfigError, InputError, InputPathError
 from newsgraph.records import CONTROL_CHARS, Article, replace_control_chars
 
 KNOWN_SUFFIXES = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
@@ -32,6 +34,169 @@ _SETEXT_RULE = re.compile(r"(=+|-+)[ \t]*")
 _GLOB_CHARS = re.compile(r"[*?[]")
 Result = Article | InputError
 
+OUTPUT_MARKERS = ("newsgraph-manifest.json", "newsgraph-cache.sqlite")
+"""Files only a newsgraph output folder holds (the manifest, the result cache): such a folder is never read."""
+OUTPUT_RECORDS = ("articles.jsonl", "entities.jsonl")
+"""The record files of an output folder: side by side, and holding records, they mark one too."""
+OUTPUT_FILES = (*OUTPUT_RECORDS, "graph.graphml", "graph.json", "graph.gexf", "graph.html")
+"""The other files a run writes in its output folder: named as input, they are refused (see ``check_sources``)."""
+
+
+@dataclass(frozen=True)
+class SkippedFolder:
+    """A folder that was not read as input because it holds newsgraph output."""
+
+    path: str
+    """The folder, as reached from the named input."""
+    reason: str
+    """Why: ``"the output folder of this run"`` or what marks it as another run's output folder."""
+
+    def __str__(self) -> str:
+        return f"{self.path}: skipped, {self.reason} (not read as input)"
+
+
+def output_folder_reason(folder: str | Path) -> str | None:
+    """Why ``folder`` is a newsgraph output folder, or None when it is not one.
+
+    A folder holding ``newsgraph-manifest.json`` or ``newsgraph-cache.sqlite`` is one, and so is a folder
+    with ``articles.jsonl`` and ``entities.jsonl`` side by side whose ``articles.jsonl`` starts with a
+    newsgraph record (or is empty): a corpus file that happens to be called ``articles.jsonl`` is not.
+
+    Args:
+        folder: The folder to look at.
+
+    Returns:
+        A phrase such as ``"a newsgraph output folder (it holds newsgraph-cache.sqlite)"``, or None.
+    """
+    folder = Path(folder)
+    for name in OUTPUT_MARKERS:
+        if os.path.lexists(folder / name):
+            return f"a newsgraph output folder (it holds {name})"
+    articles, entities = (folder / name for name in OUTPUT_RECORDS)
+    if articles.is_file() and entities.is_file() and _starts_with_record(articles):
+        return f"a newsgraph output folder (it holds {' and '.join(OUTPUT_RECORDS)})"
+    return None
+
+
+def _starts_with_record(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(1 << 16)
+    except OSError:
+        return False
+    if not first.strip():
+        return True  # an output of a run without articles
+    try:
+        record = json.loads(first)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(record, dict) and "schema_version" in record and isinstance(record.get("article"), dict)
+
+
+class _Folders:
+    """Which folders a walk or a glob leaves out (the run's output folder and any newsgraph output
+    folder), each reported once in ``skipped``."""
+
+    def __init__(self, exclude: Iterable[str | Path], skipped: list[SkippedFolder] | None) -> None:
+        self.exclude = {os.path.realpath(folder) for folder in exclude}
+        self.skipped = skipped if skipped is not None else []
+        self._verdicts: dict[str, bool] = {}
+
+    def skips(self, folder: str | Path) -> bool:
+        real = os.path.realpath(folder)
+        if real not in self._verdicts:
+            reason = "the output folder of this run" if real in self.exclude else output_folder_reason(folder)
+            self._verdicts[real] = reason is not None
+            reported = {os.path.realpath(s.path) for s in self.skipped}  # the caller may pass one list to many calls
+            if reason is not None and real not in reported:
+                self.skipped.append(SkippedFolder(str(folder), reason))
+        return self._verdicts[real]
+
+    def hides(self, file: str, root: Path) -> bool:
+        """True when a folder between ``root`` (a glob's fixed start) and ``file`` is skipped."""
+        folder = Path(file).parent
+        chain = [folder, *folder.parents]
+        inside = chain[: chain.index(root) + 1] if root in chain else chain[:1]
+        return any(self.skips(part) for part in reversed(inside))
+
+
+def check_sources(sources: Iterable[str | Path], *, out: str | Path | None = None) -> None:
+    """Check, before anything is read, that every named input can be read as articles.
+
+    Args:
+        sources: Paths, folders, glob patterns, or ``-`` for stdin.
+        out: The run's output folder: a source that is it, a folder inside it, a pattern searching it, or a
+            file newsgraph writes in it is refused (another file in it, named on its own, is read as named).
+
+    Raises:
+        InputPathError: Naming every source that does not exist, a pattern that matches no files (outside
+            newsgraph output folders), the output folder of the run (or a path inside it), or a folder that
+            is itself a newsgraph output folder.
+    """
+    folders = _Folders([out] if out is not None else [], None)
+    problems = [(str(source), problem) for source in sources
+                if (problem := _source_problem(str(source), out, folders)) is not None]
+    if problems:
+        missing = any(problem.startswith(("no such", "pattern")) for _, problem in problems)
+        raise InputPathError(problems, hint=MISSING_HINT if missing else "")
+
+
+MISSING_HINT = "Check the spelling: inputs are files, folders, glob patterns, or - for stdin."
+
+
+def _source_problem(source: str, out: str | Path | None, folders: _Folders) -> str | None:
+    if source == "-":
+        return None
+    path = Path(source)
+    pattern = bool(_GLOB_CHARS.search(source)) and not os.path.lexists(path)
+    if out is not None and (problem := _reads_output(source, pattern, Path(out))):
+        return problem
+    if os.path.lexists(path):
+        reason = output_folder_reason(path) if path.is_dir() else None
+        return f"is {reason}; its files are results, not articles" if reason else None
+    if not pattern:
+        return "no such file or folder"
+    if _glob_files(source, folders):
+        return None
+    skipped = " outside newsgraph output folders" if folders.skipped else ""
+    return f"pattern matched no files{skipped}"
+
+
+def _reads_output(source: str, pattern: bool, out: Path) -> str | None:
+    """Why reading ``source`` would read the run's own output folder, or None. A file of the user's that
+    merely lies in the output folder (``a.txt -o .``) is read as named; the files newsgraph writes there,
+    the folder itself, folders inside it and patterns searching it are not."""
+    path = _glob_root(source) if pattern else Path(source)
+    if not _within(path, out):
+        return None
+    if pattern:
+        what = "searches"
+    elif path.is_dir():
+        what = "is" if os.path.realpath(path) == os.path.realpath(out) else "is inside"
+    elif path.name in OUTPUT_FILES or path.name.startswith(OUTPUT_MARKERS):
+        what = "is a file newsgraph writes in"
+    else:
+        return None
+    return (f"{what} the output folder of this run ({out}); newsgraph never reads its own output as articles: "
+            "name the articles' files or folder, or write the output to another folder")
+
+
+def _within(path: Path, folder: Path) -> bool:
+    inner, outer = os.path.realpath(path), os.path.realpath(folder)
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def _glob_root(pattern: str) -> Path:
+    """The fixed folder a glob pattern starts from (``.`` for ``*.txt``)."""
+    parts = Path(pattern).parts
+    fixed = parts[: next((i for i, part in enumerate(parts) if _GLOB_CHARS.search(part)), len(parts))]
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _glob_files(pattern: str, folders: _Folders) -> list[str]:
+    root = _glob_root(pattern)
+    return sorted(m for m in glob.glob(pattern, recursive=True) if _is_file(m) and not folders.hides(m, root))
+
 
 def read_articles(
     sources: Iterable[str | Path] | str | Path,
@@ -39,13 +204,21 @@ def read_articles(
     max_bytes: int = 10_000_000,
     on_error: Literal["raise", "collect"] = "raise",
     lang: str | None = None,
+    exclude: Iterable[str | Path] = (),
+    skipped: list[SkippedFolder] | None = None,
 ) -> Iterator[Article | InputError]:
     """Read articles from files, folders, glob patterns and stdin, in a deterministic order.
 
     Folders are walked recursively in sorted order, keeping files with a known extension
     (``.txt .md .json .jsonl .html .htm``) and skipping hidden files and folders. Glob patterns
     (``seeds/*.txt``, ``corpus/**/*.jsonl``) select files only. ``-`` reads stdin as plain text, or as
-    JSON / JSON lines when it starts with ``[`` / ``{``. A file reached twice is read once.
+    JSON / JSON lines when it starts with ``[`` / ``{``. A file reached twice is read once. Walks and globs
+    never enter the folders in ``exclude`` nor any newsgraph output folder (see
+    :func:`output_folder_reason`); each folder left out is added to ``skipped`` once. A file named
+    explicitly is read wherever it is.
+
+    Whatever goes wrong reading one file (or one JSON item) is an InputError for it, unexpected exceptions
+    included (then the message names the exception type); the other files are read all the same.
 
     Plain text and Markdown: a heading-like first line (``# Title``, or a short line without a final
     period followed by more text) becomes ``title`` and ``text`` is the rest; otherwise ``text`` is the
@@ -64,6 +237,8 @@ def read_articles(
         on_error: ``"raise"`` raises the first InputError; ``"collect"`` yields it in the place of the
             article(s) it stands for and goes on reading.
         lang: Language code set on every article; it overrides a ``lang`` field in the metadata.
+        exclude: Folders never read (the run's output folder).
+        skipped: A list the folders left out are appended to, as :class:`SkippedFolder`.
 
     Returns:
         An iterator of Articles, with InputErrors in between when ``on_error="collect"``.
@@ -81,12 +256,14 @@ def read_articles(
     if max_bytes < 1:
         raise ConfigError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}")
     sources = [sources] if isinstance(sources, (str, Path)) else sources
-    return _stream(sources, max_bytes, on_error, lang.strip() if lang else None)  # options checked eagerly
+    folders = _Folders(exclude, skipped)
+    return _stream(sources, max_bytes, on_error, lang.strip() if lang else None, folders)  # options checked eagerly
 
 
-def _stream(sources: Iterable[str | Path], max_bytes: int, on_error: str, lang: str | None) -> Iterator[Result]:
+def _stream(sources: Iterable[str | Path], max_bytes: int, on_error: str, lang: str | None,
+            folders: _Folders) -> Iterator[Result]:
     used_ids: set[str] = set()
-    for item in _read_sources(sources, max_bytes, lang):
+    for item in _read_sources(sources, max_bytes, lang, folders):
         if isinstance(item, InputError):
             if on_error == "raise":
                 raise item
@@ -121,41 +298,62 @@ def article_from_text(
                    url=None, source=None, lang=lang.strip() if lang else None, path=None, line=None)
 
 
-def _read_sources(sources: Iterable[str | Path], max_bytes: int, lang: str | None) -> Iterator[Result]:
+def _read_sources(sources: Iterable[str | Path], max_bytes: int, lang: str | None,
+                  folders: _Folders) -> Iterator[Result]:
     seen: set[str] = set()
     for source in sources:
         if str(source) == "-":
-            yield from _read_stdin(max_bytes, lang)
+            yield from _guarded(_read_stdin(max_bytes, lang), "-")
             continue
-        for path in _expand(str(source)):
+        for path in _expand(str(source), folders):
             if isinstance(path, InputError):
                 yield path
                 continue
             key = os.path.realpath(path)
             if key not in seen:
                 seen.add(key)
-                yield from _read_file(path, max_bytes, lang)
+                yield from _guarded(_read_file(path, max_bytes, lang), path)
 
 
-def _expand(source: str) -> Iterator[str | InputError]:
+def _guarded(items: Iterator[Result], path: str) -> Iterator[Result]:
+    """The items of one file's reader; an unexpected exception in it (a parser's bug, a missing optional
+    dependency of the HTML extractor) becomes an InputError for that file instead of ending the run."""
+    last: int | None = None
+    try:
+        for item in items:
+            last = item.line
+            yield item
+    except Exception as e:  # noqa: BLE001 - one unreadable file must not cost the others; reported, not hidden
+        where = f" after line {last}" if last is not None else ""
+        yield _unexpected(e, path, None, f"while reading{where}")
+
+
+def _unexpected(error: Exception, path: str, line: int | None, doing: str) -> InputError:
+    return _error(f"unexpected error {doing}: {type(error).__name__}: {error}", path, line, cause=error)
+
+
+def _expand(source: str, folders: _Folders) -> Iterator[str | InputError]:
     """The files a source names, or the InputError that says why it names none."""
     path = Path(source)
     if path.is_dir():
-        files = _walk(path)
+        files = _walk(path, folders)
         if not files:
             yield InputError(f"folder has no {', '.join(KNOWN_SUFFIXES)} files", path=source)
         yield from files
     elif path.exists() or path.is_symlink() or not _GLOB_CHARS.search(source):
         yield source  # a missing or unreadable file is reported when it is opened
     else:
-        matches = sorted(m for m in glob.glob(source, recursive=True) if _is_file(m))
+        matches = _glob_files(source, folders)
         yield from matches if matches else [InputError("pattern matched no files", path=source)]
 
 
-def _walk(folder: Path) -> list[str]:
+def _walk(folder: Path, folders: _Folders) -> list[str]:
     found: list[Path] = []
+    if folders.skips(folder):
+        return []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        # sorted: folders are skipped (and reported) in the same order on every file system
+        dirnames[:] = [d for d in sorted(dirnames) if not d.startswith(".") and not folders.skips(Path(dirpath, d))]
         for name in filenames:
             file = Path(dirpath, name)
             if not name.startswith(".") and file.suffix.lower() in KNOWN_SUFFIXES and _is_file(file):
@@ -173,9 +371,9 @@ def _read_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Result]:
         yield from _read_jsonl_file(path, max_bytes, lang)
         return
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes and os.path.isfile(path):
-            yield _too_big(size, max_bytes, path)
+        info = os.stat(path)
+        if info.st_size > max_bytes and stat.S_ISREG(info.st_mode):
+            yield _too_big(info.st_size, max_bytes, path)
             return
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
@@ -186,7 +384,7 @@ def _read_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Result]:
         yield _error(reason, path, cause=e)
         return
     if len(data) > max_bytes:
-        yield _too_big(len(data), max_bytes, path)
+        yield _too_big(None, max_bytes, path, regular=stat.S_ISREG(info.st_mode))
         return
     yield from _parse(data, path, _KINDS.get(Path(path).suffix.lower(), "txt"), lang)
 
@@ -204,7 +402,9 @@ def _read_jsonl_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Re
                 handle.seek(0)
                 data = handle.read(max_bytes + 1)
                 if len(data) > max_bytes:
-                    yield _too_big(os.stat(path).st_size, max_bytes, path)
+                    info = os.stat(path)
+                    regular = stat.S_ISREG(info.st_mode)
+                    yield _too_big(info.st_size if regular else None, max_bytes, path, regular=regular)
                 else:
                     yield from _parse(data, path, "jsonl", lang)
                 return
@@ -270,13 +470,19 @@ def _read_stdin(max_bytes: int, lang: str | None) -> Iterator[Result]:
     buffer = getattr(sys.stdin, "buffer", None)
     data = buffer.read(max_bytes + 1) if buffer is not None else sys.stdin.read().encode()
     if len(data) > max_bytes:
-        yield _too_big(len(data), max_bytes, "-", at_least=True)
+        yield _too_big(None, max_bytes, "-")
         return
     yield from _parse(data, "-", None, lang)
 
 
-def _too_big(size: int, limit: int, path: str, *, at_least: bool = False) -> InputError:
-    what = "input is larger than" if at_least else f"file is {_size(size)}, over"
+def _too_big(size: int | None, limit: int, path: str, *, regular: bool = True) -> InputError:
+    """The limit error, saying only what is known: a regular file's size (``size``), or that more than the
+    limit could be read (stdin, a growing file); a device or pipe that gives more is not an article file."""
+    if not regular:
+        return _error(f"is not a regular file (a device or pipe) and gives more than the {_size(limit)} limit; "
+                      "name a file, or raise the limit with --max-bytes", path)
+    what = (f"file is {_size(size)}, over" if size is not None
+            else "input is larger than" if path == "-" else "file is larger than")
     return _error(f"{what} the {_size(limit)} limit; raise it with --max-bytes", path)
 
 
@@ -381,6 +587,15 @@ def _parse_json(raw: str, path: str, kind: str, lang: str | None, warnings: list
 
 def _article_from_obj(obj: Any, path: str, line: int | None, where: str, lang: str | None,
                       warnings: list[str]) -> Result:
+    """One JSON item as an Article, or the InputError for that item (line); the rest of the file goes on."""
+    try:
+        return _checked_article(obj, path, line, where, lang, warnings)
+    except Exception as e:  # noqa: BLE001 - one bad item must not cost the rest of its file
+        return _unexpected(e, path, line, f"{where}while reading this item")
+
+
+def _checked_article(obj: Any, path: str, line: int | None, where: str, lang: str | None,
+                     warnings: list[str]) -> Result:
     if not isinstance(obj, dict):
         return _error(f"{where}expected a JSON object, got {_json_type(obj)}", path, line)
     text = obj.get("text") if obj.get("text") is not None else obj.get("body")

@@ -45,6 +45,23 @@ def detect_language(text: str, *, candidates: Sequence[str] = DEFAULT_CANDIDATES
     return code if code in codes else None  # the contrast language added for a lone candidate
 
 
+def check_languages(candidates: Sequence[str]) -> None:
+    """Check the candidate languages up front, so that a bad ``languages`` setting stops a run before
+    any article is read instead of failing every article.
+
+    Args:
+        candidates: ISO 639-1 codes, as for :func:`detect_language`.
+
+    Raises:
+        ConfigError: No candidate, or a code lingua does not support.
+    """
+    codes = tuple(sorted({code.strip().lower() for code in candidates}))
+    if not codes:
+        raise ConfigError("languages: give at least one candidate language code, e.g. 'de'")
+    for code in codes:
+        _language(code)
+
+
 @lru_cache(maxsize=8)
 def _detector(codes: tuple[str, ...]) -> LanguageDetector:
     if not codes:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -16,8 +16,8 @@ from newsgraph.cache import ResultCache, article_key, open_cache
 from newsgraph.config import Settings, settings_from_options
 from newsgraph.engines import check_dask, make_engine
 from newsgraph.errors import ConfigError, InputError, LanguageError, ModelError, NewsgraphError
-from newsgraph.ingest import article_from_text, read_articles
-from newsgraph.langid import detect_language
+from newsgraph.ingest import SkippedFolder, article_from_text, check_sources, read_articles
+from newsgraph.langid import check_languages, detect_language
 from newsgraph.nlp.convert import doc_to_result
 from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
 from newsgraph.records import Article, ArticleResult
@@ -37,27 +37,41 @@ def _input_error_result(error: InputError) -> ArticleResult:
     return error_result(article, str(error))
 
 
-def iter_articles(sources: Iterable[Source], *, max_bytes: int) -> Iterator[Article | InputError]:
+def iter_articles(
+    sources: Iterable[Source],
+    *,
+    max_bytes: int,
+    exclude: Iterable[Path] = (),
+    skipped: list[SkippedFolder] | None = None,
+) -> Iterator[Article | InputError]:
     """Articles from a mix of files/folders/globs/``-`` (``Path``), ``Article`` objects and raw
     texts (``str``), in order; bad inputs come out as ``InputError`` in their place. Neighbouring
-    paths are read in one go, so a file named twice (a folder and a glob) is read once."""
+    paths are read in one go, so a file named twice (a folder and a glob) is read once. Folders in
+    ``exclude`` and newsgraph output folders are not walked into; each is added to ``skipped`` once."""
     paths: list[Path] = []
+    exclude = list(exclude)
     for source in sources:
         if isinstance(source, Path):
             paths.append(source)
             continue
         if paths:
-            yield from read_articles(paths, max_bytes=max_bytes, on_error="collect")
+            yield from read_articles(paths, max_bytes=max_bytes, on_error="collect", exclude=exclude, skipped=skipped)
             paths = []
         if isinstance(source, Article):
             yield source
         else:
-            try:
-                yield article_from_text(source)
-            except InputError as e:
-                yield e
+            yield _text_article(source)
     if paths:
-        yield from read_articles(paths, max_bytes=max_bytes, on_error="collect")
+        yield from read_articles(paths, max_bytes=max_bytes, on_error="collect", exclude=exclude, skipped=skipped)
+
+
+def _text_article(text: str) -> Article | InputError:
+    try:
+        return article_from_text(text)
+    except InputError as e:
+        return e
+    except Exception as e:  # noqa: BLE001 - one bad text must not cost the others
+        return InputError(f"unexpected error while reading this text: {type(e).__name__}: {e}")
 
 
 def _choose_lang(article: Article, options: Settings) -> str | None:
@@ -91,7 +105,11 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
     results: list[ArticleResult | None] = [None] * len(articles)
     by_lang: dict[str, list[int]] = {}
     for i, article in enumerate(articles):
-        lang = _choose_lang(article, settings)
+        try:
+            lang = _choose_lang(article, settings)
+        except Exception as e:  # noqa: BLE001 - one article's detection failing must not cost its batch
+            results[i] = error_result(article, f"language detection failed: {type(e).__name__}: {e}")
+            continue
         if lang is None:
             results[i] = error_result(article, "could not detect the language; set it with --lang or a 'lang' field")
             continue
@@ -104,6 +122,10 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
         except (LanguageError, ModelError) as e:
             for i in indices:
                 results[i] = error_result(articles[i], str(e))
+            continue
+        except Exception as e:  # noqa: BLE001 - a pipeline that breaks on loading fails its language's articles only
+            for i in indices:
+                results[i] = error_result(articles[i], f"the {lang!r} pipeline failed to load: {type(e).__name__}: {e}")
             continue
         name = _pipeline_name(nlp)
         for i, result in zip(indices, _annotate(nlp, [articles[i] for i in indices], name)):
@@ -146,6 +168,9 @@ class RunStats:
     """Articles whose result came from the result cache (no NLP run)."""
     processed: int = 0
     """Articles sent through the NLP stage."""
+    skipped_folders: list[SkippedFolder] = field(default_factory=list)
+    """Folders not read as input: the run's output folder and other newsgraph output folders met while
+    walking folders or expanding globs (each once)."""
 
 
 def extract(
@@ -154,6 +179,7 @@ def extract(
     settings: Settings | None = None,
     cache: Path | None = None,
     stats: RunStats | None = None,
+    out: Path | None = None,
     **options: object,
 ) -> Iterator[ArticleResult]:
     """Extract entities, relations and events from articles, one ArticleResult per article.
@@ -170,16 +196,24 @@ def extract(
             ``OUT/newsgraph-cache.sqlite``): articles already in it with the same pipeline version skip the
             NLP, and every finished batch is committed to it, so an interrupted run resumes where it stopped.
             ``None``: no cache.
-        stats: Filled in with the number of articles taken from the cache and processed.
+        stats: Filled in with the number of articles taken from the cache and processed, and the folders
+            skipped as newsgraph output.
+        out: The run's output folder (the CLI's ``-o``): never read as input. A path source that is it or
+            lies inside it is refused; walks and globs leave it out (and any other newsgraph output folder).
         **options: Individual settings instead (``lang``, ``model``, ``accurate``, ``accurate_model``,
             ``max_bytes``, ``batch_size``, ``on_error``, ``languages``, ``workers``, ``engine``,
             ``scheduler``); see :class:`newsgraph.config.Settings`.
 
     Returns:
         An iterator over results in input order. Bad inputs and unsupported languages yield a result
-        with ``error`` set (with ``on_error="fail"`` the first one raises instead).
+        with ``error`` set (with ``on_error="fail"`` the first one raises instead). So does any
+        unexpected exception while reading, detecting the language of, processing or converting one
+        input: its record names the exception type and message, and the run goes on.
 
     Raises:
+        InputPathError: a path source does not exist, a glob matches no files, or a source is (inside)
+            ``out`` or is a newsgraph output folder (raised on the call, before anything is read, when
+            ``sources`` is a list or tuple; a path in a stream of sources is checked when it is reached).
         ConfigError: an option is unknown or invalid; a fixed ``lang`` that no pipeline serves; ``engine="dask"``
             without the extra (raised on the call, before any article is read) or with a scheduler that cannot
             be reached.
@@ -202,11 +236,24 @@ def extract(
     if opts.accurate:
         # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
         accurate_model_dir(opts.accurate_model)
+    if opts.lang == "auto":
+        check_languages(opts.languages)
     if opts.engine == "dask":
         check_dask()
     if isinstance(sources, (str, Path, Article)):
         sources = [sources]
-    return _extract(sources, opts, cache, stats if stats is not None else RunStats())
+    if isinstance(sources, Sequence):
+        check_sources([s for s in sources if isinstance(s, Path)], out=out)
+    else:  # a stream of sources is not held in memory: its paths are checked as they come
+        sources = _checked_paths(sources, out)
+    return _extract(sources, opts, cache, stats if stats is not None else RunStats(), out)
+
+
+def _checked_paths(sources: Iterable[Source], out: Path | None) -> Iterator[Source]:
+    for source in sources:
+        if isinstance(source, Path):
+            check_sources([source], out=out)
+        yield source
 
 
 @dataclass
@@ -238,9 +285,10 @@ def _plan(items: list[Article | InputError], cache: ResultCache | None) -> tuple
     return batch, [articles[i] for i in todo]
 
 
-def _extract(sources: Iterable[Source], opts: Settings, cache_path: Path | None, stats: RunStats
-             ) -> Iterator[ArticleResult]:
-    stream = iter_articles(sources, max_bytes=opts.max_bytes)
+def _extract(sources: Iterable[Source], opts: Settings, cache_path: Path | None, stats: RunStats,
+             out: Path | None) -> Iterator[ArticleResult]:
+    stream = iter_articles(sources, max_bytes=opts.max_bytes, exclude=[out] if out is not None else [],
+                           skipped=stats.skipped_folders)
     annotate = partial(annotate_batch, settings=opts)
     with open_cache(cache_path, opts) as cache, closing(make_engine(opts)) as engine:
         batches = (_plan(items, cache) for items in iter(lambda: list(islice(stream, opts.batch_size)), []))

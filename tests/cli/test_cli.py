@@ -184,3 +184,142 @@ def test_a_killed_run_resumes_without_losing_or_repeating_records(
     for name in ("articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json"):
         assert (out / name).read_bytes() == (clean / name).read_bytes()
     assert not [p.name for p in out.iterdir() if ".tmp-" in p.name]  # the killed run's temp files are gone
+
+
+# --- nothing good is destroyed by mistake; messages a person understands (issue 18) ------------------
+
+
+def _good_output(src: Path, out: Path) -> dict[str, bytes]:
+    """Write a good output of ``src`` to ``out``; its files' bytes."""
+    result = runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de", "-q"])
+    assert result.exit_code == 0, result.output
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+@pytest.mark.parametrize("typo", [["seedz/"], ["in", "seedz/"], ["in/*.md"]], ids=["folder", "one-of-two", "glob"])
+def test_a_missing_input_is_a_usage_error_and_leaves_the_output_alone(
+    use_stand_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typo: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("in").mkdir()
+    Path("in/a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    before = _good_output(Path("in"), Path("out"))
+    result = runner.invoke(app, ["extract", *typo, "-o", "out", "--lang", "de"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert ("seedz: no such file or folder" in message if "seedz/" in typo else
+            "in/*.md: pattern matched no files" in message)
+    assert "Nothing was read or written." in message
+    assert {p.name: p.read_bytes() for p in Path("out").iterdir()} == before
+
+
+def test_extract_dot_twice_does_not_read_its_own_output(use_stand_in: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for n, text in enumerate(["Kerry flog nach Paris.", "Siemens baut in Berlin.", "Angela Merkel in Paris."]):
+        Path(f"{n}.txt").write_text(text, encoding="utf-8")
+    runs = [runner.invoke(app, ["extract", ".", "--lang", "de", "-q"]) for _ in range(2)]
+    assert [r.exit_code for r in runs] == [0, 0], runs[1].output
+    assert len(Path("newsgraph-out/articles.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    assert "note: newsgraph-out: skipped, the output folder of this run (not read as input)" in runs[1].output
+    # another run's output folder inside the input is skipped too
+    other = runner.invoke(app, ["extract", ".", "-o", "elsewhere", "--lang", "de", "-q"])
+    assert other.exit_code == 0 and "newsgraph-out: skipped, a newsgraph output folder" in other.output
+    assert len(Path("elsewhere/articles.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_out_naming_a_file_is_a_usage_error(use_stand_in: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "a.txt"), "--lang", "de"])
+    assert result.exit_code == 2
+    squeezed = "".join(result.output.split())  # rich wraps long paths anywhere
+    assert "".join(f"-o: {tmp_path / 'a.txt'} is a file; give a folder".split()) in squeezed
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "Kerry flog nach Paris."
+
+
+def test_a_folder_of_mixed_inputs_survives_an_html_reader_that_cannot_load(
+    use_stand_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    class NoHtmlClean:
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "trafilatura":
+                raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.")
+
+    monkeypatch.delitem(sys.modules, "trafilatura", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoHtmlClean(), *sys.meta_path])
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    (src / "b.html").write_text("<html><body><p>Siemens baut in Berlin.</p></body></html>", encoding="utf-8")
+    (src / "c.jsonl").write_text('{"text": "Angela Merkel in Paris."}\n{oops\n', encoding="utf-8")
+    (src / "d.txt").write_bytes(b"\x00\x01binary")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de", "-q"])
+    assert result.exit_code == 1, result.output
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["error"] is None for r in records] == [True, False, True, False, False]
+    assert "b.html: unexpected error while reading: ImportError: lxml.html.clean" in records[1]["error"]
+
+
+SIGNAL_RUN = """
+import pathlib, sys, time
+import newsgraph.pipeline
+from newsgraph.cli import main
+real, calls = newsgraph.pipeline.annotate_batch, []
+def slow_second_batch(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:  # the first batch is finished and in the cache: say so, then work slowly
+        pathlib.Path({ready!r}).touch()
+        for _ in range(1200):
+            time.sleep(0.05)  # Python code between sleeps: the signal is handled whichever thread got it
+    return real(*args, **kwargs)
+newsgraph.pipeline.annotate_batch = slow_second_batch
+sys.argv = ["newsgraph", *{argv!r}]
+main()
+"""
+
+
+@pytest.mark.parametrize(("signame", "code", "said"), [("SIGTERM", 143, "terminated (SIGTERM)"),
+                                                       ("SIGINT", 130, "interrupted")])
+def test_a_signal_during_extract_says_what_was_finished(
+    use_stand_in: Path, tmp_path: Path, signame: str, code: int, said: str
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")
+    out = tmp_path / "out"
+    before = _good_output(src, out)  # a.txt is in the cache now
+    (src / "b.txt").write_text("Siemens baut in Berlin.", encoding="utf-8")
+    (src / "c.txt").write_text("Angela Merkel in Paris.", encoding="utf-8")
+    ready = tmp_path / "second-batch-started"
+    argv = ["extract", str(src), "-o", str(out), "--lang", "de", "--set", "batch_size=1"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # SIGINT as at a terminal, even when the test runs in the background (where it may be ignored)
+    run = subprocess.Popen([sys.executable, "-c", SIGNAL_RUN.format(argv=argv, ready=str(ready))], env=env,
+                           text=True, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120
+        while not ready.exists() and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.05)
+        assert ready.exists(), run.communicate(timeout=5)
+        run.send_signal(getattr(signal, signame))
+        _, stderr = run.communicate(timeout=60)
+    finally:
+        run.kill()
+    message = " ".join(stderr.split())
+    assert run.returncode == code, stderr
+    assert (f"{said} after 2 of the articles read; 2 finished articles are in the cache "
+            f"{out / 'newsgraph-cache.sqlite'}; the previous output files are unchanged; run the same command "
+            "again to resume.") in message
+    assert "Traceback" not in stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "newsgraph-cache.sqlite"} == {
+        name: data for name, data in before.items() if name != "newsgraph-cache.sqlite"}

@@ -56,9 +56,10 @@ def diff_cli(
     """Compare two outputs: added, removed and changed entities, relations and events.
 
     Entities are matched by id (name, type, mention count); relations and events, read from
-    articles.jsonl when both sides are folders that have it, by their canonical form. Exit code
-    0 when nothing differs beyond the --ignore tolerances, 1 when something does, 2 on a bad path
-    or option.
+    articles.jsonl when both sides are folders, by their canonical form. Exit code 0 when nothing
+    differs beyond the --ignore tolerances, 1 when something does, 2 on a bad option or a path that
+    is not a readable newsgraph output (a folder without entities.jsonl and articles.jsonl, a file
+    that is not an entities.jsonl).
     """
     try:
         diff = diff_outputs(old, new, ignore=ignore)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import typer
 from rich.console import Console
@@ -16,13 +19,69 @@ from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
 from newsgraph.diff import check_ignore, diff_outputs
 from newsgraph.errors import ConfigError, NewsgraphError
-from newsgraph.export import ExportSummary, check_formats, output_lock, write_outputs
+from newsgraph.export import ARTICLES_FILE, ExportSummary, check_formats, output_lock, write_outputs
 from newsgraph.cache import CACHE_FILE
 from newsgraph.pipeline import RunStats, extract, paths_to_sources
 from newsgraph.records import ArticleResult
 
 MAX_FAILURES_SHOWN = 50
 """Failures listed after a run; the rest are counted (each has its error record in articles.jsonl)."""
+
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
+"""Exit codes of a run stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + the signal number, as shells report it."""
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so that the run stops the same way: nothing swallows
+    it, the half-written output files are removed and the finished batches stay in the cache."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated()
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Handle SIGTERM like SIGINT while the run lasts; the previous handler is restored afterwards."""
+    try:
+        previous, installed = signal.signal(signal.SIGTERM, _raise_terminated), True
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        previous, installed = None, False
+    try:
+        yield
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted_message(error: KeyboardInterrupt, counts: dict[str, int], out: Path, cached: bool) -> str:
+    what = "terminated (SIGTERM)" if isinstance(error, _Terminated) else "interrupted"
+    finished = counts["articles"] - counts["failed"]
+    kept = (f"{finished} finished {'article is' if finished == 1 else 'articles are'} in the cache {out / CACHE_FILE}"
+            if cached else "the cache is off (--no-cache), so a new run starts from the first article")
+    previous = ("the previous output files are unchanged" if (out / ARTICLES_FILE).exists()
+                else "no output files were written")
+    return (f"{what} after {counts['articles']} of the articles read; {kept}; {previous}; "
+            "run the same command again to resume.")
+
+
+def _check_out(out: Path) -> None:
+    """-o must name a folder (existing or not): an existing file there, or above it, is a usage error."""
+    for folder in (out, *out.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                what = "is a file" if folder.is_file() else "is not a folder"
+                raise ConfigError(f"-o: {folder} {what}; give a folder (it is created if missing).")
+            return
+
+
+def _failure_line(result: ArticleResult) -> str:
+    """The error of a failed result, starting with the file (and line) it is about."""
+    error, article = result.error or "", result.article
+    if article.path is None:  # a text given directly, or an input error that names no file
+        return error if article.id.startswith("error:") else f"{article.id}: {error}"
+    where = article.path + (f":{article.line}" if article.line is not None else "")
+    return error if error.startswith(f"{article.path}:") else f"{where}: {error}"
 
 
 def _stop_after_first_error(results: Iterator[ArticleResult]) -> Iterator[ArticleResult]:
@@ -44,7 +103,7 @@ def _with_progress(
             if result.error:
                 counts["failed"] += 1
                 if len(failures) < MAX_FAILURES_SHOWN:  # a bounded list: a run can have millions of articles
-                    failures.append(result.error)
+                    failures.append(_failure_line(result))
             progress.update(task, description=f"{counts['articles']} articles, {counts['failed']} failed")
             yield result
 
@@ -102,7 +161,10 @@ def extract_cli(
     Writes articles.jsonl (one record per article, errors included), entities.jsonl and the graph
     (graph.graphml, graph.json; graph.gexf with --format gexf). Settings come from defaults <
     newsgraph.toml < NEWSGRAPH_* environment < --set and the flags. Exit code 0 when every input
-    was processed, 1 when some failed (or the output differs from --baseline), 2 on a usage error.
+    was processed, 1 when some failed (or the output differs from --baseline), 2 on a usage error
+    (a bad option, an input path that does not exist, -o naming a file; nothing is read or written),
+    130 when interrupted by Ctrl-C and 143 by SIGTERM. The output folder (and any other newsgraph
+    output folder) is never read as input: walks and globs skip it, with a note.
 
     Finished articles are kept in OUT/newsgraph-cache.sqlite: a re-run skips the unchanged ones, and a run
     that was interrupted resumes where it stopped (the output files are only replaced at the end, all at
@@ -117,6 +179,7 @@ def extract_cli(
         settings = load_settings(file=config, overrides=cli_values)
         formats = check_formats(["jsonl", *[f.strip() for f in settings.formats if f.strip()]])
         check_ignore(ignore)
+        _check_out(out)
         if baseline is not None and not baseline.exists():
             raise ConfigError(f"--baseline: {baseline} does not exist; give a folder written by `newsgraph extract`.")
         if baseline is not None and baseline.resolve() == out.resolve():
@@ -129,20 +192,28 @@ def extract_cli(
     stats = RunStats()
     started = time.perf_counter()
     try:
-        # the library records every failure; the CLI stops after the first one with --on-error fail,
-        # so the records up to and including it are still written
-        results = extract(paths_to_sources(paths), settings=settings.model_copy(update={"on_error": "skip"}),
-                          cache=out / CACHE_FILE if settings.result_cache else None, stats=stats)
-        if settings.on_error == "fail":
-            results = _stop_after_first_error(results)
-        # one writer per output folder for the whole run (cache and outputs): a second one stops here, before
-        # it reads an input or opens the cache (extract only checks the settings until it is iterated)
-        with output_lock(out):
-            summary = write_outputs(_with_progress(results, console, counts, failures), out, formats=formats,
-                                    html=html)
+        with _sigterm_as_interrupt():
+            # the library records every failure; the CLI stops after the first one with --on-error fail,
+            # so the records up to and including it are still written
+            results = extract(paths_to_sources(paths), settings=settings.model_copy(update={"on_error": "skip"}),
+                              cache=out / CACHE_FILE if settings.result_cache else None, stats=stats, out=out)
+            if settings.on_error == "fail":
+                results = _stop_after_first_error(results)
+            # one writer per output folder for the whole run (cache and outputs): a second one stops here,
+            # before it reads an input or opens the cache (extract only checks settings and paths until iterated)
+            with output_lock(out):
+                summary = write_outputs(_with_progress(results, console, counts, failures), out, formats=formats,
+                                        html=html)
     except NewsgraphError as e:
         console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(2) from e
+    except KeyboardInterrupt as e:
+        console.print(f"[yellow]{escape(_interrupted_message(e, counts, out, settings.result_cache))}[/yellow]",
+                      highlight=False, soft_wrap=True)  # not wrapped: the cache's path stays whole
+        raise typer.Exit(EXIT_SIGTERM if isinstance(e, _Terminated) else EXIT_SIGINT) from None
+    finally:
+        for folder in stats.skipped_folders:
+            console.print(f"[yellow]note:[/yellow] {escape(str(folder))}", highlight=False, soft_wrap=True)
     seconds = time.perf_counter() - started
     for failure in failures:
         console.print(f"[yellow]failed:[/yellow] {escape(failure)}", highlight=False)
