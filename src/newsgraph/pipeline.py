@@ -19,7 +19,9 @@ from newsgraph.errors import ConfigError, InputError, LanguageError, ModelError,
 from newsgraph.ingest import article_from_text, read_articles
 from newsgraph.langid import detect_language
 from newsgraph.nlp.convert import doc_to_result
+from newsgraph.nlp.limits import ArticleTimeout, deadline, size_message, timeout_message
 from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
+from newsgraph.nlp.tokenize import tokenize
 from newsgraph.records import Article, ArticleResult
 
 Source = str | Path | Article
@@ -106,7 +108,9 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
                 results[i] = error_result(articles[i], str(e))
             continue
         name = _pipeline_name(nlp)
-        for i, result in zip(indices, _annotate(nlp, [articles[i] for i in indices], name)):
+        batch = [articles[i] for i in indices]
+        for i, result in zip(indices, _annotate(nlp, batch, name, max_chars=settings.max_chars,
+                                                timeout=settings.article_timeout)):
             results[i] = result
     return [r for r in results if r is not None]
 
@@ -115,27 +119,40 @@ DATE_KEY = "newsgraph_date"
 
 
 def make_doc(nlp: Language, article: Article) -> Doc:
-    """Tokenise an article and hand its metadata date to the components (relative time resolution)."""
-    doc = nlp.make_doc(article.text)
+    """Tokenise an article (in time linear in its length, see :mod:`newsgraph.nlp.tokenize`) and hand its
+    metadata date to the components (relative time resolution)."""
+    doc = tokenize(nlp, article.text)
     if article.date:
         doc.user_data[DATE_KEY] = article.date
     return doc
 
 
-def _annotate(nlp: Language, articles: list[Article], name: str) -> list[ArticleResult]:
-    """Run the pipeline over a batch; if the batch fails, retry one by one so a single bad
-    article becomes an error record instead of taking its neighbours down."""
+def _annotate(nlp: Language, articles: list[Article], name: str, *, max_chars: int = Settings().max_chars,
+              timeout: float = 0) -> list[ArticleResult]:
+    """Run the pipeline over a batch; if the batch fails or takes longer than ``timeout`` seconds, retry
+    one by one (each article with its own ``timeout``) so a single bad or slow article becomes an error
+    record instead of taking its neighbours down. Articles over ``max_chars`` are not processed."""
+    results: list[ArticleResult | None] = [
+        error_result(a, size_message(len(a.text), max_chars)) if len(a.text) > max_chars else None for a in articles
+    ]
+    todo = [a for a, result in zip(articles, results) if result is None]
     try:
-        docs = nlp.pipe(make_doc(nlp, a) for a in articles)
-        return [doc_to_result(doc, a, model=name) for a, doc in zip(articles, docs)]
-    except Exception:  # noqa: BLE001 - isolate the failing article below
-        results = []
-        for article in articles:
-            try:
-                results.append(doc_to_result(nlp(make_doc(nlp, article)), article, model=name))
-            except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
-                results.append(error_result(article, f"NLP failed on this article: {type(e).__name__}: {e}"))
-        return results
+        with deadline(timeout):
+            docs = nlp.pipe(make_doc(nlp, a) for a in todo)
+            done = iter([doc_to_result(doc, a, model=name) for a, doc in zip(todo, docs)])
+    except (Exception, ArticleTimeout):  # noqa: BLE001 - isolate the failing or slow article below
+        done = (_annotate_one(nlp, article, name, timeout) for article in todo)
+    return [result if result is not None else next(done) for result in results]
+
+
+def _annotate_one(nlp: Language, article: Article, name: str, timeout: float) -> ArticleResult:
+    try:
+        with deadline(timeout):
+            return doc_to_result(nlp(make_doc(nlp, article)), article, model=name)
+    except ArticleTimeout:
+        return error_result(article, timeout_message(timeout))
+    except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
+        return error_result(article, f"NLP failed on this article: {type(e).__name__}: {e}")
 
 
 @dataclass

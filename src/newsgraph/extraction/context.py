@@ -147,6 +147,7 @@ class DocContext:
         self._verb_lemmas: dict[int, str] = {}
         self._noun_list: list[int] | None = None
         self._verb_list: list[int] | None = None
+        self._words: dict[tuple[int, int], frozenset[str]] = {}
 
     # --- mentions -------------------------------------------------------------------------------------
 
@@ -349,10 +350,19 @@ class DocContext:
         matrix = self.clauses[clause.matrix]
         return matrix if matrix.segment == clause.segment else None
 
-    def words(self, clause: Clause) -> set[str]:
-        """Folded lowercase texts and lemmas of the clause's tokens."""
+    def words(self, clause: Clause) -> frozenset[str]:
+        """Folded lowercase texts and lemmas of the clause's tokens (computed once per clause: the rules ask
+        for them once per mention or relation, which costs the square of a long clause's length)."""
+        known = getattr(self, "_words", None)
+        key = (clause.start, clause.end)
+        if known is not None and key in known:
+            return known[key]
         found = {self.lower(i) for i in range(clause.start, clause.end)}
-        return found | {self.verb_lemma(i) for i in clause.verbs} | {self.lemma(i) for i in range(clause.start, clause.end)}
+        words = frozenset(found | {self.verb_lemma(i) for i in clause.verbs}
+                          | {self.lemma(i) for i in range(clause.start, clause.end)})
+        if known is not None:  # the context is complete: clauses and verb lemmas no longer change
+            known[key] = words
+        return words
 
     def verb_lemma(self, i: int) -> str:
         """Lemma of a verb with its separated particle put back (``lote ... aus`` → ``ausloten``)."""

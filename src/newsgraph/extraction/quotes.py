@@ -9,6 +9,7 @@ or a later clause in Konjunktiv I that continues it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsgraph.extraction.context import Clause, DocContext, MentionRef
@@ -58,18 +59,21 @@ def find_quotes(ctx: DocContext) -> list[Quote]:
     openers: dict[str, list[str]] = {}
     for opening, closing in ctx.cues.quote_pairs:
         openers.setdefault(opening, []).append(closing)
+    texts = ctx.texts
+    next_break = _next_index(texts, lambda text: "\n" in text)
+    next_close: dict[str, list[int]] = {}
     quotes: list[Quote] = []
     i = 0
     while i < len(doc):
-        closers = openers.get(doc[i].text)
+        closers = openers.get(texts[i])
         close = None
         if closers:
-            for j in range(i + 1, min(len(doc), i + _MAX_QUOTE_TOKENS)):
-                if "\n" in doc[j].text:
-                    break
-                if doc[j].text in closers:
-                    close = j
-                    break
+            if texts[i] not in next_close:
+                next_close[texts[i]] = _next_index(texts, lambda text: text in closers)
+            # the first closer after the opener, if no line break comes first and it is near enough
+            j = next_close[texts[i]][i]
+            if j < next_break[i] and j < min(len(doc), i + _MAX_QUOTE_TOKENS):
+                close = j
         if close is None:
             i += 1
             continue
@@ -79,6 +83,18 @@ def find_quotes(ctx: DocContext) -> list[Quote]:
             quotes.append(Quote(i, close, start_char, doc[close].idx, _is_direct(ctx, i)))
         i = close + 1
     return quotes
+
+
+def _next_index(texts: list[str], test: Callable[[str], bool]) -> list[int]:
+    """For each token, the index of the next token after it that passes ``test`` (``len(texts)`` if none): one
+    pass from the end, so finding the closing mark of every opening mark stays linear in a run of marks."""
+    found = [len(texts)] * len(texts)
+    following = len(texts)
+    for j in range(len(texts) - 1, -1, -1):
+        found[j] = following
+        if test(texts[j]):
+            following = j
+    return found
 
 
 def _is_direct(ctx: DocContext, opener: int) -> bool:
