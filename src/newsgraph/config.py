@@ -34,8 +34,14 @@ class Settings(BaseModel):
     )
     max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected (.jsonl: each line).")
     max_chars: int = Field(
-        default=300_000, gt=0,
-        description="Articles longer than this (characters) become an error record; memory grows with the length.",
+        default=150_000, gt=0,
+        description="Articles longer than this (characters) become an error record: memory grows with the length "
+        "(150,000 characters of news text: about 1.2 GB at peak).",
+    )
+    max_tokens: int = Field(
+        default=30_000, gt=0,
+        description="Articles with more tokens than this (words and punctuation marks) become an error record "
+        "(a run of punctuation is one token per character).",
     )
     article_timeout: float = Field(
         default=300, ge=0,

@@ -19,7 +19,7 @@ from newsgraph.errors import ConfigError, InputError, LanguageError, ModelError,
 from newsgraph.ingest import article_from_text, read_articles
 from newsgraph.langid import detect_language
 from newsgraph.nlp.convert import doc_to_result
-from newsgraph.nlp.limits import ArticleTimeout, deadline, size_message, timeout_message
+from newsgraph.nlp.limits import ArticleTimeout, deadline, size_message, timeout_message, token_message
 from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
 from newsgraph.nlp.tokenize import tokenize
 from newsgraph.records import Article, ArticleResult
@@ -109,8 +109,7 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
             continue
         name = _pipeline_name(nlp)
         batch = [articles[i] for i in indices]
-        for i, result in zip(indices, _annotate(nlp, batch, name, max_chars=settings.max_chars,
-                                                timeout=settings.article_timeout)):
+        for i, result in zip(indices, _annotate(nlp, batch, name, settings)):
             results[i] = result
     return [r for r in results if r is not None]
 
@@ -127,21 +126,32 @@ def make_doc(nlp: Language, article: Article) -> Doc:
     return doc
 
 
-def _annotate(nlp: Language, articles: list[Article], name: str, *, max_chars: int = Settings().max_chars,
-              timeout: float = 0) -> list[ArticleResult]:
-    """Run the pipeline over a batch; if the batch fails or takes longer than ``timeout`` seconds, retry
-    one by one (each article with its own ``timeout``) so a single bad or slow article becomes an error
-    record instead of taking its neighbours down. Articles over ``max_chars`` are not processed."""
-    results: list[ArticleResult | None] = [
-        error_result(a, size_message(len(a.text), max_chars)) if len(a.text) > max_chars else None for a in articles
-    ]
-    todo = [a for a, result in zip(articles, results) if result is None]
+def _checked_doc(nlp: Language, article: Article, settings: Settings) -> Doc | str:
+    """The article's Doc, or why it is not processed: over ``max_chars`` (checked before tokenising) or
+    ``max_tokens``, or the tokenizer failed."""
+    if len(article.text) > settings.max_chars:
+        return size_message(len(article.text), settings.max_chars)
     try:
-        with deadline(timeout):
-            docs = nlp.pipe(make_doc(nlp, a) for a in todo)
-            done = iter([doc_to_result(doc, a, model=name) for a, doc in zip(todo, docs)])
+        doc = make_doc(nlp, article)
+    except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
+        return f"NLP failed on this article: {type(e).__name__}: {e}"
+    return token_message(len(doc), settings.max_tokens) if len(doc) > settings.max_tokens else doc
+
+
+def _annotate(nlp: Language, articles: list[Article], name: str, settings: Settings) -> list[ArticleResult]:
+    """Run the pipeline over a batch; if the batch fails or takes longer than ``article_timeout`` seconds,
+    retry one by one (each article with its own ``article_timeout``) so a single bad or slow article becomes
+    an error record instead of taking its neighbours down. Articles over ``max_chars`` or ``max_tokens``
+    are not processed (an error record each)."""
+    checked = [_checked_doc(nlp, article, settings) for article in articles]
+    results = [error_result(a, c) if isinstance(c, str) else None for a, c in zip(articles, checked)]
+    todo = [(a, c) for a, c in zip(articles, checked) if isinstance(c, Doc)]
+    try:
+        with deadline(settings.article_timeout):
+            docs = nlp.pipe(doc for _, doc in todo)
+            done = iter([doc_to_result(doc, a, model=name) for (a, _), doc in zip(todo, docs)])
     except (Exception, ArticleTimeout):  # noqa: BLE001 - isolate the failing or slow article below
-        done = (_annotate_one(nlp, article, name, timeout) for article in todo)
+        done = (_annotate_one(nlp, a, name, settings.article_timeout) for a, _ in todo)
     return [result if result is not None else next(done) for result in results]
 
 

@@ -123,6 +123,7 @@ class DocContext:
         self._skippable: list[bool] = [bool(row[4] or row[5]) for row in columns]
         self._lowers = [fold_lower(text) for text in self.texts]
         self._first_content: dict[int, int] = {}  # piece start → its first token that is not punctuation
+        self._clause_lowers: dict[tuple[int, int], frozenset[str]] = {}
         self.mentions = self._place_mentions(mentions if mentions is not None else (doc._.mentions or []))
         self._cover: list[list[MentionRef]] = [[] for _ in range(len(doc))]
         self._inner: list[list[MentionRef]] = [[] for _ in range(len(doc))]
@@ -357,12 +358,20 @@ class DocContext:
         key = (clause.start, clause.end)
         if known is not None and key in known:
             return known[key]
-        found = {self.lower(i) for i in range(clause.start, clause.end)}
+        found = self.clause_lowers(clause)
         words = frozenset(found | {self.verb_lemma(i) for i in clause.verbs}
                           | {self.lemma(i) for i in range(clause.start, clause.end)})
         if known is not None:  # the context is complete: clauses and verb lemmas no longer change
             known[key] = words
         return words
+
+    def clause_lowers(self, clause: Clause) -> frozenset[str]:
+        """Folded lowercase texts of the clause's tokens (computed once per clause)."""
+        key = (clause.start, clause.end)
+        found = self._clause_lowers.get(key)
+        if found is None:
+            found = self._clause_lowers[key] = frozenset(self.lower(i) for i in range(clause.start, clause.end))
+        return found
 
     def verb_lemma(self, i: int) -> str:
         """Lemma of a verb with its separated particle put back (``lote ... aus`` → ``ausloten``)."""

@@ -1,7 +1,8 @@
 """Per-article guards of the NLP stage: a size limit checked up front and a time limit enforced with SIGALRM.
 
-The size limit (setting ``max_chars``) bounds memory: the pipeline's arrays grow with the article
-(about 4 GB for a 1 MB article). The time limit (setting ``article_timeout``) turns a runaway article
+The size limits (settings ``max_chars``, and ``max_tokens`` checked after tokenisation) bound memory: the
+pipeline's arrays grow with the number of tokens, about 20 KB each (a 1 MB article took 3.7 GB; a run of
+punctuation marks is one token per character). The time limit (setting ``article_timeout``) turns a runaway article
 into an error record instead of a stalled run. It needs a POSIX interval timer and the main thread of
 the process (the local engine, and its worker processes); where neither is available (Windows, Dask
 worker threads) it is skipped and the run relies on the linear-time work of every stage instead. The
@@ -35,6 +36,13 @@ def size_message(chars: int, max_chars: int) -> str:
     """The error of an article over the size limit."""
     return (f"article has {chars:,} characters, over the limit of {max_chars:,} characters per article "
             f"(setting max_chars; raise it with --set max_chars=… or split the article)")
+
+
+def token_message(tokens: int, max_tokens: int) -> str:
+    """The error of an article with more tokens than the limit (a long run of punctuation marks is one
+    token per character)."""
+    return (f"article has {tokens:,} tokens (words and punctuation marks), over the limit of {max_tokens:,} "
+            f"tokens per article (setting max_tokens; raise it with --set max_tokens=… or split the article)")
 
 
 def timer_available() -> bool:
