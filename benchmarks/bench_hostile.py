@@ -61,6 +61,8 @@ def child(case: str, size: int) -> None:
     options: dict[str, object] = {"lang": "de"}
     if "max_chars" in Settings.model_fields:
         options["max_chars"] = len(text) + 1
+    if "max_tokens" in Settings.model_fields:
+        options["max_tokens"] = len(text) + 1
     list(newsgraph.extract(["Angela Merkel besuchte am Montag Paris."], **options))  # load the pipeline
     start = time.perf_counter()
     result = list(newsgraph.extract([text], **options))[0]

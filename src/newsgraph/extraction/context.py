@@ -136,8 +136,11 @@ class DocContext:
             for i in range(start, end):
                 self.segment_of[i] = number
         self.clauses: list[Clause] = []
+        self.segment_clauses: list[range] = []  # segment number → the indices of its clauses (they are contiguous)
         for number, (start, end) in enumerate(self.segments):
+            first = len(self.clauses)
             self.clauses.extend(build_clauses(self, number, start, end))
+            self.segment_clauses.append(range(first, len(self.clauses)))
         self.clause_of = [0] * len(doc)
         for number, clause in enumerate(self.clauses):
             for i in range(clause.start, clause.end):
