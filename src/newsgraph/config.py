@@ -33,6 +33,21 @@ class Settings(BaseModel):
         description="The fine-tuned encoder NER for accurate mode (default: $NEWSGRAPH_CACHE/ner/de-e5-small).",
     )
     max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected (.jsonl: each line).")
+    max_chars: int = Field(
+        default=150_000, gt=0,
+        description="Articles longer than this (characters) become an error record: memory grows with the length "
+        "(150,000 characters of news text: about 1.2 GB at peak).",
+    )
+    max_tokens: int = Field(
+        default=30_000, gt=0,
+        description="Articles with more tokens than this (words and punctuation marks) become an error record "
+        "(a run of punctuation is one token per character).",
+    )
+    article_timeout: float = Field(
+        default=300, ge=0,
+        description="Seconds one article may take in the NLP stage before it becomes an error record (0: no limit; "
+        "enforced where signals work: the local engine on Unix, not Dask worker threads or Windows).",
+    )
     batch_size: int = Field(default=64, gt=0, description="Articles per NLP batch.")
     on_error: Literal["skip", "fail"] = Field(default="skip", description="skip bad inputs, or stop at the first.")
     formats: list[str] = Field(default_factory=lambda: ["graphml", "json"], description="Graph formats to write.")

@@ -19,7 +19,9 @@ from newsgraph.errors import ConfigError, InputError, LanguageError, ModelError,
 from newsgraph.ingest import SkippedFolder, article_from_text, check_sources, read_articles
 from newsgraph.langid import check_languages, detect_language
 from newsgraph.nlp.convert import doc_to_result
+from newsgraph.nlp.limits import ArticleTimeout, deadline, size_message, timeout_message, token_message
 from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
+from newsgraph.nlp.tokenize import tokenize
 from newsgraph.records import Article, ArticleResult
 
 Source = str | Path | Article
@@ -128,7 +130,8 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
                 results[i] = error_result(articles[i], f"the {lang!r} pipeline failed to load: {type(e).__name__}: {e}")
             continue
         name = _pipeline_name(nlp)
-        for i, result in zip(indices, _annotate(nlp, [articles[i] for i in indices], name)):
+        batch = [articles[i] for i in indices]
+        for i, result in zip(indices, _annotate(nlp, batch, name, settings)):
             results[i] = result
     return [r for r in results if r is not None]
 
@@ -137,27 +140,51 @@ DATE_KEY = "newsgraph_date"
 
 
 def make_doc(nlp: Language, article: Article) -> Doc:
-    """Tokenise an article and hand its metadata date to the components (relative time resolution)."""
-    doc = nlp.make_doc(article.text)
+    """Tokenise an article (in time linear in its length, see :mod:`newsgraph.nlp.tokenize`) and hand its
+    metadata date to the components (relative time resolution)."""
+    doc = tokenize(nlp, article.text)
     if article.date:
         doc.user_data[DATE_KEY] = article.date
     return doc
 
 
-def _annotate(nlp: Language, articles: list[Article], name: str) -> list[ArticleResult]:
-    """Run the pipeline over a batch; if the batch fails, retry one by one so a single bad
-    article becomes an error record instead of taking its neighbours down."""
+def _checked_doc(nlp: Language, article: Article, settings: Settings) -> Doc | str:
+    """The article's Doc, or why it is not processed: over ``max_chars`` (checked before tokenising) or
+    ``max_tokens``, or the tokenizer failed."""
+    if len(article.text) > settings.max_chars:
+        return size_message(len(article.text), settings.max_chars)
     try:
-        docs = nlp.pipe(make_doc(nlp, a) for a in articles)
-        return [doc_to_result(doc, a, model=name) for a, doc in zip(articles, docs)]
-    except Exception:  # noqa: BLE001 - isolate the failing article below
-        results = []
-        for article in articles:
-            try:
-                results.append(doc_to_result(nlp(make_doc(nlp, article)), article, model=name))
-            except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
-                results.append(error_result(article, f"NLP failed on this article: {type(e).__name__}: {e}"))
-        return results
+        doc = make_doc(nlp, article)
+    except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
+        return f"NLP failed on this article: {type(e).__name__}: {e}"
+    return token_message(len(doc), settings.max_tokens) if len(doc) > settings.max_tokens else doc
+
+
+def _annotate(nlp: Language, articles: list[Article], name: str, settings: Settings) -> list[ArticleResult]:
+    """Run the pipeline over a batch; if the batch fails or takes longer than ``article_timeout`` seconds,
+    retry one by one (each article with its own ``article_timeout``) so a single bad or slow article becomes
+    an error record instead of taking its neighbours down. Articles over ``max_chars`` or ``max_tokens``
+    are not processed (an error record each)."""
+    checked = [_checked_doc(nlp, article, settings) for article in articles]
+    results = [error_result(a, c) if isinstance(c, str) else None for a, c in zip(articles, checked)]
+    todo = [(a, c) for a, c in zip(articles, checked) if isinstance(c, Doc)]
+    try:
+        with deadline(settings.article_timeout):
+            docs = nlp.pipe(doc for _, doc in todo)
+            done = iter([doc_to_result(doc, a, model=name) for (a, _), doc in zip(todo, docs)])
+    except (Exception, ArticleTimeout):  # noqa: BLE001 - isolate the failing or slow article below
+        done = (_annotate_one(nlp, a, name, settings.article_timeout) for a, _ in todo)
+    return [result if result is not None else next(done) for result in results]
+
+
+def _annotate_one(nlp: Language, article: Article, name: str, timeout: float) -> ArticleResult:
+    try:
+        with deadline(timeout):
+            return doc_to_result(nlp(make_doc(nlp, article)), article, model=name)
+    except ArticleTimeout:
+        return error_result(article, timeout_message(timeout))
+    except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
+        return error_result(article, f"NLP failed on this article: {type(e).__name__}: {e}")
 
 
 @dataclass

@@ -123,6 +123,7 @@ class DocContext:
         self._skippable: list[bool] = [bool(row[4] or row[5]) for row in columns]
         self._lowers = [fold_lower(text) for text in self.texts]
         self._first_content: dict[int, int] = {}  # piece start → its first token that is not punctuation
+        self._clause_lowers: dict[tuple[int, int], frozenset[str]] = {}
         self.mentions = self._place_mentions(mentions if mentions is not None else (doc._.mentions or []))
         self._cover: list[list[MentionRef]] = [[] for _ in range(len(doc))]
         self._inner: list[list[MentionRef]] = [[] for _ in range(len(doc))]
@@ -135,8 +136,11 @@ class DocContext:
             for i in range(start, end):
                 self.segment_of[i] = number
         self.clauses: list[Clause] = []
+        self.segment_clauses: list[range] = []  # segment number → the indices of its clauses (they are contiguous)
         for number, (start, end) in enumerate(self.segments):
+            first = len(self.clauses)
             self.clauses.extend(build_clauses(self, number, start, end))
+            self.segment_clauses.append(range(first, len(self.clauses)))
         self.clause_of = [0] * len(doc)
         for number, clause in enumerate(self.clauses):
             for i in range(clause.start, clause.end):
@@ -147,6 +151,7 @@ class DocContext:
         self._verb_lemmas: dict[int, str] = {}
         self._noun_list: list[int] | None = None
         self._verb_list: list[int] | None = None
+        self._words: dict[tuple[int, int], frozenset[str]] = {}
 
     # --- mentions -------------------------------------------------------------------------------------
 
@@ -349,10 +354,27 @@ class DocContext:
         matrix = self.clauses[clause.matrix]
         return matrix if matrix.segment == clause.segment else None
 
-    def words(self, clause: Clause) -> set[str]:
-        """Folded lowercase texts and lemmas of the clause's tokens."""
-        found = {self.lower(i) for i in range(clause.start, clause.end)}
-        return found | {self.verb_lemma(i) for i in clause.verbs} | {self.lemma(i) for i in range(clause.start, clause.end)}
+    def words(self, clause: Clause) -> frozenset[str]:
+        """Folded lowercase texts and lemmas of the clause's tokens (computed once per clause: the rules ask
+        for them once per mention or relation, which costs the square of a long clause's length)."""
+        known = getattr(self, "_words", None)
+        key = (clause.start, clause.end)
+        if known is not None and key in known:
+            return known[key]
+        found = self.clause_lowers(clause)
+        words = frozenset(found | {self.verb_lemma(i) for i in clause.verbs}
+                          | {self.lemma(i) for i in range(clause.start, clause.end)})
+        if known is not None:  # the context is complete: clauses and verb lemmas no longer change
+            known[key] = words
+        return words
+
+    def clause_lowers(self, clause: Clause) -> frozenset[str]:
+        """Folded lowercase texts of the clause's tokens (computed once per clause)."""
+        key = (clause.start, clause.end)
+        found = self._clause_lowers.get(key)
+        if found is None:
+            found = self._clause_lowers[key] = frozenset(self.lower(i) for i in range(clause.start, clause.end))
+        return found
 
     def verb_lemma(self, i: int) -> str:
         """Lemma of a verb with its separated particle put back (``lote ... aus`` → ``ausloten``)."""

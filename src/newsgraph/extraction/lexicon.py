@@ -45,10 +45,34 @@ def _match_suffix_in_set(word: str, table: frozenset[str]) -> str | None:
     return _match_suffix(word, table)
 
 
+@lru_cache(maxsize=256)
+def _longest_in_set(table: frozenset[str]) -> int:
+    return max(map(len, table), default=0)
+
+
+# id(table) → (table, length of its longest entry); the table is kept so its id is not reused
+_LONGEST_IN_MAPPING: dict[int, tuple[Mapping[str, str], int]] = {}
+
+
+def _longest(table: Mapping[str, str] | frozenset[str]) -> int:
+    """Length of the longest entry (computed once per table: the tables are the lexicons' fixed word lists)."""
+    if isinstance(table, frozenset):
+        return _longest_in_set(table)
+    known = _LONGEST_IN_MAPPING.get(id(table))
+    if known is None or known[0] is not table:
+        if len(_LONGEST_IN_MAPPING) >= 256:
+            _LONGEST_IN_MAPPING.clear()
+        known = _LONGEST_IN_MAPPING[id(table)] = (table, max(map(len, table), default=0))
+    return known[1]
+
+
 def _match_suffix(word: str, table: Mapping[str, str] | frozenset[str]) -> str | None:
+    # tails longer than the longest entry cannot match: without this bound a long token costs the square of
+    # its length (every tail is sliced off), 95 s for one 300 KB token
+    longest = _longest(table)
     best: str | None = None
     for form in noun_forms(word):
-        for size in range(len(form), 2, -1):
+        for size in range(min(len(form), longest), 2, -1):
             tail = form[-size:]
             if tail in table and (best is None or len(tail) > len(best)):
                 best = tail

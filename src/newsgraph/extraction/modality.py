@@ -109,7 +109,7 @@ def modality_at(ctx: DocContext, i: int, *, nominal: bool, reported: bool = Fals
     if not nominal and words & cues.future_auxiliaries and not ctx.is_passive(clause):
         return "intended"
     # Reportive adverbs count uninflected only: "mutmaßlich" is, "ein mutmaßliches Lager" is not.
-    adverbs = {ctx.lower(j) for j in range(clause.start, clause.end)} & cues.reportive_markers
+    adverbs = ctx.clause_lowers(clause) & cues.reportive_markers
     if reported or any(is_subjunctive_i(ctx, v) for v in clause.verbs) or adverbs:
         return "reported"
     return "asserted"

@@ -15,6 +15,11 @@ _PRONOUN_WINDOW = 4  # sentence pieces to look back for the antecedent of "er"
 _SUBJECT_PRONOUNS = frozenset({"man", "er", "sie", "wir", "ich", "es", "du", "ihr"})
 
 
+MAX_COORDINATED = 64
+"""Longest run of coordinated names followed from one name (``A, B und C``: 3). Real coordinations are far
+shorter; the bound keeps a clause of thousands of names linear instead of quadratic."""
+
+
 def _skippable(ctx: DocContext, i: int, classifiers: frozenset[str], *, before_name: bool = False) -> bool:
     """Tokens that may stand between a preposition or governing noun and a name: articles, adjectives,
     numbers, adjectival mentions (``nordsyrischen``), and a classifier noun right before the name
@@ -40,6 +45,7 @@ def attachment(ctx: DocContext, start: int, clause: Clause, classifiers: frozens
         ``nahe der kurdischen Enklave Kobane`` → ``Attachment(prep="nahe")``.
     """
     noun: int | None = None
+    hops = 0
     j = start - 1
     while j >= clause.start:
         token = ctx.doc[j]
@@ -55,7 +61,8 @@ def attachment(ctx: DocContext, start: int, clause: Clause, classifiers: frozens
             return Attachment(prep=low, prep_index=j, noun=noun)
         if low in ("und", "oder", "sowie") or (low == "," and j - 1 >= clause.start):
             previous = ctx.entity_at(j - 1)
-            if previous is not None and previous.start >= clause.start:
+            hops += 1
+            if previous is not None and previous.start >= clause.start and hops <= MAX_COORDINATED:
                 j = previous.start - 1
                 continue
             break
@@ -99,7 +106,7 @@ def coordinated(ctx: DocContext, ref: MentionRef, clause: Clause) -> list[Mentio
     j = ref.start - 1
     while j > clause.start and ctx.lower(j) in ctx.cues.determiners:
         j -= 1
-    while j > clause.start and ctx.lower(j) in _COORDINATORS:
+    while j > clause.start and ctx.lower(j) in _COORDINATORS and len(found) <= MAX_COORDINATED:
         k = j - 1
         while k >= clause.start and ctx.lower(k) in ctx.cues.determiners:
             k -= 1
@@ -109,7 +116,7 @@ def coordinated(ctx: DocContext, ref: MentionRef, clause: Clause) -> list[Mentio
         found.insert(0, previous)
         j = previous.start - 1
     j = _skip_same(ctx, ref)
-    while j < clause.end and ctx.lower(j) in _COORDINATORS:
+    while j < clause.end and ctx.lower(j) in _COORDINATORS and len(found) <= 2 * MAX_COORDINATED:
         nxt, _ = np_after(ctx, j + 1, clause.end)
         if nxt is None:
             break

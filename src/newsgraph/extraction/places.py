@@ -49,6 +49,7 @@ def _classified(scope: RelationScope) -> list[Relation]:
     """``der nordsyrischen Stadt Kobane``, ``die syrische Hauptstadt Damaskus``, ``in der Hauptstadt Tunis``."""
     ctx = scope.ctx
     lexicon = scope.lexicon
+    first = first_mentions(ctx)
     found = []
     for i in range(1, len(ctx.doc) - 1):
         if not ctx.is_noun(i) or match_suffix(ctx.doc[i].text, lexicon.place_classifiers) is None:
@@ -58,7 +59,7 @@ def _classified(scope: RelationScope) -> list[Relation]:
             continue
         container = _adjectival(ctx, i - 1)
         if container is None or not container.is_place:
-            container = _capital_state(ctx, place) if match_suffix(ctx.doc[i].text, lexicon.capital_nouns) else None
+            container = _capital_state(first, place) if match_suffix(ctx.doc[i].text, lexicon.capital_nouns) else None
         if container is None:
             continue
         relation = make_relation(scope, "located_in", place, container, i, nominal=True)
@@ -67,10 +68,10 @@ def _classified(scope: RelationScope) -> list[Relation]:
     return found
 
 
-def _capital_state(ctx: DocContext, place: MentionRef) -> MentionRef | None:
+def _capital_state(first: dict[str, MentionRef], place: MentionRef) -> MentionRef | None:
     """A mention of the state ``place`` is the capital of, if the article names that state."""
     state = gazetteer_kinds().get(place.entity_id, ("", None))[1]
-    return next((r for r in ctx.mentions if r.entity_id == state), None) if state else None
+    return first.get(state) if state else None
 
 
 def _event_noun(ctx: DocContext, i: int | None) -> bool:
@@ -104,12 +105,13 @@ def _in_place(scope: RelationScope) -> list[Relation]:
 def _part_of(scope: RelationScope) -> list[Relation]:
     """An organisation named with its state: ``US-Zentralkommando``, ``Zentralkommando der USA``."""
     ctx = scope.ctx
+    first = first_mentions(ctx)
     found = []
     for ref in ctx.mentions:
         if ref.partial or ref.type != "ORG":
             continue
         states = [r for i in range(ref.start, ref.end) for r in ctx.inner_entities(i) if is_state(r.entity_id)]
-        states += _prefix_state(ctx, ref)
+        states += _prefix_state(ctx, ref, first)
         if ctx.lower(ref.end) in ctx.cues.genitive_determiners:
             after, _ = np_after(ctx, ref.end + 1, ctx.clause_at(ref.start).end)
             if after is not None and is_state(after.entity_id):
@@ -121,18 +123,26 @@ def _part_of(scope: RelationScope) -> list[Relation]:
     return found
 
 
-def _prefix_state(ctx: DocContext, ref: MentionRef) -> list[MentionRef]:
+def _prefix_state(ctx: DocContext, ref: MentionRef, first: dict[str, MentionRef]) -> list[MentionRef]:
     """The state a hyphen prefix of an organisation's name stands for (``US-Zentralkommando``), if the
     article mentions that state."""
     prefix, dash, _ = ctx.text[ref.start_char : ref.end_char].partition("-")
     entry = load_alias_tables(lang=table_lang(ctx.doc.lang_)).lookup(prefix) if dash and prefix else None
     if entry is None or not is_state(entry.id):
         return []
-    return [r for r in ctx.mentions if r.entity_id == entry.id][:1]
+    return [first[entry.id]] if entry.id in first else []
 
 
 _STATE_OWNED = ("staatlich", "staats", "bundes", "regierung", "ministerium", "armee", "streitkräfte", "parlament",
                 "landtag", "behörde", "polizei", "zentralbank", "geheimdienst")
+
+
+def first_mentions(ctx: DocContext) -> dict[str, MentionRef]:
+    """Entity id → its first mention in the Doc (one pass, instead of a search of all mentions per lookup)."""
+    found: dict[str, MentionRef] = {}
+    for ref in ctx.mentions:
+        found.setdefault(ref.entity_id, ref)
+    return found
 
 
 def _national_orgs(scope: RelationScope) -> list[Relation]:
@@ -140,19 +150,20 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
     ``die Abu-Dhabi-Staatsholding Ipic``, ``der steiermärkische Landtag`` → part_of the state."""
     ctx = scope.ctx
     tables = load_alias_tables(lang=table_lang(ctx.doc.lang_))
+    first = first_mentions(ctx)
     found = []
     for ref in ctx.mentions:
         if ref.partial or ref.type != "ORG":
             continue
         clause = ctx.clause_at(ref.start)
-        first = ref.start
-        if first > clause.start and ctx.is_noun(first - 1) and ctx.entity_at(first - 1) is None:
-            first -= 1  # the classifier noun of an apposition: "Holding Öbib", "Abu-Dhabi-Staatsholding Ipic"
-        while first > clause.start and ctx.lower(first - 1) not in ctx.cues.determiners and (
-            ctx.doc[first - 1].pos_ == "ADJ" or ctx.doc[first - 1].text[:1].islower() and ctx.doc[first - 1].is_alpha
+        start = ref.start
+        if start > clause.start and ctx.is_noun(start - 1) and ctx.entity_at(start - 1) is None:
+            start -= 1  # the classifier noun of an apposition: "Holding Öbib", "Abu-Dhabi-Staatsholding Ipic"
+        while start > clause.start and ctx.lower(start - 1) not in ctx.cues.determiners and (
+            ctx.doc[start - 1].pos_ == "ADJ" or ctx.doc[start - 1].text[:1].islower() and ctx.doc[start - 1].is_alpha
         ):
-            first -= 1
-        words = [ctx.doc[j].text for j in range(first, ref.end)]
+            start -= 1
+        words = [ctx.doc[j].text for j in range(start, ref.end)]
         state: MentionRef | None = None
         for word in words:
             demonym = demonym_word(word, tables) if word[:1].islower() else None
@@ -160,7 +171,7 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
             if entry is None and "-" in word:
                 entry = tables.lookup(word.rsplit("-", 1)[0])
             if entry is not None and is_state(entry.id):
-                state = next((r for r in ctx.mentions if r.entity_id == entry.id), None)
+                state = first.get(entry.id)
         if state is None:
             continue
         owned = any(w.lower().startswith(_STATE_OWNED) or any(p in w.lower() for p in _STATE_OWNED[1:]) for w in words)

@@ -9,6 +9,7 @@ or a later clause in Konjunktiv I that continues it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsgraph.extraction.context import Clause, DocContext, MentionRef
@@ -58,18 +59,21 @@ def find_quotes(ctx: DocContext) -> list[Quote]:
     openers: dict[str, list[str]] = {}
     for opening, closing in ctx.cues.quote_pairs:
         openers.setdefault(opening, []).append(closing)
+    texts = ctx.texts
+    next_break = _next_index(texts, lambda text: "\n" in text)
+    next_close: dict[str, list[int]] = {}
     quotes: list[Quote] = []
     i = 0
     while i < len(doc):
-        closers = openers.get(doc[i].text)
+        closers = openers.get(texts[i])
         close = None
         if closers:
-            for j in range(i + 1, min(len(doc), i + _MAX_QUOTE_TOKENS)):
-                if "\n" in doc[j].text:
-                    break
-                if doc[j].text in closers:
-                    close = j
-                    break
+            if texts[i] not in next_close:
+                next_close[texts[i]] = _next_index(texts, lambda text: text in closers)
+            # the first closer after the opener, if no line break comes first and it is near enough
+            j = next_close[texts[i]][i]
+            if j < next_break[i] and j < min(len(doc), i + _MAX_QUOTE_TOKENS):
+                close = j
         if close is None:
             i += 1
             continue
@@ -79,6 +83,18 @@ def find_quotes(ctx: DocContext) -> list[Quote]:
             quotes.append(Quote(i, close, start_char, doc[close].idx, _is_direct(ctx, i)))
         i = close + 1
     return quotes
+
+
+def _next_index(texts: list[str], test: Callable[[str], bool]) -> list[int]:
+    """For each token, the index of the next token after it that passes ``test`` (``len(texts)`` if none): one
+    pass from the end, so finding the closing mark of every opening mark stays linear in a run of marks."""
+    found = [len(texts)] * len(texts)
+    following = len(texts)
+    for j in range(len(texts) - 1, -1, -1):
+        found[j] = following
+        if test(texts[j]):
+            following = j
+    return found
 
 
 def _is_direct(ctx: DocContext, opener: int) -> bool:
@@ -160,14 +176,14 @@ def _content(ctx: DocContext, clause_number: int, verb: int) -> list[int]:
     """Clauses that are the words of the speech verb: before it when it opens its clause (``…, sagte X``),
     else after it when they are in Konjunktiv I or start with ``dass``."""
     clause = ctx.clauses[clause_number]
-    same = [n for n, c in enumerate(ctx.clauses) if c.segment == clause.segment]
+    same = ctx.segment_clauses[clause.segment]
     first_word = next((i for i in range(clause.start, clause.end) if not ctx.doc[i].is_punct), verb)
     if first_word == verb and clause_number > same[0]:
-        return [n for n in same if n < clause_number]
-    after = [n for n in same if n > clause_number]
+        return list(range(same.start, clause_number))
+    after = range(clause_number + 1, same.stop)
     if after and (ctx.clauses[after[0]].opener == "dass"
                   or any(is_subjunctive_i(ctx, v) for v in ctx.clauses[after[0]].verbs)):
-        return after
+        return list(after)
     return []
 
 
@@ -181,7 +197,7 @@ def _colon_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
             continue
         if ctx.doc[last].text != ":" or number + 1 >= len(ctx.clauses) or number + 1 in taken:
             continue
-        following = [n for n in range(number + 1, len(ctx.clauses)) if ctx.clauses[n].segment == clause.segment]
+        following = range(number + 1, ctx.segment_clauses[clause.segment].stop)
         if not following or ctx.doc[ctx.clauses[following[0]].start].text in _OPENING_MARKS:
             continue
         verb = _speech_verb(ctx, clause)
@@ -195,7 +211,7 @@ def _colon_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
         start = ctx.clauses[following[0]].start
         end = ctx.clauses[following[-1]].end
         quote = Quote(last, end, ctx.doc[start].idx, ctx.doc[end - 1].idx + len(ctx.doc[end - 1].text), True)
-        frames.append(SpeechFrame(speaker, verb, following, quote, "quote"))
+        frames.append(SpeechFrame(speaker, verb, list(following), quote, "quote"))
     return frames
 
 
@@ -210,7 +226,7 @@ def _name_colon_frame(ctx: DocContext, number: int) -> SpeechFrame | None:
     colon = ref.end
     if ctx.doc[colon].text != ":" or ctx.doc[colon + 1].text in _OPENING_MARKS:
         return None
-    following = [n for n in range(number, len(ctx.clauses)) if ctx.clauses[n].segment == clause.segment]
+    following = range(number, ctx.segment_clauses[clause.segment].stop)
     end = ctx.clauses[following[-1]].end
     while end > colon + 2 and ctx.doc[end - 1].is_punct:
         end -= 1
@@ -218,7 +234,7 @@ def _name_colon_frame(ctx: DocContext, number: int) -> SpeechFrame | None:
         return None  # ``Putin: Nein.``, a label or a one-word answer
     start_char = ctx.doc[colon + 1].idx
     quote = Quote(colon, end, start_char, ctx.doc[end - 1].idx + len(ctx.doc[end - 1].text), True)
-    return SpeechFrame(ref, None, following, quote, "quote")
+    return SpeechFrame(ref, None, list(following), quote, "quote")
 
 
 def _so_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
@@ -236,7 +252,7 @@ def _so_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
         if any(ctx.is_verb(j) for j in range(ref.end, clause.end)):
             continue
         number = ctx.clause_of[i]
-        content = [n for n, c in enumerate(ctx.clauses) if c.segment == clause.segment and n <= number and n not in taken]
+        content = [n for n in range(ctx.segment_clauses[clause.segment].start, number + 1) if n not in taken]
         if content:
             frames.append(SpeechFrame(ref, i, content, None, "verb"))
     return frames
