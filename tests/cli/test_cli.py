@@ -323,3 +323,16 @@ def test_a_signal_during_extract_says_what_was_finished(
     assert "Traceback" not in stderr
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "newsgraph-cache.sqlite"} == {
         name: data for name, data in before.items() if name != "newsgraph-cache.sqlite"}
+
+
+def test_a_rebuilt_cache_is_a_plain_warning_line(use_stand_in: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Angela Merkel besuchte Paris.", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "newsgraph-cache.sqlite").write_bytes(b"not a database, just bytes" * 100)
+    result = runner.invoke(app, ["extract", str(src), "-o", str(out), "--lang", "de", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.output and "the result cache was damaged" in result.output
+    assert "RuntimeWarning" not in result.output and "cache.py:" not in result.output

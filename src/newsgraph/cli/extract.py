@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +53,19 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     finally:
         if installed:
             signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _warnings_to_console(console: Console) -> Iterator[None]:
+    """Show warnings raised during the run (a rebuilt cache, say) as one plain line, not Python's file:line form."""
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: object = None, line: str | None = None) -> None:
+        console.print(f"[yellow]warning:[/yellow] {escape(str(message))}", highlight=False, soft_wrap=True)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 
 def _interrupted_message(error: KeyboardInterrupt, counts: dict[str, int], out: Path, cached: bool) -> str:
@@ -192,7 +206,7 @@ def extract_cli(
     stats = RunStats()
     started = time.perf_counter()
     try:
-        with _sigterm_as_interrupt():
+        with _sigterm_as_interrupt(), _warnings_to_console(console):
             # the library records every failure; the CLI stops after the first one with --on-error fail,
             # so the records up to and including it are still written
             results = extract(paths_to_sources(paths), settings=settings.model_copy(update={"on_error": "skip"}),
