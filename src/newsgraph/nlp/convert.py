@@ -7,18 +7,9 @@ import re
 from spacy.tokens import Doc
 
 from newsgraph.records import Article, ArticleResult, Entity, Mention
+from newsgraph.resolve.docview import sentence_index
 
 _ENT_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "GPE", "NORP": "NORP", "MISC": "MISC"}
-
-
-def sentence_index(doc: Doc) -> list[int]:
-    """Sentence number of every token (all zeros when the Doc has no sentence boundaries)."""
-    index = [0] * len(doc)
-    if doc.has_annotation("SENT_START"):
-        for i, sent in enumerate(doc.sents):
-            for j in range(sent.start, sent.end):
-                index[j] = i
-    return index
 
 
 def _slug(text: str) -> str:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from newsgraph.resolve.normalize import fold, fold_lower
+from newsgraph.resolve.docview import DocTokens
+from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.tables import AliasTables, GazEntry
 from newsgraph.resolve.words import (
     acronym_matches,
@@ -62,44 +63,34 @@ class Candidate:
         return None if self.label.startswith("rule:") else NER_LABELS.get(self.label)
 
 
-class DocView:
-    """A Doc with the tables, sentence numbers and token tests the rules need."""
+class DocView(DocTokens):
+    """A Doc with the tables, sentence starts and token tests the resolution rules need.
+
+    Args:
+        doc: The Doc.
+        tables: Alias tables (gazetteer, demonyms, lexicon).
+    """
 
     def __init__(self, doc: Doc, tables: AliasTables) -> None:
-        self.doc = doc
+        super().__init__(doc)
         self.tables = tables
         self.lex = tables.lexicon
-        self.texts: list[str] = []
-        self.spaces: list[str] = []
-        self._punct: list[bool] = []
-        for token in doc:  # one pass: every Token object costs
-            self.texts.append(token.text)
-            self.spaces.append(token.whitespace_)
-            self._punct.append(token.is_punct or token.is_space or token.text in self.lex.quote_marks)
-        self._lowers = [fold_lower(text) for text in self.texts]
-        self.sentence = [0] * len(doc)
-        self.sentence_start = [0] * len(doc)
-        if doc.has_annotation("SENT_START"):
-            for number, sent in enumerate(doc.sents):
-                for i in range(sent.start, sent.end):
-                    self.sentence[i] = number
-                    self.sentence_start[i] = sent.start
-
-    def lower(self, i: int) -> str:
-        """Folded lowercase text of token ``i`` ('' outside the Doc)."""
-        return self._lowers[i] if 0 <= i < len(self._lowers) else ""
+        quote_marks = self.lex.quote_marks
+        self._marks = [punct or space or text in quote_marks
+                       for punct, space, text in zip(self._is_punct, self._is_space, self.texts)]
 
     def chars(self, start: int, end: int) -> tuple[int, int]:
         """Char offsets of the token range ``[start, end)``."""
         last = self.doc[end - 1]
         return self.doc[start].idx, last.idx + len(last.text)
 
-    def is_punct(self, i: int) -> bool:
-        return self._punct[i]
+    def is_mark(self, i: int) -> bool:
+        """True for punctuation, whitespace and quote marks (a quote mark may be tagged as a word)."""
+        return self._marks[i]
 
     def at_sentence_start(self, i: int) -> bool:
         """True when only punctuation or quote marks stand between the sentence start and token ``i``."""
-        return all(self.is_punct(j) for j in range(self.sentence_start[i], i))
+        return all(self.is_mark(j) for j in range(self.sentence_start[i], i))
 
     def candidate(self, start: int, end: int, label: str, name: str, **fields: object) -> Candidate:
         start_char, end_char = self.chars(start, end)
@@ -120,9 +111,9 @@ def _trim(view: DocView, start: int, end: int, label: str) -> tuple[int, int]:
     titles, role nouns and lowercase words (``US-Präsident Barack Obama`` → ``Barack Obama``), for
     other names a leading demonym adjective (``deutsche Bundesamt für ...``)."""
     lex, tables = view.lex, view.tables
-    while start < end and (view.is_punct(start) or view.lower(start) in lex.determiners | lex.possessives):
+    while start < end and (view.is_mark(start) or view.lower(start) in lex.determiners | lex.possessives):
         start += 1
-    while end > start and view.is_punct(end - 1):
+    while end > start and view.is_mark(end - 1):
         end -= 1
     while end - start > 1:
         text = view.doc[start].text

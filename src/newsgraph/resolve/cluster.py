@@ -68,7 +68,7 @@ class _UnionFind:
 
 def _person_tokens(view: DocView, candidate: Candidate) -> list[str]:
     doc = view.doc
-    return [doc[i].text for i in range(candidate.name_start, candidate.end) if not view.is_punct(i)]
+    return [doc[i].text for i in range(candidate.name_start, candidate.end) if not view.is_mark(i)]
 
 
 MAX_SHORT_FORM_TOKENS = 8
@@ -134,7 +134,7 @@ def surname_candidates(view: DocView, candidates: list[Candidate]) -> list[Candi
     taken = {i for c in candidates for i in range(c.start, c.end)}
     found = []
     for token in view.doc:
-        if token.i in taken or not is_capitalised(token.text) or view.is_punct(token.i):
+        if token.i in taken or not is_capitalised(token.text) or view.is_mark(token.i):
             continue
         for form in [token.text, *inflection_variants(token.text)]:
             if len(index.suffixes.get(index.phonetic(form), ())) == 1:
