@@ -223,11 +223,12 @@ def ner_candidates(view: DocView) -> list[Candidate]:
         mention_start, etype = start, ("LOC" if ent.label_ == "FAC" else None)
         first = view.lower(start)
         if end - start > 1 and label != "PER":
-            if ends_with_any(first, lex.org_descriptors_suffix) and is_capitalised(view.doc[start + 1].text):
+            if (ends_with_any(first, lex.org_descriptors_suffix, lex.noun_endings)
+                    and is_capitalised(view.doc[start + 1].text)):
                 start += 1
-            elif ends_with_any(first, lex.facility_cues_suffix):
+            elif ends_with_any(first, lex.facility_cues_suffix, lex.noun_endings):
                 start, etype = start + 1, "LOC"
-            elif ends_with_any(first, lex.gpe_cues_suffix):
+            elif ends_with_any(first, lex.gpe_cues_suffix, lex.noun_endings):
                 start = mention_start = start + 1
                 etype = "GPE"
         if _in_role_phrase(view, start, end):
@@ -261,9 +262,8 @@ def _prefixed_compound(view: DocView, candidate: Candidate, names: Mapping[str, 
     if _prefix_head(candidate.name, view.tables, names) is None:
         return False
     tail = candidate.name.split("-")[-1]
-    return candidate.ner_label != "ORG" or ends_with_any(tail, view.lex.state_nouns_suffix) or bool(
-        role_word(tail, view.tables)
-    )
+    return (candidate.ner_label != "ORG" or ends_with_any(tail, view.lex.state_nouns_suffix, view.lex.noun_endings)
+            or bool(role_word(tail, view.tables)))
 
 
 def _extend_left(view: DocView, candidate: Candidate) -> None:
@@ -276,9 +276,9 @@ def _extend_left(view: DocView, candidate: Candidate) -> None:
     # a facility cue right before an unknown name makes it a place even when the NER guessed ORG
     # (``Militärstützpunkt Andrews``); descriptors of organisations were tried first
     is_place = candidate.ner_label in ("LOC", "GPE", "ORG") and entry is None
-    if is_org and ends_with_any(view.lower(i), view.lex.org_descriptors_suffix):
+    if is_org and ends_with_any(view.lower(i), view.lex.org_descriptors_suffix, view.lex.noun_endings):
         candidate.start = i
-    elif is_place and ends_with_any(view.lower(i), view.lex.facility_cues_suffix):
+    elif is_place and ends_with_any(view.lower(i), view.lex.facility_cues_suffix, view.lex.noun_endings):
         candidate.start, candidate.etype = i, "LOC"
     else:
         return
@@ -352,9 +352,9 @@ def cue_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
             continue
         if demonym_word(doc[j].text, tables) or role_word(doc[j].text, tables) or tables.lookup(doc[j].text):
             continue
-        if ends_with_any(doc[i].text, lex.facility_cues_suffix):
+        if ends_with_any(doc[i].text, lex.facility_cues_suffix, lex.noun_endings):
             candidates.append(view.candidate(i, j + 1, "rule:cue", doc[j].text, name_start=j, etype="LOC"))
-        elif ends_with_any(doc[i].text, lex.gpe_cues_suffix):
+        elif ends_with_any(doc[i].text, lex.gpe_cues_suffix, lex.noun_endings):
             candidates.append(view.candidate(j, j + 1, "rule:cue", doc[j].text, etype="GPE"))
     return candidates
 
@@ -434,9 +434,9 @@ def _governed(view: DocView, i: int) -> tuple[str, int] | None:
     word = view.doc[j].text
     if role_word(word, view.tables) is not None:
         return "role", j + 1
-    if ends_with_any(word, view.lex.state_nouns_suffix):
+    if ends_with_any(word, view.lex.state_nouns_suffix, view.lex.noun_endings):
         return "state", j + 1
-    if ends_with_any(word, view.lex.group_nouns_suffix):
+    if ends_with_any(word, view.lex.group_nouns_suffix, view.lex.noun_endings):
         return "group", j + 1
     return None
 
@@ -500,7 +500,7 @@ def _speaks_for_state(view: DocView, candidate: Candidate) -> bool:
     """``die Regierung in Moskau`` or ``Ankara habe ... erlaubt``: the capital stands for the government."""
     lex = view.lex
     s, e = candidate.name_start, candidate.end
-    if view.lower(s - 1) == "in" and ends_with_any(view.lower(s - 2), lex.government_nouns):
+    if view.lower(s - 1) == "in" and ends_with_any(view.lower(s - 2), lex.government_nouns, lex.noun_endings):
         return True
     if not view.at_sentence_start(s) or e >= len(view.doc):
         return False

@@ -217,7 +217,8 @@ def _place_type(view: DocView, cluster: Cluster) -> str:
     doc, lex, tables = view.doc, view.lex, view.tables
     for candidate in cluster.candidates:
         before = candidate.name_start - 1
-        if before >= 0 and is_capitalised(doc[before].text) and ends_with_any(doc[before].text, lex.gpe_cues_suffix):
+        if (before >= 0 and is_capitalised(doc[before].text)
+                and ends_with_any(doc[before].text, lex.gpe_cues_suffix, lex.noun_endings)):
             return "GPE"
         after = candidate.end
         if after + 2 < len(doc) and doc[after].text == "(" and doc[after + 2].text == ")":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u00ad": ""})
@@ -33,6 +34,29 @@ def fold(text: str) -> str:
 def fold_lower(text: str) -> str:
     """:func:`fold` and lowercase: the key for word lists (nouns, adjectives, roles)."""
     return fold(text).lower()
+
+
+def noun_forms(word: str, endings: Sequence[str], *, last_part: bool = False) -> list[str]:
+    """The folded lowercase word and its forms without one of the inflection ``endings``.
+
+    Args:
+        word: The word as written.
+        endings: Inflection endings in the order the forms are wanted (``""`` keeps the word itself); the
+            resolver passes ``Lexicon.noun_endings``, the extractors ``Cues.noun_endings`` (both read from
+            the versioned data files).
+        last_part: Use only the part after the last hyphen (``US-Luftangriffen`` → ``luftangriffen``).
+
+    Returns:
+        The forms, in the order of ``endings``.
+
+    Example:
+        >>> noun_forms("US-Angriffe", ("", "n", "e"), last_part=True)
+        ['angriffe', 'angriff']
+    """
+    lower = fold_lower(word)
+    if last_part:
+        lower = lower.split("-")[-1]
+    return [lower[: len(lower) - len(e)] if e else lower for e in endings if lower.endswith(e)]
 
 
 def slug(text: str) -> str:
