@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Doc
 
 from newsgraph.records import Article, ArticleResult, Entity, Mention
 from newsgraph.resolve.docview import sentence_index
+from newsgraph.resolve.normalize import local_id
 
 _ENT_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "GPE", "NORP": "NORP", "MISC": "MISC"}
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.lower()).strip("-")
 
 
 def raw_entities(doc: Doc) -> tuple[list[Mention], list[Entity]]:
@@ -23,7 +18,7 @@ def raw_entities(doc: Doc) -> tuple[list[Mention], list[Entity]]:
     mentions = []
     for ent in doc.ents:
         etype = _ENT_TYPES.get(ent.label_, "MISC")
-        key = f"ng:{etype.lower()}:{_slug(ent.text)}"
+        key = local_id(etype, ent.text)
         mention = Mention(
             text=ent.text, start=ent.start_char, end=ent.end_char,
             sentence=sents[ent.start], label=ent.label_, entity_id=key,

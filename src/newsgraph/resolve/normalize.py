@@ -68,8 +68,22 @@ def slug(text: str) -> str:
 
 
 def local_id(etype: str, name: str) -> str:
-    """Deterministic local entity id for entities without a Wikidata QID: ``ng:<type>:<slug>``."""
-    return f"ng:{etype.lower()}:{slug(name)}"
+    """Deterministic local entity id for entities without a Wikidata QID: ``ng:<type>:<slug>``.
+
+    The one id function: the resolver and the records built straight from ``doc.ents`` (no resolver)
+    both use it, so one name gets one id. A name without Latin letters or digits (``Путин``) has an
+    empty :func:`slug`; it keeps its own letters, lowercased, so that it does not share one id with
+    every other such name.
+
+    Example:
+        >>> local_id("GPE", "Türkei"), local_id("PER", "Владимир Путин")
+        ('ng:gpe:tuerkei', 'ng:per:владимир-путин')
+    """
+    return f"ng:{etype.lower()}:{slug(name) or _word_slug(name)}"
+
+
+def _word_slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-")
 
 
 def inflection_variants(word: str) -> list[str]:
