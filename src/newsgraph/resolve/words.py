@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsgraph.resolve.normalize import fold, fold_lower, noun_forms, role_key
+from newsgraph.resolve.normalize import fold_lower, noun_forms, role_key
 from newsgraph.resolve.tables import AliasTables, GazEntry
 
 _ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
@@ -141,8 +141,3 @@ def acronym_matches(acronym: str, name: str) -> bool:
 def is_acronym(text: str) -> bool:
     """2–8 characters, starts uppercase, at least two uppercase letters (``IS``, ``ISIL``, ``UNHCR``)."""
     return 2 <= len(text) <= 8 and text[0].isupper() and sum(c.isupper() for c in text) >= 2 and text.isalnum()
-
-
-def same_spelling(a: str, b: str) -> bool:
-    """True when two names differ at most by ß/ss and hyphen/space variants."""
-    return fold(a) == fold(b)
