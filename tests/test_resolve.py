@@ -119,6 +119,28 @@ def test_sentence_index_of_mentions(nlp: Language) -> None:
     assert [m.sentence for m in mentions if m.text == "Kerry"] == [0, 1]
 
 
+def test_one_token_table_for_both_rule_stages(nlp: Language) -> None:
+    """The resolver's DocView and the extractors' DocContext read the Doc through one DocTokens, and its
+    lists agree with the Doc's tokens."""
+    from newsgraph.extraction.context import DocContext
+    from newsgraph.extraction.lexicon import load_cues
+    from newsgraph.resolve.candidates import DocView
+    from newsgraph.resolve.docview import DocTokens
+
+    doc = nlp("Der Außenminister sagte: „Wir kommen.“ Dann  ging er.")
+    view, ctx = DocView(doc, load_alias_tables()), DocContext(doc, load_cues(), mentions=[], entities=[])
+    assert type(view).__mro__[1] is DocTokens and type(ctx).__mro__[1] is DocTokens
+    sents = {t.i: (n, s.start) for n, s in enumerate(doc.sents) for t in s}
+    for tokens in (view, ctx):
+        assert tokens.texts == [t.text for t in doc] and tokens.spaces == [t.whitespace_ for t in doc]
+        assert [tokens.is_punct(t.i) for t in doc] == [t.is_punct for t in doc]
+        assert [tokens.is_space(t.i) for t in doc] == [t.is_space for t in doc]
+        assert [(tokens.sentence[i], tokens.sentence_start[i]) for i in range(len(doc))] == [sents[i] for i in range(len(doc))]
+        assert tokens.lower(1) == "aussenminister" and tokens.lower(len(doc)) == ""
+    # the resolver also skips quote marks that the tokenizer does not flag as punctuation
+    assert [view.is_mark(t.i) for t in doc] == [t.is_punct or t.is_space or t.text in view.lex.quote_marks for t in doc]
+
+
 # --- persons --------------------------------------------------------------------------------------------
 
 PERSON_MERGES = [

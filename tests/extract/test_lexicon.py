@@ -9,7 +9,7 @@ from spacy.util import registry
 
 from newsgraph.errors import ConfigError
 from newsgraph.extraction import RELATION_TYPES, load_event_lexicon, load_relation_lexicon
-from newsgraph.extraction.lexicon import match_suffix
+from newsgraph.extraction.lexicon import load_cues, match_suffix
 
 TYPOLOGY = Path(__file__).resolve().parents[2] / "docs/TYPOLOGY.md"
 CAMEO_ROOTS = {f"{n:02d}" for n in range(1, 21)}
@@ -35,7 +35,7 @@ def test_triggers_point_to_known_types() -> None:
                                                 ("Massaker", "massaker"), ("Rückschläge", None)])
 def test_compound_suffix_matching(word: str, expected: str | None) -> None:
     lexicon = load_event_lexicon()
-    found = match_suffix(word, lexicon.noun_triggers)
+    found = match_suffix(word, lexicon.noun_triggers, lexicon.cues.noun_endings)
     excluded = word.lower() in lexicon.noun_exclusions
     assert (None if excluded else found) == expected
 
@@ -60,3 +60,18 @@ def test_typology_documents_every_type() -> None:
         assert f"`{name}`" in text, name
     for value in ("asserted", "reported", "intended", "considered", "feared", "hypothetical", "negated"):
         assert f"`{value}`" in text
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr", "it"])
+def test_noun_endings_come_from_the_data_files(lang: str) -> None:
+    """One noun_forms for both stages; each stage's inflection endings are a key of its versioned files."""
+    from newsgraph.resolve import load_alias_tables
+    from newsgraph.resolve.normalize import noun_forms
+
+    extractor_endings = load_cues(lang=lang).noun_endings
+    resolver_endings = load_alias_tables(lang=lang).lexicon.noun_endings
+    assert extractor_endings == ("", "n", "en", "s", "es", "e", "er", "r")
+    assert resolver_endings == ("", "n", "en", "s", "es", "e")
+    # the extractors match the last part of a compound and also strip -er/-r; the resolver takes the whole word
+    assert noun_forms("US-Kämpfer", extractor_endings, last_part=True) == ["kämpfer", "kämpf", "kämpfe"]
+    assert noun_forms("US-Truppen", resolver_endings) == ["us-truppen", "us-truppe", "us-trupp"]

@@ -147,7 +147,7 @@ def _attached(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> list[tu
              for ref in ctx.outer_mentions(clause.start, clause.end) if not ref.partial]
     for ref, where in prefixed_nouns(ctx, clause):
         noun = ctx.doc[ref.start].text
-        if match_suffix(noun, lexicon.noun_triggers) is None:
+        if match_suffix(noun, lexicon.noun_triggers, ctx.cues.noun_endings) is None:
             found.append((ref, where, True))
     return found
 

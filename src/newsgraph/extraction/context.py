@@ -12,14 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, ORTH, POS, TAG
+from spacy.attrs import LEMMA, POS, TAG
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Token
 
 from newsgraph.extraction.clauses import Clause, build_clauses, split_segments
 from newsgraph.extraction.lexicon import Cues
-from newsgraph.nlp.convert import sentence_index
 from newsgraph.records import Entity, Mention, Span
+from newsgraph.resolve.docview import DocTokens
 from newsgraph.resolve.normalize import fold_lower
 from newsgraph.resolve.tables import load_alias_tables
 
@@ -88,8 +88,8 @@ class Attachment:
     noun: int | None = None
 
 
-class DocContext:
-    """Indexes over one Doc that every extraction rule shares.
+class DocContext(DocTokens):
+    """Indexes over one Doc that every extraction rule shares (over the token lists of :class:`DocTokens`).
 
     Args:
         doc: The Doc; ``doc._.mentions`` and ``doc._.entities`` are read unless given.
@@ -102,26 +102,20 @@ class DocContext:
         self, doc: Doc, cues: Cues, *, mentions: Iterable[Mention] | None = None,
         entities: Iterable[Entity] | None = None,
     ) -> None:
-        self.doc = doc
+        super().__init__(doc)
         self.cues = cues
         self.text = doc.text
         entities = list(entities if entities is not None else (doc._.entities or []))
         self.types = {entity.id: entity.type for entity in entities}
         self.names = {entity.id: entity.name for entity in entities}
-        self.sentence = sentence_index(doc)
-        # token attributes read once: the rules ask for them many times per token
-        # token attributes read once, as arrays (no Token objects): the rules ask for them many times per token
+        # tags and lemmas read once, as arrays (no Token objects): the rules ask for them many times per token
         strings = doc.vocab.strings
-        columns = doc.to_array([ORTH, POS, TAG, LEMMA, IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
-        self.texts: list[str] = [strings[row[0]] for row in columns]  # token texts, as in the Doc
-        self._pos: list[str] = [POS_NAMES.get(row[1], "") for row in columns]
-        self._tags: list[str] = [strings[row[2]] if row[2] else "" for row in columns]
-        self._lemmas: list[str] = [fold_lower((strings[row[3]] if row[3] else "") or text)
+        columns = doc.to_array([POS, TAG, LEMMA]).tolist() if len(doc) else []
+        self._pos: list[str] = [POS_NAMES.get(row[0], "") for row in columns]
+        self._tags: list[str] = [strings[row[1]] if row[1] else "" for row in columns]
+        self._lemmas: list[str] = [fold_lower((strings[row[2]] if row[2] else "") or text)
                                    for row, text in zip(columns, self.texts)]
-        self._is_punct: list[bool] = [bool(row[4]) for row in columns]
-        self._is_space: list[bool] = [bool(row[5]) for row in columns]
-        self._skippable: list[bool] = [bool(row[4] or row[5]) for row in columns]
-        self._lowers = [fold_lower(text) for text in self.texts]
+        self._skippable: list[bool] = [punct or space for punct, space in zip(self._is_punct, self._is_space)]
         self._first_content: dict[int, int] = {}  # piece start → its first token that is not punctuation
         self._clause_lowers: dict[tuple[int, int], frozenset[str]] = {}
         self.mentions = self._place_mentions(mentions if mentions is not None else (doc._.mentions or []))
@@ -209,18 +203,6 @@ class DocContext:
 
 
     # --- tokens ---------------------------------------------------------------------------------------
-
-    def lower(self, i: int) -> str:
-        """Folded lowercase text of token ``i`` ('' outside the Doc)."""
-        return self._lowers[i] if 0 <= i < len(self._lowers) else ""
-
-    def is_space(self, i: int) -> bool:
-        """True for a whitespace token."""
-        return self._is_space[i]
-
-    def is_punct(self, i: int) -> bool:
-        """True for a punctuation token."""
-        return self._is_punct[i]
 
     def lemma(self, i: int) -> str:
         """Folded lowercase lemma of token ``i`` (its text when the Doc has no lemmas)."""

@@ -16,16 +16,17 @@ from collections.abc import Iterator
 
 from newsgraph.extraction.context import Clause, DocContext, MentionRef
 from newsgraph.extraction.evidence import RelationScope, make_relation
-from newsgraph.extraction.lexicon import match_suffix, noun_forms
+from newsgraph.extraction.lexicon import match_suffix
 from newsgraph.extraction.phrases import attachment, coordinated, np_after, objects, subjects
 from newsgraph.records import Relation
+from newsgraph.resolve.normalize import noun_forms
 
 _COPULAS = frozenset({"sein", "ist", "sind", "war", "waren", "bleiben", "bleibt", "gelten", "gilt", "galt"})
 
 
 def _cue_nouns(ctx: DocContext, words: frozenset[str]) -> Iterator[int]:
     for i in ctx.capitalised_nouns():
-        if match_suffix(ctx.texts[i], words):
+        if match_suffix(ctx.texts[i], words, ctx.cues.noun_endings):
             yield i
 
 
@@ -165,7 +166,8 @@ def _supplies(scope: RelationScope) -> list[Relation]:
     for i in _cue_verbs(ctx, lexicon.supply_verbs):
         clause = ctx.clause_at(i)
         items = [ctx.doc[j].text for j in range(clause.start, clause.end)
-                 if ctx.is_noun(j) and any(f in lexicon.supply_objects for f in noun_forms(ctx.doc[j].text))]
+                 if ctx.is_noun(j) and any(f in lexicon.supply_objects
+                                           for f in noun_forms(ctx.doc[j].text, ctx.cues.noun_endings, last_part=True))]
         if not items:
             continue
         suppliers = _actors(subjects(ctx, clause))
@@ -217,7 +219,7 @@ def _coalition_against(ctx: DocContext, coalition_nouns: frozenset[str], enemy: 
         name = ctx.names.get(ref.entity_id, "")
         words = name.replace("-", " ").split()
         if ref.type == "ORG" and "gegen" in words and aliases & set(words) \
-                and any(match_suffix(word, coalition_nouns) for word in words):
+                and any(match_suffix(word, coalition_nouns, ctx.cues.noun_endings) for word in words):
             return ref
     return None
 

@@ -10,39 +10,37 @@ from importlib import resources
 from typing import Any
 
 from newsgraph.errors import ConfigError
-from newsgraph.resolve.normalize import fold_lower
+from newsgraph.resolve.normalize import fold_lower, noun_forms
 
 LEXICON_VERSION = "v1"
 BASE_LANG = "de"
 """The language of the unsuffixed lexicon files (``cues.v1.json``); others are ``cues.<lang>.v1.json``."""
-_NOUN_ENDINGS = ("", "n", "en", "s", "es", "e", "er", "r")
 
 
 def _words(values: Iterable[str]) -> frozenset[str]:
     return frozenset(fold_lower(v) for v in values)
 
 
-def noun_forms(word: str) -> list[str]:
-    """The folded lowercase word and its forms without one inflection ending (``Angriffe`` → ``angriff``)."""
-    lower = fold_lower(word).split("-")[-1]
-    return [lower[: len(lower) - len(e)] if e else lower for e in _NOUN_ENDINGS if lower.endswith(e)]
-
-
-def match_suffix(word: str, table: Mapping[str, str] | frozenset[str]) -> str | None:
+def match_suffix(word: str, table: Mapping[str, str] | frozenset[str], endings: tuple[str, ...]) -> str | None:
     """The longest entry of ``table`` that a form of ``word`` ends with, or None (cached for word sets).
 
+    Args:
+        word: The word as written; only its part after the last hyphen is matched.
+        table: Folded lowercase word ends.
+        endings: Inflection endings (``Cues.noun_endings``), see :func:`~newsgraph.resolve.normalize.noun_forms`.
+
     Example:
-        >>> match_suffix("US-Luftangriffen", frozenset({"angriff", "luftangriff"}))
+        >>> match_suffix("US-Luftangriffen", frozenset({"angriff", "luftangriff"}), ("", "n", "en"))
         'luftangriff'
     """
     if isinstance(table, frozenset):
-        return _match_suffix_in_set(word, table)
-    return _match_suffix(word, table)
+        return _match_suffix_in_set(word, table, endings)
+    return _match_suffix(word, table, endings)
 
 
 @lru_cache(maxsize=1 << 16)  # the same nouns are tested against the same word sets over and over
-def _match_suffix_in_set(word: str, table: frozenset[str]) -> str | None:
-    return _match_suffix(word, table)
+def _match_suffix_in_set(word: str, table: frozenset[str], endings: tuple[str, ...]) -> str | None:
+    return _match_suffix(word, table, endings)
 
 
 @lru_cache(maxsize=256)
@@ -66,12 +64,12 @@ def _longest(table: Mapping[str, str] | frozenset[str]) -> int:
     return known[1]
 
 
-def _match_suffix(word: str, table: Mapping[str, str] | frozenset[str]) -> str | None:
+def _match_suffix(word: str, table: Mapping[str, str] | frozenset[str], endings: tuple[str, ...]) -> str | None:
     # tails longer than the longest entry cannot match: without this bound a long token costs the square of
     # its length (every tail is sliced off), 95 s for one 300 KB token
     longest = _longest(table)
     best: str | None = None
-    for form in noun_forms(word):
+    for form in noun_forms(word, endings, last_part=True):
         for size in range(min(len(form), longest), 2, -1):
             tail = form[-size:]
             if tail in table and (best is None or len(tail) > len(best)):
@@ -125,6 +123,8 @@ class Cues:
     number_words: Mapping[str, int] = field(default_factory=dict)
     quote_pairs: tuple[tuple[str, str], ...] = ()
     time: TimeWords = field(default_factory=TimeWords)
+    noun_endings: tuple[str, ...] = ()
+    """Inflection endings a noun may carry over a word-list entry, in the order the forms are tried."""
     nouns_capitalised: bool = True
     """German capitalises every noun, so a noun trigger must be capitalised; English, French and Italian do not."""
 
@@ -263,7 +263,8 @@ def load_cues(version: str = LEXICON_VERSION, lang: str = BASE_LANG) -> Cues:
 @lru_cache(maxsize=8)
 def _load_cues(version: str, lang: str) -> Cues:
     raw = _read("cues", version, lang)
-    lists = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k not in ("speech_frames", "quote_pairs")}
+    lists = {k: _words(v) for k, v in raw.items()
+             if isinstance(v, list) and k not in ("speech_frames", "quote_pairs", "noun_endings")}
     known = set(Cues.__dataclass_fields__)
     return Cues(
         **{k: v for k, v in lists.items() if k in known},
@@ -271,6 +272,7 @@ def _load_cues(version: str, lang: str) -> Cues:
         fear_with_preposition={fold_lower(k): v for k, v in raw.get("fear_with_preposition", {}).items()},
         number_words={fold_lower(k): int(v) for k, v in raw.get("number_words", {}).items()},
         quote_pairs=tuple((a, b) for a, b in raw.get("quote_pairs", [])),
+        noun_endings=tuple(fold_lower(e) for e in raw.get("noun_endings", [])),
         time=_time_words(raw.get("time", {})),
         nouns_capitalised=bool(raw.get("nouns_capitalised", True)),
     )

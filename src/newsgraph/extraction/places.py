@@ -50,16 +50,18 @@ def _classified(scope: RelationScope) -> list[Relation]:
     ctx = scope.ctx
     lexicon = scope.lexicon
     first = first_mentions(ctx)
+    endings = ctx.cues.noun_endings
     found = []
     for i in range(1, len(ctx.doc) - 1):
-        if not ctx.is_noun(i) or match_suffix(ctx.doc[i].text, lexicon.place_classifiers) is None:
+        if not ctx.is_noun(i) or match_suffix(ctx.doc[i].text, lexicon.place_classifiers, endings) is None:
             continue
         place = ctx.mention_starting(i + 1)
         if place is None or not place.is_place or is_state(place.entity_id):
             continue
         container = _adjectival(ctx, i - 1)
         if container is None or not container.is_place:
-            container = _capital_state(first, place) if match_suffix(ctx.doc[i].text, lexicon.capital_nouns) else None
+            capital = match_suffix(ctx.doc[i].text, lexicon.capital_nouns, endings)
+            container = _capital_state(first, place) if capital else None
         if container is None:
             continue
         relation = make_relation(scope, "located_in", place, container, i, nominal=True)
@@ -76,7 +78,7 @@ def _capital_state(first: dict[str, MentionRef], place: MentionRef) -> MentionRe
 
 def _event_noun(ctx: DocContext, i: int | None) -> bool:
     triggers = load_event_lexicon(lang=table_lang(ctx.doc.lang_)).noun_triggers
-    return i is not None and match_suffix(ctx.doc[i].text, triggers) is not None
+    return i is not None and match_suffix(ctx.doc[i].text, triggers, ctx.cues.noun_endings) is not None
 
 
 def _in_place(scope: RelationScope) -> list[Relation]:

@@ -25,15 +25,15 @@ def _role_noun(link: RoleLink) -> str:
     return link.role.split("-")[-1]
 
 
-def _base_role(link: RoleLink, links: list[RoleLink]) -> tuple[str, bool]:
+def _base_role(link: RoleLink, links: list[RoleLink], endings: tuple[str, ...]) -> tuple[str, bool]:
     """The role to record, and whether it was carried over from a colleague's role."""
     relational = relational_roles()  # the resolver's lists: Kollege, Amtskollegin, counterpart, homologue ...
-    if match_suffix(link.role, relational) is None:
+    if match_suffix(link.role, relational, endings) is None:
         return _role_noun(link), False
     earlier = [
         other for other in links
         if other.start < link.start and other.person_id != link.person_id and other.sentence == link.sentence
-        and match_suffix(other.role, relational) is None
+        and match_suffix(other.role, relational, endings) is None
     ]
     return (_role_noun(earlier[-1]), True) if earlier else (_role_noun(link), False)
 
@@ -97,7 +97,7 @@ def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation
         description = _description(scope, link)
         if description is None:
             continue
-        role, carried = _base_role(link, links)
+        role, carried = _base_role(link, links, scope.ctx.cues.noun_endings)
         attributes = {"role": role, "role_as_written": link.text}
         if carried:
             attributes["role_source"] = "colleague"
@@ -105,7 +105,8 @@ def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation
         source = MentionRef(link.person_id, "PER", description.start, person.end if person else description.end,
                             link.start, person.end_char if person else link.end)
         target = _nearest(scope, link.affiliation_id, description) if link.affiliation_id else None
-        if target is None and link.affiliation_id is None and match_suffix(role, scope.lexicon.state_roles):
+        state_role = match_suffix(role, scope.lexicon.state_roles, scope.ctx.cues.noun_endings)
+        if target is None and link.affiliation_id is None and state_role:
             # a later person's description names that person's state; an earlier one sets the scene
             # (``der türkische Präsident Erdoğan hat Ministerpräsident Davutoğlu ...``)
             taken = [(other.start, other.end) for other in links

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsgraph.extraction.context import DocContext
-from newsgraph.extraction.lexicon import EventLexicon, match_suffix, noun_forms
+from newsgraph.extraction.lexicon import EventLexicon, match_suffix
+from newsgraph.resolve.normalize import noun_forms
 
 _NAME_TYPES = frozenset({"PER", "ORG"})
 
@@ -36,10 +37,10 @@ def _in_name(ctx: DocContext, i: int) -> bool:
 
 def _noun_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | None:
     text = ctx.doc[i].text
-    key = match_suffix(text, lexicon.noun_triggers)
+    key = match_suffix(text, lexicon.noun_triggers, ctx.cues.noun_endings)
     if key is None:
         return None
-    forms = noun_forms(text)
+    forms = noun_forms(text, ctx.cues.noun_endings, last_part=True)
     if any(form.endswith(tuple(lexicon.noun_exclusions)) for form in forms):
         return None
     event_type = lexicon.noun_triggers[key]
@@ -64,7 +65,7 @@ def _verb_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | N
     if entry.objects:
         matched = [
             entry.objects[form] for j in range(clause.start, clause.end) if j != i and ctx.is_noun(j)
-            for form in noun_forms(ctx.doc[j].text) if form in entry.objects
+            for form in noun_forms(ctx.doc[j].text, ctx.cues.noun_endings, last_part=True) if form in entry.objects
         ]
         if not matched:
             return None

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Doc
 
 from newsgraph.records import Article, ArticleResult, Entity, Mention
+from newsgraph.resolve.docview import sentence_index
+from newsgraph.resolve.normalize import local_id
 
 _ENT_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "GPE", "NORP": "NORP", "MISC": "MISC"}
-
-
-def sentence_index(doc: Doc) -> list[int]:
-    """Sentence number of every token (all zeros when the Doc has no sentence boundaries)."""
-    index = [0] * len(doc)
-    if doc.has_annotation("SENT_START"):
-        for i, sent in enumerate(doc.sents):
-            for j in range(sent.start, sent.end):
-                index[j] = i
-    return index
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.lower()).strip("-")
 
 
 def raw_entities(doc: Doc) -> tuple[list[Mention], list[Entity]]:
@@ -32,7 +18,7 @@ def raw_entities(doc: Doc) -> tuple[list[Mention], list[Entity]]:
     mentions = []
     for ent in doc.ents:
         etype = _ENT_TYPES.get(ent.label_, "MISC")
-        key = f"ng:{etype.lower()}:{_slug(ent.text)}"
+        key = local_id(etype, ent.text)
         mention = Mention(
             text=ent.text, start=ent.start_char, end=ent.end_char,
             sentence=sents[ent.start], label=ent.label_, entity_id=key,

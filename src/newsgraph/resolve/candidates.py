@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from newsgraph.resolve.normalize import fold, fold_lower
+from newsgraph.resolve.docview import DocTokens
+from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.tables import AliasTables, GazEntry
 from newsgraph.resolve.words import (
     acronym_matches,
@@ -62,44 +63,34 @@ class Candidate:
         return None if self.label.startswith("rule:") else NER_LABELS.get(self.label)
 
 
-class DocView:
-    """A Doc with the tables, sentence numbers and token tests the rules need."""
+class DocView(DocTokens):
+    """A Doc with the tables, sentence starts and token tests the resolution rules need.
+
+    Args:
+        doc: The Doc.
+        tables: Alias tables (gazetteer, demonyms, lexicon).
+    """
 
     def __init__(self, doc: Doc, tables: AliasTables) -> None:
-        self.doc = doc
+        super().__init__(doc)
         self.tables = tables
         self.lex = tables.lexicon
-        self.texts: list[str] = []
-        self.spaces: list[str] = []
-        self._punct: list[bool] = []
-        for token in doc:  # one pass: every Token object costs
-            self.texts.append(token.text)
-            self.spaces.append(token.whitespace_)
-            self._punct.append(token.is_punct or token.is_space or token.text in self.lex.quote_marks)
-        self._lowers = [fold_lower(text) for text in self.texts]
-        self.sentence = [0] * len(doc)
-        self.sentence_start = [0] * len(doc)
-        if doc.has_annotation("SENT_START"):
-            for number, sent in enumerate(doc.sents):
-                for i in range(sent.start, sent.end):
-                    self.sentence[i] = number
-                    self.sentence_start[i] = sent.start
-
-    def lower(self, i: int) -> str:
-        """Folded lowercase text of token ``i`` ('' outside the Doc)."""
-        return self._lowers[i] if 0 <= i < len(self._lowers) else ""
+        quote_marks = self.lex.quote_marks
+        self._marks = [punct or space or text in quote_marks
+                       for punct, space, text in zip(self._is_punct, self._is_space, self.texts)]
 
     def chars(self, start: int, end: int) -> tuple[int, int]:
         """Char offsets of the token range ``[start, end)``."""
         last = self.doc[end - 1]
         return self.doc[start].idx, last.idx + len(last.text)
 
-    def is_punct(self, i: int) -> bool:
-        return self._punct[i]
+    def is_mark(self, i: int) -> bool:
+        """True for punctuation, whitespace and quote marks (a quote mark may be tagged as a word)."""
+        return self._marks[i]
 
     def at_sentence_start(self, i: int) -> bool:
         """True when only punctuation or quote marks stand between the sentence start and token ``i``."""
-        return all(self.is_punct(j) for j in range(self.sentence_start[i], i))
+        return all(self.is_mark(j) for j in range(self.sentence_start[i], i))
 
     def candidate(self, start: int, end: int, label: str, name: str, **fields: object) -> Candidate:
         start_char, end_char = self.chars(start, end)
@@ -120,9 +111,9 @@ def _trim(view: DocView, start: int, end: int, label: str) -> tuple[int, int]:
     titles, role nouns and lowercase words (``US-Präsident Barack Obama`` → ``Barack Obama``), for
     other names a leading demonym adjective (``deutsche Bundesamt für ...``)."""
     lex, tables = view.lex, view.tables
-    while start < end and (view.is_punct(start) or view.lower(start) in lex.determiners | lex.possessives):
+    while start < end and (view.is_mark(start) or view.lower(start) in lex.determiners | lex.possessives):
         start += 1
-    while end > start and view.is_punct(end - 1):
+    while end > start and view.is_mark(end - 1):
         end -= 1
     while end - start > 1:
         text = view.doc[start].text
@@ -232,11 +223,12 @@ def ner_candidates(view: DocView) -> list[Candidate]:
         mention_start, etype = start, ("LOC" if ent.label_ == "FAC" else None)
         first = view.lower(start)
         if end - start > 1 and label != "PER":
-            if ends_with_any(first, lex.org_descriptors_suffix) and is_capitalised(view.doc[start + 1].text):
+            if (ends_with_any(first, lex.org_descriptors_suffix, lex.noun_endings)
+                    and is_capitalised(view.doc[start + 1].text)):
                 start += 1
-            elif ends_with_any(first, lex.facility_cues_suffix):
+            elif ends_with_any(first, lex.facility_cues_suffix, lex.noun_endings):
                 start, etype = start + 1, "LOC"
-            elif ends_with_any(first, lex.gpe_cues_suffix):
+            elif ends_with_any(first, lex.gpe_cues_suffix, lex.noun_endings):
                 start = mention_start = start + 1
                 etype = "GPE"
         if _in_role_phrase(view, start, end):
@@ -270,9 +262,8 @@ def _prefixed_compound(view: DocView, candidate: Candidate, names: Mapping[str, 
     if _prefix_head(candidate.name, view.tables, names) is None:
         return False
     tail = candidate.name.split("-")[-1]
-    return candidate.ner_label != "ORG" or ends_with_any(tail, view.lex.state_nouns_suffix) or bool(
-        role_word(tail, view.tables)
-    )
+    return (candidate.ner_label != "ORG" or ends_with_any(tail, view.lex.state_nouns_suffix, view.lex.noun_endings)
+            or bool(role_word(tail, view.tables)))
 
 
 def _extend_left(view: DocView, candidate: Candidate) -> None:
@@ -285,9 +276,9 @@ def _extend_left(view: DocView, candidate: Candidate) -> None:
     # a facility cue right before an unknown name makes it a place even when the NER guessed ORG
     # (``Militärstützpunkt Andrews``); descriptors of organisations were tried first
     is_place = candidate.ner_label in ("LOC", "GPE", "ORG") and entry is None
-    if is_org and ends_with_any(view.lower(i), view.lex.org_descriptors_suffix):
+    if is_org and ends_with_any(view.lower(i), view.lex.org_descriptors_suffix, view.lex.noun_endings):
         candidate.start = i
-    elif is_place and ends_with_any(view.lower(i), view.lex.facility_cues_suffix):
+    elif is_place and ends_with_any(view.lower(i), view.lex.facility_cues_suffix, view.lex.noun_endings):
         candidate.start, candidate.etype = i, "LOC"
     else:
         return
@@ -361,9 +352,9 @@ def cue_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
             continue
         if demonym_word(doc[j].text, tables) or role_word(doc[j].text, tables) or tables.lookup(doc[j].text):
             continue
-        if ends_with_any(doc[i].text, lex.facility_cues_suffix):
+        if ends_with_any(doc[i].text, lex.facility_cues_suffix, lex.noun_endings):
             candidates.append(view.candidate(i, j + 1, "rule:cue", doc[j].text, name_start=j, etype="LOC"))
-        elif ends_with_any(doc[i].text, lex.gpe_cues_suffix):
+        elif ends_with_any(doc[i].text, lex.gpe_cues_suffix, lex.noun_endings):
             candidates.append(view.candidate(j, j + 1, "rule:cue", doc[j].text, etype="GPE"))
     return candidates
 
@@ -443,9 +434,9 @@ def _governed(view: DocView, i: int) -> tuple[str, int] | None:
     word = view.doc[j].text
     if role_word(word, view.tables) is not None:
         return "role", j + 1
-    if ends_with_any(word, view.lex.state_nouns_suffix):
+    if ends_with_any(word, view.lex.state_nouns_suffix, view.lex.noun_endings):
         return "state", j + 1
-    if ends_with_any(word, view.lex.group_nouns_suffix):
+    if ends_with_any(word, view.lex.group_nouns_suffix, view.lex.noun_endings):
         return "group", j + 1
     return None
 
@@ -509,7 +500,7 @@ def _speaks_for_state(view: DocView, candidate: Candidate) -> bool:
     """``die Regierung in Moskau`` or ``Ankara habe ... erlaubt``: the capital stands for the government."""
     lex = view.lex
     s, e = candidate.name_start, candidate.end
-    if view.lower(s - 1) == "in" and ends_with_any(view.lower(s - 2), lex.government_nouns):
+    if view.lower(s - 1) == "in" and ends_with_any(view.lower(s - 2), lex.government_nouns, lex.noun_endings):
         return True
     if not view.at_sentence_start(s) or e >= len(view.doc):
         return False

@@ -68,7 +68,7 @@ class _UnionFind:
 
 def _person_tokens(view: DocView, candidate: Candidate) -> list[str]:
     doc = view.doc
-    return [doc[i].text for i in range(candidate.name_start, candidate.end) if not view.is_punct(i)]
+    return [doc[i].text for i in range(candidate.name_start, candidate.end) if not view.is_mark(i)]
 
 
 MAX_SHORT_FORM_TOKENS = 8
@@ -134,7 +134,7 @@ def surname_candidates(view: DocView, candidates: list[Candidate]) -> list[Candi
     taken = {i for c in candidates for i in range(c.start, c.end)}
     found = []
     for token in view.doc:
-        if token.i in taken or not is_capitalised(token.text) or view.is_punct(token.i):
+        if token.i in taken or not is_capitalised(token.text) or view.is_mark(token.i):
             continue
         for form in [token.text, *inflection_variants(token.text)]:
             if len(index.suffixes.get(index.phonetic(form), ())) == 1:
@@ -217,7 +217,8 @@ def _place_type(view: DocView, cluster: Cluster) -> str:
     doc, lex, tables = view.doc, view.lex, view.tables
     for candidate in cluster.candidates:
         before = candidate.name_start - 1
-        if before >= 0 and is_capitalised(doc[before].text) and ends_with_any(doc[before].text, lex.gpe_cues_suffix):
+        if (before >= 0 and is_capitalised(doc[before].text)
+                and ends_with_any(doc[before].text, lex.gpe_cues_suffix, lex.noun_endings)):
             return "GPE"
         after = candidate.end
         if after + 2 < len(doc) and doc[after].text == "(" and doc[after + 2].text == ")":

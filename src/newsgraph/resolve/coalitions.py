@@ -39,7 +39,7 @@ def _phrase(
     """The coalition phrase around the noun at ``k``: adjective, noun, ``(im Kampf) gegen (den) X``."""
     lex, doc = view.lex, view.doc
     parts = doc[k].text.split("-")
-    if not is_capitalised(doc[k].text) or not ends_with_any(parts[-1], lex.coalition_nouns_suffix):
+    if not is_capitalised(doc[k].text) or not ends_with_any(parts[-1], lex.coalition_nouns_suffix, lex.noun_endings):
         return None
     international = k > 0 and view.lower(k - 1).startswith(lex.coalition_adjectives_prefix)
     phrase = _Phrase(k - 1 if international else k, k + 1, k, international)

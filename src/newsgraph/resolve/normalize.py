@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u00ad": ""})
@@ -35,6 +36,29 @@ def fold_lower(text: str) -> str:
     return fold(text).lower()
 
 
+def noun_forms(word: str, endings: Sequence[str], *, last_part: bool = False) -> list[str]:
+    """The folded lowercase word and its forms without one of the inflection ``endings``.
+
+    Args:
+        word: The word as written.
+        endings: Inflection endings in the order the forms are wanted (``""`` keeps the word itself); the
+            resolver passes ``Lexicon.noun_endings``, the extractors ``Cues.noun_endings`` (both read from
+            the versioned data files).
+        last_part: Use only the part after the last hyphen (``US-Luftangriffen`` → ``luftangriffen``).
+
+    Returns:
+        The forms, in the order of ``endings``.
+
+    Example:
+        >>> noun_forms("US-Angriffe", ("", "n", "e"), last_part=True)
+        ['angriffe', 'angriff']
+    """
+    lower = fold_lower(word)
+    if last_part:
+        lower = lower.split("-")[-1]
+    return [lower[: len(lower) - len(e)] if e else lower for e in endings if lower.endswith(e)]
+
+
 def slug(text: str) -> str:
     """ASCII slug of a name: ``"Türkei" -> "tuerkei"``, ``"Baschar al-Assad" -> "baschar-al-assad"``."""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLIT)
@@ -44,8 +68,22 @@ def slug(text: str) -> str:
 
 
 def local_id(etype: str, name: str) -> str:
-    """Deterministic local entity id for entities without a Wikidata QID: ``ng:<type>:<slug>``."""
-    return f"ng:{etype.lower()}:{slug(name)}"
+    """Deterministic local entity id for entities without a Wikidata QID: ``ng:<type>:<slug>``.
+
+    The one id function: the resolver and the records built straight from ``doc.ents`` (no resolver)
+    both use it, so one name gets one id. A name without Latin letters or digits (``Путин``) has an
+    empty :func:`slug`; it keeps its own letters, lowercased, so that it does not share one id with
+    every other such name.
+
+    Example:
+        >>> local_id("GPE", "Türkei"), local_id("PER", "Владимир Путин")
+        ('ng:gpe:tuerkei', 'ng:per:владимир-путин')
+    """
+    return f"ng:{etype.lower()}:{slug(name) or _word_slug(name)}"
+
+
+def _word_slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-")
 
 
 def inflection_variants(word: str) -> list[str]:

@@ -93,7 +93,7 @@ def _describe_phrase(view: DocView, i: int, names: dict[str, Cluster]) -> _Descr
     for j in range(i, max(-1, i - MAX_ROLE_WORDS), -1):
         token = view.doc[j]
         text = token.text
-        if token.is_space or (view.is_punct(j) and text not in ("'", "’")):
+        if token.is_space or (view.is_mark(j) and text not in ("'", "’")):
             break
         if role_word(text, tables) is not None:
             role_words.append(j)

@@ -87,6 +87,8 @@ class Lexicon:
     person_titles: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
     quote_marks: frozenset[str] = frozenset()
+    noun_endings: tuple[str, ...] = ()
+    """Inflection endings a noun may carry over a ``*_suffix`` entry, in the order the forms are tried."""
     role_parts: frozenset[str] = frozenset()
     """Words that may stand inside a multi-word role (``Secretary of State``, ``ministre des Affaires étrangères``)."""
     nouns_capitalised: bool = True
@@ -109,7 +111,9 @@ class Lexicon:
             if name not in data:
                 continue
             items = data[name]
-            if spec.type in ("tuple[str, ...]",):
+            if name == "noun_endings":
+                values[name] = tuple(fold_lower(v) for v in items)
+            elif spec.type in ("tuple[str, ...]",):
                 # Longest first, so "nordost" is tried before "nord".
                 values[name] = tuple(sorted({fold_lower(v) for v in items}, key=lambda w: (-len(w), w)))
             elif name == "quote_marks":

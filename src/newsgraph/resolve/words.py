@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsgraph.resolve.normalize import fold, fold_lower, role_key
+from newsgraph.resolve.normalize import fold_lower, noun_forms, role_key
 from newsgraph.resolve.tables import AliasTables, GazEntry
 
-_NOUN_ENDINGS = ("", "n", "en", "s", "es", "e")
 _ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
 
 
-def noun_forms(word: str) -> list[str]:
-    """The folded lowercase word and its forms without one inflection ending."""
-    lower = fold_lower(word)
-    return [lower[: len(lower) - len(e)] if e else lower for e in _NOUN_ENDINGS if lower.endswith(e)]
+def ends_with_any(word: str, suffixes: Iterable[str], endings: Sequence[str]) -> bool:
+    """True when ``word`` (or ``word`` minus one of the inflection ``endings``) ends with one of ``suffixes``.
 
-
-def ends_with_any(word: str, suffixes: Iterable[str]) -> bool:
-    """True when ``word`` (or ``word`` minus an inflection ending) ends with one of ``suffixes``.
+    Args:
+        word: The word as written.
+        suffixes: Folded lowercase word ends (a ``*_suffix`` list of the lexicon).
+        endings: Inflection endings (``Lexicon.noun_endings``).
 
     Example:
-        >>> ends_with_any("Regierungstruppen", {"truppen"})
+        >>> ends_with_any("Regierungstruppen", {"truppen"}, ("", "n", "en"))
         True
     """
     suffixes = tuple(suffixes)
-    return any(form.endswith(suffixes) for form in noun_forms(word))
+    return any(form.endswith(suffixes) for form in noun_forms(word, endings))
 
 
 def is_capitalised(text: str) -> bool:
@@ -75,7 +73,7 @@ _FEMININE_ENDINGS = ("innen", "in")
 def _is_role_noun(word: str, tables: AliasTables) -> bool:
     """A role noun of the lexicon, or in German its feminine form (``Präsidentin``, ``Kollegin``, ``Ministerinnen``)."""
     suffixes = tables.lexicon.role_nouns_suffix
-    if ends_with_any(word, suffixes):
+    if ends_with_any(word, suffixes, tables.lexicon.noun_endings):
         return True
     if not tables.lexicon.nouns_capitalised:
         return False
@@ -143,8 +141,3 @@ def acronym_matches(acronym: str, name: str) -> bool:
 def is_acronym(text: str) -> bool:
     """2–8 characters, starts uppercase, at least two uppercase letters (``IS``, ``ISIL``, ``UNHCR``)."""
     return 2 <= len(text) <= 8 and text[0].isupper() and sum(c.isupper() for c in text) >= 2 and text.isalnum()
-
-
-def same_spelling(a: str, b: str) -> bool:
-    """True when two names differ at most by ß/ss and hyphen/space variants."""
-    return fold(a) == fold(b)
