@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+"""The one place the version is written: pyproject.toml reads it from here (``[tool.setuptools.dynamic]``)."""
 
 _EXPORTS = {
     "extract": "newsgraph.pipeline",
