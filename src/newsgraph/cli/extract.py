@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from newsgraph.cli.common import usage_error
 from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
 from newsgraph.diff import check_ignore, diff_outputs
@@ -199,8 +200,7 @@ def extract_cli(
         if baseline is not None and baseline.resolve() == out.resolve():
             raise ConfigError("--baseline: is the output folder itself; write the new output elsewhere with -o.")
     except ConfigError as e:
-        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
-        raise typer.Exit(2) from e
+        usage_error(e, console)
     counts = {"articles": 0, "words": 0, "failed": 0}
     failures: list[str] = []
     stats = RunStats()
@@ -219,8 +219,7 @@ def extract_cli(
                 summary = write_outputs(_with_progress(results, console, counts, failures), out, formats=formats,
                                         html=html)
     except NewsgraphError as e:
-        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
-        raise typer.Exit(2) from e
+        usage_error(e, console)
     except KeyboardInterrupt as e:
         console.print(f"[yellow]{escape(_interrupted_message(e, counts, out, settings.result_cache))}[/yellow]",
                       highlight=False, soft_wrap=True)  # not wrapped: the cache's path stays whole
@@ -243,6 +242,5 @@ def extract_cli(
             print_diff(diff, console)
             differs = diff.differs
     except NewsgraphError as e:
-        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
-        raise typer.Exit(2) from e
+        usage_error(e, console)
     raise typer.Exit(1 if counts["failed"] or differs else 0)
