@@ -8,6 +8,7 @@ Example:
     >>> from pathlib import Path
     >>> results = list(newsgraph.extract(["Ein Text ...", Path("seeds/")]))
     >>> graph = newsgraph.build_graph(results)
+    >>> summary = newsgraph.run([Path("seeds/")], Path("out"))  # what ``newsgraph extract seeds/ -o out`` does
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "extract": "newsgraph.pipeline",
+    **{name: "newsgraph.runner" for name in ("run", "RunSummary")},
     "build_graph": "newsgraph.graph",
     "write_outputs": "newsgraph.export",
     "read_articles": "newsgraph.ingest",
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from newsgraph.nlp.loading import load_pipeline
     from newsgraph.pipeline import extract
     from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult, Entity, Event, Mention, Relation
+    from newsgraph.runner import RunSummary, run
 
 
 def __getattr__(name: str) -> Any:
