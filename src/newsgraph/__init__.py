@@ -29,7 +29,7 @@ _EXPORTS = {
     **{name: "newsgraph.records" for name in
        ("SCHEMA_VERSION", "Article", "ArticleResult", "Entity", "Event", "Mention", "Relation")},
     **{name: "newsgraph.errors" for name in
-       ("NewsgraphError", "ConfigError", "InputError", "LanguageError", "ModelError", "ExportError", "CacheError",
+       ("Errors", "NewsgraphError", "ConfigError", "InputError", "LanguageError", "ModelError", "ExportError", "CacheError",
         "EngineError")},
 }
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         CacheError,
         ConfigError,
         EngineError,
+        Errors,
         ExportError,
         InputError,
         LanguageError,

@@ -14,7 +14,7 @@ from pathlib import Path
 from newsgraph.cache import CACHE_FILE
 from newsgraph.config import Settings, settings_from_options
 from newsgraph.diff import OutputDiff, check_ignore, diff_outputs
-from newsgraph.errors import ConfigError
+from newsgraph.errors import ConfigError, Errors
 from newsgraph.export import check_formats, output_lock, write_outputs
 from newsgraph.ingest import SkippedFolder
 from newsgraph.pipeline import RunStats, Source, extract
@@ -79,9 +79,9 @@ def check_baseline(baseline: Path | None, out: Path) -> None:
         ConfigError: ``baseline`` does not exist or is ``out``.
     """
     if baseline is not None and not baseline.exists():
-        raise ConfigError(f"--baseline: {baseline} does not exist; give a folder written by `newsgraph extract`.")
+        raise ConfigError(Errors.E015.format(baseline=baseline))
     if baseline is not None and baseline.resolve() == out.resolve():
-        raise ConfigError("--baseline: is the output folder itself; write the new output elsewhere with -o.")
+        raise ConfigError(Errors.E016)
 
 
 def _stop_after_first_error(results: Iterator[ArticleResult]) -> Iterator[ArticleResult]:

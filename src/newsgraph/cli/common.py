@@ -13,7 +13,10 @@ EXIT_USAGE = 2
 
 
 def usage_error(error: Exception, console: Console | None = None) -> NoReturn:
-    """Print ``error: <message>`` on stderr and exit with code 2.
+    """Print ``error: <message> (<code>)`` on stderr and exit with code 2.
+
+    The code (from :class:`newsgraph.errors.Errors`, when the error has one) follows the message, which
+    stays as the library raised it.
 
     Args:
         error: The error to report (a :class:`newsgraph.errors.NewsgraphError` as a rule).
@@ -23,5 +26,6 @@ def usage_error(error: Exception, console: Console | None = None) -> NoReturn:
         typer.Exit: Always, with code 2, chained to ``error``.
     """
     console = console if console is not None else Console(stderr=True)
-    console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+    code = getattr(error, "code", None)
+    console.print(f"[red]error:[/red] {escape(str(error))}{f' ({code})' if code else ''}", highlight=False)
     raise typer.Exit(EXIT_USAGE) from error

@@ -20,7 +20,7 @@ from newsgraph.cache import CACHE_FILE
 from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
 from newsgraph.diff import check_ignore
-from newsgraph.errors import ConfigError, NewsgraphError
+from newsgraph.errors import ConfigError, Errors, NewsgraphError
 from newsgraph.export import ARTICLES_FILE, check_formats
 from newsgraph.pipeline import paths_to_sources
 from newsgraph.records import ArticleResult
@@ -83,7 +83,7 @@ def _check_out(out: Path) -> None:
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
                 what = "is a file" if folder.is_file() else "is not a folder"
-                raise ConfigError(f"-o: {folder} {what}; give a folder (it is created if missing).")
+                raise ConfigError(Errors.E017.format(folder=folder, what=what))
             return
 
 
