@@ -8,6 +8,7 @@ Example:
     >>> from pathlib import Path
     >>> results = list(newsgraph.extract(["Ein Text ...", Path("seeds/")]))
     >>> graph = newsgraph.build_graph(results)
+    >>> summary = newsgraph.run([Path("seeds/")], Path("out"))  # what ``newsgraph extract seeds/ -o out`` does
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+"""The one place the version is written: pyproject.toml reads it from here (``[tool.setuptools.dynamic]``)."""
 
 _EXPORTS = {
     "extract": "newsgraph.pipeline",
+    **{name: "newsgraph.runner" for name in ("run", "RunSummary")},
     "build_graph": "newsgraph.graph",
     "write_outputs": "newsgraph.export",
     "read_articles": "newsgraph.ingest",
@@ -26,7 +29,7 @@ _EXPORTS = {
     **{name: "newsgraph.records" for name in
        ("SCHEMA_VERSION", "Article", "ArticleResult", "Entity", "Event", "Mention", "Relation")},
     **{name: "newsgraph.errors" for name in
-       ("NewsgraphError", "ConfigError", "InputError", "LanguageError", "ModelError", "ExportError", "CacheError",
+       ("Errors", "NewsgraphError", "ConfigError", "InputError", "LanguageError", "ModelError", "ExportError", "CacheError",
         "EngineError")},
 }
 
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
         CacheError,
         ConfigError,
         EngineError,
+        Errors,
         ExportError,
         InputError,
         LanguageError,
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from newsgraph.nlp.loading import load_pipeline
     from newsgraph.pipeline import extract
     from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult, Entity, Event, Mention, Relation
+    from newsgraph.runner import RunSummary, run
 
 
 def __getattr__(name: str) -> Any:

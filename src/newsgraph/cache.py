@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from newsgraph import __version__
 from newsgraph.encoder.package import PACKAGE_FILE
 from newsgraph.config import Settings
-from newsgraph.errors import CacheError, NewsgraphError
+from newsgraph.errors import CacheError, Errors, NewsgraphError
 from newsgraph.export import output_lock
 from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult
 
@@ -217,10 +217,7 @@ class ResultCache:
                 raise self._error("cannot replace the damaged", e) from e
 
     def _error(self, action: str, error: Exception) -> CacheError:
-        return CacheError(
-            f"{self.path}: {action} the result cache ({error}). Delete the file to start a fresh cache, "
-            "or run with --no-cache."
-        )
+        return CacheError(Errors.E304.format(path=self.path, action=action, error=error))
 
     def _setup(self, db: sqlite3.Connection) -> None:
         # NORMAL: a commit survives the process being killed (only a power cut could lose the last one)

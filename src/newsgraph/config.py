@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from newsgraph.errors import ConfigError
+from newsgraph.errors import ConfigError, Errors
 
 ENV_PREFIX = "NEWSGRAPH_"
 USER_FILE = "newsgraph.toml"
@@ -74,10 +74,10 @@ def _explain(error: ValidationError, source: str) -> ConfigError:
     for item in error.errors():
         key = ".".join(str(p) for p in item["loc"]) or "?"
         if item["type"] == "extra_forbidden":
-            problems.append(f"unknown setting {key!r} (known: {', '.join(Settings.model_fields)})")
+            problems.append(Errors.E006.format(key=key, known=", ".join(Settings.model_fields)))
         else:
-            problems.append(f"{key}: {item['msg']} (got {item.get('input')!r})")
-    return ConfigError(f"{source}: " + "; ".join(problems))
+            problems.append(Errors.E002.format(key=key, message=item["msg"], value=item.get("input")))
+    return ConfigError(Errors.E001.format(source=source, problems="; ".join(problems)))
 
 
 def _parse_value(key: str, text: str) -> Any:
@@ -93,10 +93,10 @@ def read_user_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read settings file: {e}") from e
+        raise ConfigError(Errors.E004.format(path=path, error=e)) from e
     table = data.get("newsgraph", data)
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [newsgraph] must be a table of settings")
+        raise ConfigError(Errors.E005.format(path=path))
     return table
 
 
@@ -117,7 +117,7 @@ def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, text = pair.partition("=")
         if not sep or not key.strip():
-            raise ConfigError(f"--set {pair!r}: use --set key=value, e.g. --set batch_size=32")
+            raise ConfigError(Errors.E003.format(pair=pair))
         values[key.strip()] = _parse_value(key.strip(), text.strip())
     return values
 

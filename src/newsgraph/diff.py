@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.canonical import canonical_results
-from newsgraph.errors import ConfigError, ExportError
+from newsgraph.errors import ConfigError, Errors, ExportError
 from newsgraph.export import ARTICLES_FILE, ENTITIES_FILE, read_entities, read_results, recover
 
 TOLERANCES: tuple[str, ...] = ("mention-counts", "names", "types", "relations", "events", "offsets")
@@ -248,9 +248,7 @@ def check_ignore(ignore: Iterable[str]) -> frozenset[str]:
     names = frozenset(part.strip().lower() for value in ignore for part in value.split(",") if part.strip())
     unknown = sorted(names - set(TOLERANCES))
     if unknown:
-        raise ConfigError(
-            f"ignore: unknown tolerance(s) {', '.join(map(repr, unknown))}; use any of {', '.join(TOLERANCES)}."
-        )
+        raise ConfigError(Errors.E008.format(unknown=", ".join(map(repr, unknown)), known=", ".join(TOLERANCES)))
     return names
 
 
@@ -304,12 +302,11 @@ def read_facts(path: Path) -> Facts:
         for required in (entities_path, articles_path):
             if not required.is_file():
                 state = f"{required.name} is not a file" if required.exists() else f"no {required.name} here"
-                raise ExportError(f"{path}: {state}, so this is not a complete newsgraph output; "
-                                  f"give a folder written by `newsgraph extract` (or two {ENTITIES_FILE} files).")
+                raise ExportError(Errors.E409.format(path=path, state=state, entities=ENTITIES_FILE))
     elif path.is_file():
         entities_path, articles_path = path, None
     else:
-        raise ExportError(f"{path}: no such file or folder; give a newsgraph output folder or its {ENTITIES_FILE}.")
+        raise ExportError(Errors.E410.format(path=path, entities=ENTITIES_FILE))
     entities = {
         e.id: EntityRow(e.id, e.name, e.type, e.mention_count) for e in read_entities(entities_path)
     }

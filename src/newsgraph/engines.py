@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from newsgraph.config import Settings
-from newsgraph.errors import ConfigError, EngineError
+from newsgraph.errors import ConfigError, EngineError, Errors
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -91,22 +91,21 @@ def _ordered(
         yield head_key, [] if future is None else wait(future)
 
 
-_RESUME_HINT = "Run the same command again to resume: finished articles are in the result cache."
+_RESUME_HINT = Errors.E303
 
 
 def _wait_local(future: _Pending) -> Any:
     try:
         return future.result()
     except BrokenProcessPool as e:
-        raise EngineError(f"a worker process died ({e}); it may have run out of memory: try fewer --workers or "
-                          f"a smaller batch_size. {_RESUME_HINT}") from e
+        raise EngineError(Errors.E301.format(error=e, resume=_RESUME_HINT)) from e
 
 
 def _wait_dask(future: _Pending) -> Any:
     try:
         return future.result()
     except Exception as e:  # noqa: BLE001 - the function isolates article failures: what is left is the cluster's
-        raise EngineError(f"the Dask cluster failed a batch: {type(e).__name__}: {e}. {_RESUME_HINT}") from e
+        raise EngineError(Errors.E302.format(type=type(e).__name__, error=e, resume=_RESUME_HINT)) from e
 
 
 class InProcessEngine:
@@ -178,7 +177,7 @@ def check_dask() -> None:
         ConfigError: ``dask.distributed`` cannot be imported; the message gives the install command.
     """
     if importlib.util.find_spec("dask") is None or importlib.util.find_spec("distributed") is None:
-        raise ConfigError(f"engine 'dask' needs Dask's distributed scheduler: run `{DASK_PIP}` (or use --engine local)")
+        raise ConfigError(Errors.E013.format(pip=DASK_PIP))
 
 
 class DaskEngine:
@@ -212,8 +211,7 @@ class DaskEngine:
             if self._cluster is not None:
                 self._cluster.close()
             where = f"the Dask scheduler at {scheduler}" if scheduler else "a Dask LocalCluster"
-            raise ConfigError(f"cannot connect to {where}: {e}. Check the address (tcp://host:port) and that "
-                              "the scheduler is running, or leave out --scheduler for a local cluster.") from e
+            raise ConfigError(Errors.E014.format(where=where, error=e)) from e
         threads = sum(self._client.nthreads().values())
         self.window = IN_FLIGHT_PER_WORKER * max(1, threads)
 

@@ -32,7 +32,7 @@ from networkx.readwrite.gexf import GEXFWriter
 from pydantic import ValidationError
 
 from newsgraph import __version__
-from newsgraph.errors import ConfigError, ExportError
+from newsgraph.errors import ConfigError, Errors, ExportError
 from newsgraph.graph import CorpusAggregate, build_graph
 from newsgraph.records import SCHEMA_VERSION, ArticleResult, Entity
 
@@ -92,7 +92,7 @@ class ExportSummary:
 
 def _os_error(path: Path, action: str, error: OSError) -> ExportError:
     reason = error.strerror or str(error)
-    return ExportError(f"{path}: cannot {action}: {reason}. Choose an output folder you can write to.")
+    return ExportError(Errors.E401.format(path=path, action=action, reason=reason))
 
 
 class _AtomicFile:
@@ -166,10 +166,7 @@ class _Busy(ExportError):
 
 
 def _busy(out_dir: Path, path: Path, hint: str = "") -> ExportError:
-    return _Busy(
-        f"another newsgraph run{_holder(path)} is writing {out_dir}; wait for it to finish or choose another "
-        f"output folder (-o).{hint}"
-    )
+    return _Busy(Errors.E402.format(holder=_holder(path), out=out_dir, hint=hint))
 
 
 def _stamp(fd: int) -> None:
@@ -318,7 +315,7 @@ def _check_journal(data: Any, journal: Path) -> tuple[list[tuple[str, str]], lis
         valid = all(final in OUTPUT_FILES and (m := _TMP.fullmatch(tmp)) is not None and m["name"] == final
                     for tmp, final in renames) and all(name in OUTPUT_FILES for name in deletes)
     if not valid:
-        raise ExportError(f"{journal}: not a newsgraph commit journal; delete it and run newsgraph extract again.")
+        raise ExportError(Errors.E403.format(journal=journal))
     return renames, deletes
 
 
@@ -330,8 +327,7 @@ def _roll_forward(out_dir: Path) -> None:
     except FileNotFoundError:
         return
     except (OSError, ValueError) as e:
-        raise ExportError(f"{journal}: cannot read the commit journal ({e}); delete it and run newsgraph "
-                          "extract again.") from e
+        raise ExportError(Errors.E404.format(journal=journal, error=e)) from e
     renames, deletes = _check_journal(data, journal)
     try:
         for tmp, final in renames:
@@ -448,9 +444,9 @@ def read_manifest(out_dir: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as e:
-        raise ExportError(f"{path}: cannot read the manifest ({e}); run newsgraph extract again.") from e
+        raise ExportError(Errors.E405.format(path=path, error=e)) from e
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        raise ExportError(f"{path}: not a newsgraph manifest; run newsgraph extract again.")
+        raise ExportError(Errors.E406.format(path=path))
     return data
 
 
@@ -561,10 +557,7 @@ def check_formats(formats: Sequence[str]) -> list[str]:
     names = {name.strip().lower() for name in formats}
     unknown = sorted(names - set(FORMATS))
     if unknown:
-        raise ConfigError(
-            f"formats: unknown output format(s) {', '.join(map(repr, unknown))}; "
-            f"use any of {', '.join(FORMATS)}."
-        )
+        raise ConfigError(Errors.E007.format(unknown=", ".join(map(repr, unknown)), known=", ".join(FORMATS)))
     return [name for name in FORMATS if name in names and name != "jsonl"]
 
 
@@ -683,7 +676,7 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, str]]:
     except OSError as e:
         raise _os_error(path, "read", e) from e
     except UnicodeDecodeError as e:
-        raise ExportError(f"{path}: not UTF-8 ({e.reason}); is this a newsgraph output file?") from e
+        raise ExportError(Errors.E407.format(path=path, reason=e.reason)) from e
 
 
 def _parse(model: type[Any], path: Path, number: int, line: str) -> Any:
@@ -692,10 +685,8 @@ def _parse(model: type[Any], path: Path, number: int, line: str) -> Any:
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ())) or "line"
-        raise ExportError(
-            f"{path}:{number}: not a valid {model.__name__} record ({where}: {first.get('msg', 'invalid')}); "
-            "is this a newsgraph output file of the same schema version?"
-        ) from e
+        raise ExportError(Errors.E408.format(path=path, line=number, record=model.__name__, where=where,
+                                             message=first.get("msg", "invalid"))) from e
 
 
 def read_results(path: Path) -> Iterator[ArticleResult]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from newsgraph.errors import ConfigError, InputError, InputPathError
+from newsgraph.errors import ConfigError, Errors, InputError, InputPathError
 from newsgraph.records import CONTROL_CHARS, Article, replace_control_chars
 
 KNOWN_SUFFIXES = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
@@ -141,7 +141,7 @@ def check_sources(sources: Iterable[str | Path], *, out: str | Path | None = Non
         raise InputPathError(problems, hint=MISSING_HINT if missing else "")
 
 
-MISSING_HINT = "Check the spelling: inputs are files, folders, glob patterns, or - for stdin."
+MISSING_HINT = Errors.E102
 
 
 def _source_problem(source: str, out: str | Path | None, folders: _Folders) -> str | None:
@@ -153,13 +153,13 @@ def _source_problem(source: str, out: str | Path | None, folders: _Folders) -> s
         return problem
     if os.path.lexists(path):
         reason = output_folder_reason(path) if path.is_dir() else None
-        return f"is {reason}; its files are results, not articles" if reason else None
+        return Errors.E125.format(reason=reason) if reason else None
     if not pattern:
-        return "no such file or folder"
+        return Errors.E126
     if _glob_files(source, folders):
         return None
     skipped = " outside newsgraph output folders" if folders.skipped else ""
-    return f"pattern matched no files{skipped}"
+    return Errors.E127.format(skipped=skipped)
 
 
 def _reads_output(source: str, pattern: bool, out: Path) -> str | None:
@@ -177,8 +177,7 @@ def _reads_output(source: str, pattern: bool, out: Path) -> str | None:
         what = "is a file newsgraph writes in"
     else:
         return None
-    return (f"{what} the output folder of this run ({out}); newsgraph never reads its own output as articles: "
-            "name the articles' files or folder, or write the output to another folder")
+    return Errors.E128.format(what=what, out=out)
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -252,9 +251,9 @@ def read_articles(
         ...     print(article.id if isinstance(article, Article) else f"skipped: {article}")
     """
     if on_error not in ("raise", "collect"):
-        raise ConfigError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+        raise ConfigError(Errors.E011.format(on_error=on_error))
     if max_bytes < 1:
-        raise ConfigError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}")
+        raise ConfigError(Errors.E012.format(max_bytes=max_bytes))
     sources = [sources] if isinstance(sources, (str, Path)) else sources
     folders = _Folders(exclude, skipped)
     return _stream(sources, max_bytes, on_error, lang.strip() if lang else None, folders)  # options checked eagerly
@@ -290,10 +289,10 @@ def article_from_text(
         InputError: The text is not a string or is empty.
     """
     if not isinstance(text, str):
-        raise InputError(f"expected the article text as a string, got {type(text).__name__}")
+        raise InputError(Errors.E103.format(type=type(text).__name__))
     text = _clean_text(text)
     if not text:
-        raise InputError("text is empty")
+        raise InputError(Errors.E104)
     return Article(id=id or f"text-{_digest(None, text)}", text=text, title=_clean_inline(title), date=None,
                    url=None, source=None, lang=lang.strip() if lang else None, path=None, line=None)
 
@@ -329,7 +328,7 @@ def _guarded(items: Iterator[Result], path: str) -> Iterator[Result]:
 
 
 def _unexpected(error: Exception, path: str, line: int | None, doing: str) -> InputError:
-    return _error(f"unexpected error {doing}: {type(error).__name__}: {error}", path, line, cause=error)
+    return _error(Errors.E124.format(doing=doing, type=type(error).__name__, error=error), path, line, cause=error)
 
 
 def _expand(source: str, folders: _Folders) -> Iterator[str | InputError]:
@@ -338,13 +337,13 @@ def _expand(source: str, folders: _Folders) -> Iterator[str | InputError]:
     if path.is_dir():
         files = _walk(path, folders)
         if not files:
-            yield InputError(f"folder has no {', '.join(KNOWN_SUFFIXES)} files", path=source)
+            yield InputError(Errors.E106.format(suffixes=", ".join(KNOWN_SUFFIXES)), path=source)
         yield from files
     elif path.exists() or path.is_symlink() or not _GLOB_CHARS.search(source):
         yield source  # a missing or unreadable file is reported when it is opened
     else:
         matches = _glob_files(source, folders)
-        yield from matches if matches else [InputError("pattern matched no files", path=source)]
+        yield from matches if matches else [InputError(Errors.E107, path=source)]
 
 
 def _walk(folder: Path, folders: _Folders) -> list[str]:
@@ -409,7 +408,7 @@ def _read_jsonl_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Re
                     yield from _parse(data, path, "jsonl", lang)
                 return
             if bom is None and b"\x00" in head:
-                yield _error("looks like a binary file", path)
+                yield _error(Errors.E109, path)
                 return
             handle.seek(0)
             decoded = _sniff_utf8(handle, path, bom is not None)
@@ -434,7 +433,7 @@ def _sniff_utf8(handle: IO[bytes], path: str, has_bom: bool) -> tuple[str, list[
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as e:
         if has_bom:
-            return _error(f"invalid UTF-8 despite its byte-order mark: {e.reason}", path, cause=e)
+            return _error(Errors.E111.format(encoding="UTF-8", reason=e.reason), path, cause=e)
         return "cp1252", ["not valid UTF-8; decoded as cp1252"]
     return "utf-8", []
 
@@ -450,7 +449,7 @@ def _stream_jsonl(handle: IO[bytes], path: str, decoded: tuple[str, list[str]], 
             content = True
             while not raw.endswith(b"\n") and (raw := handle.readline(1 << 16)):
                 pass  # skip the rest of the long line
-            yield _error(f"line is over the {_size(max_bytes)} limit; raise it with --max-bytes", path, number)
+            yield _error(Errors.E112.format(limit=_size(max_bytes)), path, number)
             continue
         line = body.decode(encoding, errors="replace")
         if first:
@@ -463,7 +462,7 @@ def _stream_jsonl(handle: IO[bytes], path: str, decoded: tuple[str, list[str]], 
             content = True
             yield _jsonl_record(piece, path, number, lang, warnings)
     if not content:
-        yield _error("file is empty", path)
+        yield _error(Errors.E108, path)
 
 
 def _read_stdin(max_bytes: int, lang: str | None) -> Iterator[Result]:
@@ -479,11 +478,10 @@ def _too_big(size: int | None, limit: int, path: str, *, regular: bool = True) -
     """The limit error, saying only what is known: a regular file's size (``size``), or that more than the
     limit could be read (stdin, a growing file); a device or pipe that gives more is not an article file."""
     if not regular:
-        return _error(f"is not a regular file (a device or pipe) and gives more than the {_size(limit)} limit; "
-                      "name a file, or raise the limit with --max-bytes", path)
+        return _error(Errors.E114.format(limit=_size(limit)), path)
     what = (f"file is {_size(size)}, over" if size is not None
             else "input is larger than" if path == "-" else "file is larger than")
-    return _error(f"{what} the {_size(limit)} limit; raise it with --max-bytes", path)
+    return _error(Errors.E113.format(what=what, limit=_size(limit)), path)
 
 
 def _size(n: int) -> str:
@@ -511,24 +509,24 @@ def _parse(data: bytes, path: str, kind: str | None, lang: str | None) -> Iterat
 def _decode(data: bytes, path: str) -> tuple[str, list[str]]:
     """Bytes → str by BOM, else strict UTF-8, else cp1252 with a warning; empty and binary are errors."""
     if not data.strip():
-        raise _error("file is empty", path)
+        raise _error(Errors.E108, path)
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
     if encoding is None and b"\x00" in data[:8192]:
-        raise _error("looks like a binary file", path)
+        raise _error(Errors.E109, path)
     warnings: list[str] = []
     try:
         text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError as e:
         if encoding is not None:
             name = encoding.upper().removesuffix("-SIG")
-            raise _error(f"invalid {name} despite its byte-order mark: {e.reason}", path, cause=e) from e
+            raise _error(Errors.E111.format(encoding=name, reason=e.reason), path, cause=e) from e
         text = data.decode("cp1252", errors="replace")  # cp1252 leaves 5 bytes undefined
         warnings.append("not valid UTF-8; decoded as cp1252")
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise _error("file is empty", path)
+        raise _error(Errors.E108, path)
     if _looks_binary(text):
-        raise _error("looks like a binary file (control characters in the text)", path)
+        raise _error(Errors.E110, path)
     return text, warnings
 
 
@@ -540,7 +538,7 @@ def _looks_binary(text: str) -> bool:
     return odd > max(2, len(head) // 100)
 
 
-TOO_DEEP = "invalid JSON: nested too deeply (an article is an object, or a list of objects)"
+TOO_DEEP = Errors.E116
 
 
 def _is_json(raw: str) -> bool:
@@ -556,7 +554,7 @@ def _jsonl_record(line: str, path: str, number: int, lang: str | None, warnings:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
-        return _error(f"invalid JSON: {e.msg} (column {e.colno})", path, number, cause=e)
+        return _error(Errors.E115.format(message=e.msg, column=e.colno), path, number, cause=e)
     except RecursionError as e:
         return _error(TOO_DEEP, path, number, cause=e)
     return _article_from_obj(obj, path, number, "", lang, warnings)
@@ -571,7 +569,7 @@ def _parse_json(raw: str, path: str, kind: str, lang: str | None, warnings: list
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as e:
-        yield _error(f"invalid JSON: {e.msg} (column {e.colno})", path, e.lineno, cause=e)
+        yield _error(Errors.E115.format(message=e.msg, column=e.colno), path, e.lineno, cause=e)
         return
     except RecursionError as e:
         yield _error(TOO_DEEP, path, cause=e)
@@ -582,7 +580,7 @@ def _parse_json(raw: str, path: str, kind: str, lang: str | None, warnings: list
         for index, obj in enumerate(value, start=1):
             yield _article_from_obj(obj, path, index, f"item {index}: ", lang, warnings)
     else:
-        yield _error(f"expected a JSON object or a list of objects, got {_json_type(value)}", path)
+        yield _error(Errors.E117.format(type=_json_type(value)), path)
 
 
 def _article_from_obj(obj: Any, path: str, line: int | None, where: str, lang: str | None,
@@ -597,20 +595,20 @@ def _article_from_obj(obj: Any, path: str, line: int | None, where: str, lang: s
 def _checked_article(obj: Any, path: str, line: int | None, where: str, lang: str | None,
                      warnings: list[str]) -> Result:
     if not isinstance(obj, dict):
-        return _error(f"{where}expected a JSON object, got {_json_type(obj)}", path, line)
+        return _error(Errors.E118.format(where=where, type=_json_type(obj)), path, line)
     text = obj.get("text") if obj.get("text") is not None else obj.get("body")
     if not isinstance(text, str) or not text.strip():
-        return _error(f"{where}no article text: needs a non-empty string in 'text' or 'body'", path, line)
+        return _error(Errors.E119.format(where=where), path, line)
     meta: dict[str, str | None] = {}
     for key in _META_FIELDS:
         value = obj.get(key)
         if value is not None and not isinstance(value, str):
-            return _error(f"{where}field {key!r} must be a string, got {_json_type(value)}", path, line)
+            return _error(Errors.E120.format(where=where, key=key, type=_json_type(value)), path, line)
         meta[key] = _clean_inline(value)
     explicit_id = obj.get("id")
     if explicit_id is not None and (isinstance(explicit_id, bool) or not isinstance(explicit_id, (str, int))
                                     or not str(explicit_id).strip()):
-        return _error(f"{where}field 'id' must be a non-empty string or an integer", path, line)
+        return _error(Errors.E121.format(where=where), path, line)
     return _article(_clean_text(text, warnings), path=path, line=line, warnings=warnings,
                     id=str(explicit_id).strip() if explicit_id is not None else None,
                     title=meta["title"], date=meta["date"], url=meta["url"], source=meta["source"],
@@ -623,13 +621,13 @@ def _parse_html(raw: str, path: str, lang: str | None, warnings: list[str]) -> R
     try:
         doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
     except Exception as e:  # noqa: BLE001 - a third-party parser on arbitrary input; report, go on
-        return _error(f"could not parse HTML: {type(e).__name__}: {e}", path, cause=e)
+        return _error(Errors.E122.format(type=type(e).__name__, error=e), path, cause=e)
     # trafilatura 2 returns a Document, 1.x a dict, and None when it finds nothing
     keys = ("text", "title", "date", "url", "sitename", "language")
     found: dict[str, Any] = doc if isinstance(doc, dict) else {key: getattr(doc, key, None) for key in keys}
     text = _clean_text(found.get("text") or "")
     if not text:
-        return _error("no article text found in HTML", path)
+        return _error(Errors.E123, path)
     title = _clean_inline(found.get("title"))
     first, _, rest = text.partition("\n")
     if title and first.strip() == title and rest.strip():

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from newsgraph.errors import ConfigError
+from newsgraph.errors import ConfigError, Errors
 
 DEFAULT_CANDIDATES = ("de", "en", "fr", "it")
 MIN_CONFIDENCE = 0.5
@@ -57,7 +57,7 @@ def check_languages(candidates: Sequence[str]) -> None:
     """
     codes = tuple(sorted({code.strip().lower() for code in candidates}))
     if not codes:
-        raise ConfigError("languages: give at least one candidate language code, e.g. 'de'")
+        raise ConfigError(Errors.E009)
     for code in codes:
         _language(code)
 
@@ -65,7 +65,7 @@ def check_languages(candidates: Sequence[str]) -> None:
 @lru_cache(maxsize=8)
 def _detector(codes: tuple[str, ...]) -> LanguageDetector:
     if not codes:
-        raise ConfigError("languages: give at least one candidate language code, e.g. 'de'")
+        raise ConfigError(Errors.E009)
     languages = [_language(code) for code in codes]
     if len(languages) == 1:  # alone, lingua is always 100% sure; weigh it against a contrast language
         languages.append(Language.ENGLISH if languages[0] is not Language.ENGLISH else Language.GERMAN)
@@ -77,6 +77,4 @@ def _language(code: str) -> Language:
         return Language.from_iso_code_639_1(IsoCode639_1.from_str(code))
     except ValueError as e:
         supported = ", ".join(sorted(lang.iso_code_639_1.name.lower() for lang in Language.all()))
-        raise ConfigError(
-            f"languages: {code!r} is not a language code lingua can detect; use ISO 639-1 codes: {supported}"
-        ) from e
+        raise ConfigError(Errors.E010.format(code=code, supported=supported)) from e

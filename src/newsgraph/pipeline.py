@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from newsgraph.cache import ResultCache, article_key, open_cache
 from newsgraph.config import Settings, settings_from_options
 from newsgraph.engines import check_dask, make_engine
-from newsgraph.errors import ConfigError, InputError, LanguageError, ModelError, NewsgraphError
+from newsgraph.errors import ConfigError, Errors, InputError, LanguageError, ModelError, NewsgraphError
 from newsgraph.ingest import SkippedFolder, article_from_text, check_sources, read_articles
 from newsgraph.langid import check_languages, detect_language
 from newsgraph.nlp.convert import doc_to_result
@@ -29,7 +29,7 @@ Source = str | Path | Article
 
 def error_result(article: Article, message: str) -> ArticleResult:
     """An ArticleResult that records why an article could not be processed."""
-    return ArticleResult(article=article, error=message, warnings=list(article.warnings))
+    return ArticleResult(article=article, error=str(message), warnings=list(article.warnings))
 
 
 def _input_error_result(error: InputError) -> ArticleResult:
@@ -73,7 +73,7 @@ def _text_article(text: str) -> Article | InputError:
     except InputError as e:
         return e
     except Exception as e:  # noqa: BLE001 - one bad text must not cost the others
-        return InputError(f"unexpected error while reading this text: {type(e).__name__}: {e}")
+        return InputError(Errors.E105.format(type=type(e).__name__, error=e))
 
 
 def _choose_lang(article: Article, options: Settings) -> str | None:
@@ -110,10 +110,10 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
         try:
             lang = _choose_lang(article, settings)
         except Exception as e:  # noqa: BLE001 - one article's detection failing must not cost its batch
-            results[i] = error_result(article, f"language detection failed: {type(e).__name__}: {e}")
+            results[i] = error_result(article, Errors.E212.format(type=type(e).__name__, error=e))
             continue
         if lang is None:
-            results[i] = error_result(article, "could not detect the language; set it with --lang or a 'lang' field")
+            results[i] = error_result(article, Errors.E213)
             continue
         article.lang = lang
         by_lang.setdefault(lang, []).append(i)
@@ -127,7 +127,7 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
             continue
         except Exception as e:  # noqa: BLE001 - a pipeline that breaks on loading fails its language's articles only
             for i in indices:
-                results[i] = error_result(articles[i], f"the {lang!r} pipeline failed to load: {type(e).__name__}: {e}")
+                results[i] = error_result(articles[i], Errors.E214.format(lang=lang, type=type(e).__name__, error=e))
             continue
         name = _pipeline_name(nlp)
         batch = [articles[i] for i in indices]
@@ -156,7 +156,7 @@ def _checked_doc(nlp: Language, article: Article, settings: Settings) -> Doc | s
     try:
         doc = make_doc(nlp, article)
     except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
-        return f"NLP failed on this article: {type(e).__name__}: {e}"
+        return Errors.E215.format(type=type(e).__name__, error=e)
     return token_message(len(doc), settings.max_tokens) if len(doc) > settings.max_tokens else doc
 
 
@@ -184,7 +184,7 @@ def _annotate_one(nlp: Language, article: Article, name: str, timeout: float) ->
     except ArticleTimeout:
         return error_result(article, timeout_message(timeout))
     except Exception as e:  # noqa: BLE001 - reported on the record, run goes on
-        return error_result(article, f"NLP failed on this article: {type(e).__name__}: {e}")
+        return error_result(article, Errors.E215.format(type=type(e).__name__, error=e))
 
 
 @dataclass
@@ -258,8 +258,7 @@ def extract(
     opts = settings if settings is not None else settings_from_options(options)
     if opts.model is None and opts.lang != "auto" and opts.lang not in PIPELINES:
         # a language fixed for the whole run that nothing can serve: say so before reading anything
-        raise ConfigError(f"lang {opts.lang!r}: no pipeline for this language; supported: "
-                          f"{', '.join(sorted(PIPELINES))} (or give a pipeline of that language with --model)")
+        raise ConfigError(Errors.E201.format(lang=opts.lang, supported=", ".join(sorted(PIPELINES))))
     if opts.accurate:
         # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
         accurate_model_dir(opts.accurate_model)

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from newsgraph.cli.common import usage_error
 from newsgraph.diff import TOLERANCES, OutputDiff, diff_outputs
 from newsgraph.errors import NewsgraphError
 
@@ -64,8 +65,7 @@ def diff_cli(
     try:
         diff = diff_outputs(old, new, ignore=ignore)
     except NewsgraphError as e:
-        Console(stderr=True).print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
-        raise typer.Exit(2) from e
+        usage_error(e)
     if as_json:
         typer.echo(json.dumps(diff.to_dict(), ensure_ascii=False, indent=1))
     else:

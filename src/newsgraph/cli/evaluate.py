@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from newsgraph.cli.common import usage_error
 from newsgraph.errors import NewsgraphError
 from newsgraph.evaluate import DEFAULT_MICRO_LABELS, FORMATS, NerReport, evaluate_file
 from newsgraph.nlp.loading import load_pipeline
@@ -34,8 +35,7 @@ def evaluate_cli(
         report = evaluate_file(nlp, gold, fmt=fmt, news_only=news_only,
                                micro_labels=tuple(x.strip() for x in labels.split(",") if x.strip()))
     except NewsgraphError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2) from e
+        usage_error(e)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import signal
-import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -16,17 +15,16 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from newsgraph.cli.common import usage_error
+from newsgraph.cache import CACHE_FILE
 from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
-from newsgraph.diff import check_ignore, diff_outputs
-from newsgraph.errors import ConfigError, NewsgraphError
-from newsgraph.export import ARTICLES_FILE, ExportSummary, check_formats, output_lock, write_outputs
-from newsgraph.cache import CACHE_FILE
-from newsgraph.pipeline import RunStats, extract, paths_to_sources
+from newsgraph.diff import check_ignore
+from newsgraph.errors import ConfigError, Errors, NewsgraphError
+from newsgraph.export import ARTICLES_FILE, check_formats
+from newsgraph.pipeline import paths_to_sources
 from newsgraph.records import ArticleResult
-
-MAX_FAILURES_SHOWN = 50
-"""Failures listed after a run; the rest are counted (each has its error record in articles.jsonl)."""
+from newsgraph.runner import RunSummary, check_baseline, run
 
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 """Exit codes of a run stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + the signal number, as shells report it."""
@@ -68,14 +66,14 @@ def _warnings_to_console(console: Console) -> Iterator[None]:
         yield
 
 
-def _interrupted_message(error: KeyboardInterrupt, counts: dict[str, int], out: Path, cached: bool) -> str:
+def _interrupted_message(error: KeyboardInterrupt, summary: RunSummary, cached: bool) -> str:
     what = "terminated (SIGTERM)" if isinstance(error, _Terminated) else "interrupted"
-    finished = counts["articles"] - counts["failed"]
+    out, finished = summary.out, summary.articles - summary.failed
     kept = (f"{finished} finished {'article is' if finished == 1 else 'articles are'} in the cache {out / CACHE_FILE}"
             if cached else "the cache is off (--no-cache), so a new run starts from the first article")
     previous = ("the previous output files are unchanged" if (out / ARTICLES_FILE).exists()
                 else "no output files were written")
-    return (f"{what} after {counts['articles']} of the articles read; {kept}; {previous}; "
+    return (f"{what} after {summary.articles} of the articles read; {kept}; {previous}; "
             "run the same command again to resume.")
 
 
@@ -85,58 +83,45 @@ def _check_out(out: Path) -> None:
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
                 what = "is a file" if folder.is_file() else "is not a folder"
-                raise ConfigError(f"-o: {folder} {what}; give a folder (it is created if missing).")
+                raise ConfigError(Errors.E017.format(folder=folder, what=what))
             return
 
 
-def _failure_line(result: ArticleResult) -> str:
-    """The error of a failed result, starting with the file (and line) it is about."""
-    error, article = result.error or "", result.article
-    if article.path is None:  # a text given directly, or an input error that names no file
-        return error if article.id.startswith("error:") else f"{article.id}: {error}"
-    where = article.path + (f":{article.line}" if article.line is not None else "")
-    return error if error.startswith(f"{article.path}:") else f"{where}: {error}"
-
-
-def _stop_after_first_error(results: Iterator[ArticleResult]) -> Iterator[ArticleResult]:
-    for result in results:
-        yield result
-        if result.error:
-            return
-
-
-def _with_progress(
-    results: Iterator[ArticleResult], console: Console, counts: dict[str, int], failures: list[str]
-) -> Iterator[ArticleResult]:
+@contextmanager
+def _progress(console: Console, summary: RunSummary) -> Iterator[Callable[[ArticleResult], None]]:
+    """A spinner with the counts so far (on a terminal only); yields the callback that updates it."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("extracting", total=None)
-        for result in results:
-            counts["articles"] += 1
-            counts["words"] += len(result.article.text.split())
-            if result.error:
-                counts["failed"] += 1
-                if len(failures) < MAX_FAILURES_SHOWN:  # a bounded list: a run can have millions of articles
-                    failures.append(_failure_line(result))
-            progress.update(task, description=f"{counts['articles']} articles, {counts['failed']} failed")
-            yield result
+        yield lambda result: progress.update(
+            task, description=f"{summary.articles} articles, {summary.failed} failed")
 
 
-def _summary_table(
-    summary: ExportSummary, out: Path, counts: dict[str, int], seconds: float, stats: RunStats
-) -> Table:
+def _summary_table(summary: RunSummary) -> Table:
     table = Table(title="newsgraph extract", show_header=False)
-    table.add_row("articles", str(counts["articles"]))
-    table.add_row("failed", str(counts["failed"]))
-    table.add_row("from cache", str(stats.from_cache))
-    table.add_row("processed", str(stats.processed))
+    table.add_row("articles", str(summary.articles))
+    table.add_row("failed", str(summary.failed))
+    table.add_row("from cache", str(summary.from_cache))
+    table.add_row("processed", str(summary.processed))
     for etype, n in sorted(summary.entities_by_type.items()):
         table.add_row(f"entities {etype}", str(n))
     table.add_row("relations", str(summary.relations))
     table.add_row("events", str(summary.events))
-    table.add_row("words/s (incl. model loading)", f"{counts['words'] / seconds:,.0f}" if seconds > 0 else "-")
-    table.add_row("output", str(out))
+    seconds = summary.seconds
+    table.add_row("words/s (incl. model loading)", f"{summary.words / seconds:,.0f}" if seconds > 0 else "-")
+    table.add_row("output", str(summary.out))
     return table
+
+
+def _print_report(console: Console, summary: RunSummary, quiet: bool) -> None:
+    """The failures (at most MAX_FAILURES, the rest counted), then the summary table unless quiet."""
+    for failure in summary.failures:
+        console.print(f"[yellow]failed:[/yellow] {escape(failure)}", highlight=False)
+    if summary.failed > len(summary.failures):
+        console.print(f"[yellow]… and {summary.failed - len(summary.failures)} more failures[/yellow] "
+                      f"(each has an error record in {summary.out / 'articles.jsonl'})", highlight=False)
+    if not quiet:
+        console.print(_summary_table(summary))
 
 
 def extract_cli(
@@ -191,58 +176,32 @@ def extract_cli(
     try:
         cli_values = {**parse_overrides(overrides), **{k: v for k, v in flags.items() if v is not None}}
         settings = load_settings(file=config, overrides=cli_values)
-        formats = check_formats(["jsonl", *[f.strip() for f in settings.formats if f.strip()]])
+        check_formats(["jsonl", *[f.strip() for f in settings.formats if f.strip()]])
         check_ignore(ignore)
         _check_out(out)
-        if baseline is not None and not baseline.exists():
-            raise ConfigError(f"--baseline: {baseline} does not exist; give a folder written by `newsgraph extract`.")
-        if baseline is not None and baseline.resolve() == out.resolve():
-            raise ConfigError("--baseline: is the output folder itself; write the new output elsewhere with -o.")
+        check_baseline(baseline, out)
     except ConfigError as e:
-        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
-        raise typer.Exit(2) from e
-    counts = {"articles": 0, "words": 0, "failed": 0}
-    failures: list[str] = []
-    stats = RunStats()
-    started = time.perf_counter()
+        usage_error(e, console)
+    summary = RunSummary(out=out)
+    baseline_error: NewsgraphError | None = None
     try:
-        with _sigterm_as_interrupt(), _warnings_to_console(console):
-            # the library records every failure; the CLI stops after the first one with --on-error fail,
-            # so the records up to and including it are still written
-            results = extract(paths_to_sources(paths), settings=settings.model_copy(update={"on_error": "skip"}),
-                              cache=out / CACHE_FILE if settings.result_cache else None, stats=stats, out=out)
-            if settings.on_error == "fail":
-                results = _stop_after_first_error(results)
-            # one writer per output folder for the whole run (cache and outputs): a second one stops here,
-            # before it reads an input or opens the cache (extract only checks settings and paths until iterated)
-            with output_lock(out):
-                summary = write_outputs(_with_progress(results, console, counts, failures), out, formats=formats,
-                                        html=html)
+        with _sigterm_as_interrupt(), _warnings_to_console(console), _progress(console, summary) as on_result:
+            run(paths_to_sources(paths), out, settings=settings, html=html, baseline=baseline, ignore=ignore,
+                on_result=on_result, summary=summary)
     except NewsgraphError as e:
-        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
-        raise typer.Exit(2) from e
+        if not summary.paths:  # nothing written: a usage error, a lock held, a cache that cannot be read, ...
+            usage_error(e, console)
+        baseline_error = e  # the output is written, the baseline cannot be read: reported after the summary
     except KeyboardInterrupt as e:
-        console.print(f"[yellow]{escape(_interrupted_message(e, counts, out, settings.result_cache))}[/yellow]",
+        console.print(f"[yellow]{escape(_interrupted_message(e, summary, settings.result_cache))}[/yellow]",
                       highlight=False, soft_wrap=True)  # not wrapped: the cache's path stays whole
         raise typer.Exit(EXIT_SIGTERM if isinstance(e, _Terminated) else EXIT_SIGINT) from None
     finally:
-        for folder in stats.skipped_folders:
+        for folder in summary.skipped_folders:
             console.print(f"[yellow]note:[/yellow] {escape(str(folder))}", highlight=False, soft_wrap=True)
-    seconds = time.perf_counter() - started
-    for failure in failures:
-        console.print(f"[yellow]failed:[/yellow] {escape(failure)}", highlight=False)
-    if counts["failed"] > len(failures):
-        console.print(f"[yellow]… and {counts['failed'] - len(failures)} more failures[/yellow] "
-                      f"(each has an error record in {out / 'articles.jsonl'})", highlight=False)
-    if not quiet:
-        console.print(_summary_table(summary, out, counts, seconds, stats))
-    differs = False
-    try:
-        if baseline is not None:
-            diff = diff_outputs(baseline, out, ignore=ignore)
-            print_diff(diff, console)
-            differs = diff.differs
-    except NewsgraphError as e:
-        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
-        raise typer.Exit(2) from e
-    raise typer.Exit(1 if counts["failed"] or differs else 0)
+    _print_report(console, summary, quiet)
+    if baseline_error is not None:
+        usage_error(baseline_error, console)
+    if summary.diff is not None:
+        print_diff(summary.diff, console)
+    raise typer.Exit(1 if summary.failed or (summary.diff is not None and summary.diff.differs) else 0)

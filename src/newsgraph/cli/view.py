@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from newsgraph.cli.common import usage_error
 from newsgraph.errors import NewsgraphError
 from newsgraph.view import VIEW_FILE, write_view
 
@@ -28,6 +29,5 @@ def view_cli(
     try:
         path = write_view(out_dir, output, max_entities=max_entities, max_evidence=max_evidence)
     except NewsgraphError as e:
-        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
-        raise typer.Exit(2) from e
+        usage_error(e, console)
     console.print(f"wrote {escape(str(path))}", highlight=False)

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+from newsgraph.errors import Errors
+
 
 class ArticleTimeout(BaseException):
     """Raised inside the NLP stage when an article is over its time limit.
@@ -29,20 +31,18 @@ class ArticleTimeout(BaseException):
 
 def timeout_message(seconds: float) -> str:
     """The error of an article that took too long."""
-    return f"processing took longer than {seconds:g} s (setting article_timeout); the article was skipped"
+    return str(Errors.E501.format(seconds=seconds))
 
 
 def size_message(chars: int, max_chars: int) -> str:
     """The error of an article over the size limit."""
-    return (f"article has {chars:,} characters, over the limit of {max_chars:,} characters per article "
-            f"(setting max_chars; raise it with --set max_chars=… or split the article)")
+    return str(Errors.E502.format(chars=chars, max_chars=max_chars))
 
 
 def token_message(tokens: int, max_tokens: int) -> str:
     """The error of an article with more tokens than the limit (a long run of punctuation marks is one
     token per character)."""
-    return (f"article has {tokens:,} tokens (words and punctuation marks), over the limit of {max_tokens:,} "
-            f"tokens per article (setting max_tokens; raise it with --set max_tokens=… or split the article)")
+    return str(Errors.E503.format(tokens=tokens, max_tokens=max_tokens))
 
 
 def timer_available() -> bool:

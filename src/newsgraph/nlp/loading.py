@@ -11,7 +11,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from newsgraph.errors import LanguageError, ModelError
+from newsgraph.errors import Errors, LanguageError, ModelError
 from newsgraph.nlp.blas import numpy_blas
 from newsgraph.resolve.tables import TABLE_LANGS
 
@@ -210,21 +210,16 @@ def locate_model(lang: str) -> ModelLocation:
     spec = PIPELINES.get(lang)
     if spec is None:
         known = ", ".join(sorted(PIPELINES))
-        raise LanguageError(f"no pipeline for language {lang!r}; supported languages: {known}")
+        raise LanguageError(Errors.E202.format(lang=lang, supported=known))
     if spec.package:
         path = package_path(spec.name)
         if path is None:
-            raise ModelError(f"the {lang!r} pipeline ({spec.name}) is not installed; install it with "
-                             f"`{spec.install}`")
+            raise ModelError(Errors.E203.format(lang=lang, name=spec.name, install=spec.install))
         return ModelLocation(path, FROM_PACKAGE)
     found = find_shipped_model(spec.name)
     if found is None:
-        raise ModelError(
-            f"the {lang!r} pipeline ({spec.name}) was not found. Looked in: "
-            f"{_places_looked_in(spec.name, 'meta.json')}. It ships with newsgraph: reinstall "
-            f"it (`pip install .` in a checkout, or the wheel), point ${MODELS_ENV} at a folder that contains "
-            f"{spec.name}/ (or unset it), or rebuild it in a checkout with `{spec.build}`"
-        )
+        raise ModelError(Errors.E204.format(lang=lang, name=spec.name, places=_places_looked_in(spec.name, "meta.json"),
+                                            env=MODELS_ENV, build=spec.build))
     return found
 
 
@@ -296,7 +291,7 @@ def accurate_model_dir(path: str | Path | None = None) -> Path:
 
     missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
     if missing:
-        raise ModelError(f"accurate mode needs {' and '.join(missing)}: run `{ACCURATE_PIP}`")
+        raise ModelError(Errors.E205.format(missing=" and ".join(missing), pip=ACCURATE_PIP))
     if path is None:
         shipped = find_shipped_model(ACCURATE_PACKAGE, marker=PACKAGE_FILE)
         if shipped is not None:
@@ -306,22 +301,17 @@ def accurate_model_dir(path: str | Path | None = None) -> Path:
         if is_package(folder) or (folder / "config.json").is_file():
             return folder
     out = run.parent if run.name == "best" else run
-    shipped_places = (f"it ships as {ACCURATE_PACKAGE}, which was not found either (looked in: "
-                      f"{_places_looked_in(ACCURATE_PACKAGE, PACKAGE_FILE)}). " if path is None else "")
-    raise ModelError(
-        f"accurate mode needs the fine-tuned German NER, which is not at {run}; {shipped_places}Reinstall "
-        f"newsgraph to get the shipped one, or build the encoder with "
-        f"`newsgraph models build-encoder`, then fine-tune it with "
-        f"`python -m newsgraph.encoder.finetune --out {out}` (its best model lands in {out / 'best'})"
-    )
+    shipped_places = (Errors.E207.format(package=ACCURATE_PACKAGE,
+                                         places=_places_looked_in(ACCURATE_PACKAGE, PACKAGE_FILE))
+                      if path is None else "")
+    raise ModelError(Errors.E206.format(path=run, shipped=shipped_places, out=out, best=out / "best"))
 
 
 def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
     import newsgraph.encoder.component  # noqa: F401  (registers the factory)
 
     if "ner" not in nlp.pipe_names:
-        raise ModelError(f"accurate mode replaces the pipeline's 'ner', but it has none: {nlp.pipe_names}; "
-                         "use the shipped pipeline or one trained with an NER")
+        raise ModelError(Errors.E208.format(pipes=nlp.pipe_names))
     # in the same place under its own name (replace_pipe would keep the name "ner"), so pipe_names and the
     # records' model tell the modes apart; the rule-based components after it (gazetteer_ruler) stay
     index = nlp.pipe_names.index("ner")
@@ -337,7 +327,7 @@ def _load_cached(path: str, components: tuple[str, ...], accurate_model: str | N
         with numpy_blas():  # about 2x faster on CPUs thinc's BLIS has no kernels for (see newsgraph.nlp.blas)
             nlp = spacy.load(path)
     except (OSError, ValueError, KeyError) as e:
-        raise ModelError(f"cannot load the spaCy pipeline at {path}: {e}") from e
+        raise ModelError(Errors.E209.format(path=path, error=e)) from e
     if accurate_model is not None:
         nlp = _use_encoder_ner(nlp, accurate_model)
     return _add_newsgraph_components(nlp, components)
@@ -382,13 +372,8 @@ def load_pipeline(
             path = installed  # an installed pipeline package by name (fr_core_news_md)
         elif not (path / "config.cfg").exists():
             # A Hugging Face checkpoint (config.json) is the likeliest mix-up on the transformer route.
-            hint = (
-                "; it looks like a Hugging Face checkpoint: train a spaCy pipeline on it first with "
-                "models/configs/ner_transformer.cfg (make train-ner-transformer TRANSFORMER=PATH)"
-                if (path / "config.json").exists()
-                else ""
-            )
-            raise ModelError(f"{path} is not a spaCy pipeline folder (no config.cfg in it){hint}")
+            hint = Errors.E211 if (path / "config.json").exists() else ""
+            raise ModelError(Errors.E210.format(path=path, hint=hint))
     else:
         path = model_path(lang)
     encoder = str(accurate_model_dir(accurate_model).resolve()) if accurate else None
