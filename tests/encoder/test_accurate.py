@@ -26,7 +26,7 @@ from typer.testing import CliRunner  # noqa: E402
 import newsgraph  # noqa: E402
 from newsgraph.cli import app  # noqa: E402
 from newsgraph.encoder.component import FACTORY_NAME  # noqa: E402
-from newsgraph.encoder.finetune import LABELS, TAGS  # noqa: E402
+from newsgraph.encoder.tags import LABELS, TAGS  # noqa: E402
 from newsgraph.errors import ModelError  # noqa: E402
 from newsgraph.nlp.loading import accurate_model_dir, load_pipeline  # noqa: E402
 from support import save_tiny_bert  # noqa: E402

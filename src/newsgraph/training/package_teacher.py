@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsgraph.encoder.package import PACKAGE_FILE, export_package
+from newsgraph.encoder.package import PACKAGE_FILE
+from newsgraph.training.encoder_package import export_package
 from newsgraph.training.model_package import write_package_init
 
 

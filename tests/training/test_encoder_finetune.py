@@ -23,7 +23,7 @@ import spacy  # noqa: E402
 from spacy.tokens import DocBin, Span  # noqa: E402
 
 from newsgraph.encoder.convert import build_tokenizer  # noqa: E402
-from newsgraph.encoder.finetune import (  # noqa: E402
+from newsgraph.training.encoder_finetune import (  # noqa: E402
     TAGS,
     Example,
     FinetuneSettings,

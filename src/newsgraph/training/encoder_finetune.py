@@ -29,18 +29,15 @@ from typing import Any
 
 import numpy as np
 
+from newsgraph.encoder.tags import LABELS, TAGS, Span, decode_spans
 from newsgraph.errors import InputError, ModelError
 
-LABELS = ("PER", "LOC", "ORG", "MISC")
-TAGS = ("O", *(f"{prefix}-{label}" for label in LABELS for prefix in ("B", "I")))
 IGNORE = -100  # the label id the loss skips (non-first sub-words, <s>, </s>, padding)
 
 _BUILD = Path(__file__).resolve().parents[3] / "models" / "build"
 CHECKPOINT = "checkpoint.pt"
 BEST = "best"
 METRICS = "metrics.jsonl"
-
-Span = tuple[str, int, int]  # label, first word, end word (exclusive)
 
 
 @dataclass
@@ -134,21 +131,6 @@ def read_examples(path: Path, *, limit: int | None = None) -> list[Example]:
                 tags[i] = TAGS.index(f"I-{ent.label_}")
         examples.append(Example([token.text for token in doc], tags, spans))
     return examples
-
-
-def decode_spans(tags: Sequence[int]) -> set[Span]:
-    """BIO tag ids -> spans; an ``I-X`` that does not continue an ``X`` opens a new span (as conlleval)."""
-    spans: set[Span] = set()
-    label, start = None, 0
-    for i, tag in enumerate([*tags, 0]):
-        name = TAGS[tag]
-        prefix, _, kind = name.partition("-")
-        if label is not None and (prefix != "I" or kind != label):
-            spans.add((label, start, i))
-            label = None
-        if prefix == "B" or (prefix == "I" and label is None):
-            label, start = kind, i
-    return spans
 
 
 def span_scores(gold: Sequence[set[Span]], predicted: Sequence[set[Span]]) -> dict[str, Any]:
