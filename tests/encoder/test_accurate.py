@@ -127,7 +127,7 @@ def test_accurate_model_dir_names_both_commands(tmp_path: Path) -> None:
         accurate_model_dir(tmp_path / "nothing")
     message = str(error.value)
     assert "newsgraph models build-encoder" in message
-    assert f"python -m newsgraph.encoder.finetune --out {tmp_path / 'nothing'}" in message
+    assert f"newsgraph models finetune-ner --out {tmp_path / 'nothing'}" in message
 
 
 def test_default_accurate_model_is_under_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,5 +168,5 @@ def test_extract_cli_accurate_without_the_model_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     output = " ".join(result.output.split())  # rich wraps long lines
     assert "newsgraph models build-encoder" in output
-    assert "python -m newsgraph.encoder.finetune --out" in output
+    assert "newsgraph models finetune-ner --out" in output
     assert not (out / "articles.jsonl").exists()

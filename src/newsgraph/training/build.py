@@ -247,15 +247,17 @@ def write_raw_text(data: Path, out: Path, *, seed: int = 0) -> int:
     return len(texts)
 
 
-def main(data: Path, out: Path, seed: int = 0) -> None:
-    """Entry point for ``python -m newsgraph.training.build``."""
+def build_corpora(data: Path, out: Path, *, seed: int = 0) -> dict[str, int]:
+    """All of ``make corpora``: the NER and UD DocBins and the raw texts (``newsgraph models corpora``).
+
+    Args:
+        data: The shared corpora folder (``../shared/data``).
+        out: The build folder to write to (``models/build``).
+        seed: Fixes the splits.
+
+    Returns:
+        What was written, by name (documents, sentences, entities per label, raw texts).
+    """
     counts = {**build_ner(data, out, seed=seed), **build_ud(data, out, seed=seed)}
     counts["raw_texts"] = write_raw_text(data, out, seed=seed)
-    for key, value in counts.items():
-        print(f"{key}\t{value}")
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    return counts
