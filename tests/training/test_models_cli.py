@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import inspect
 import re
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def test_the_training_commands_exist_with_help() -> None:
 def test_finetune_ner_defaults_are_the_settings_defaults() -> None:
     # typer needs literal defaults; the command must not drift from FinetuneSettings (train/dev: None = its own)
     options = {name: param.default.default for name, param in
-               __import__("inspect").signature(finetune_ner_cli).parameters.items()}
+               inspect.signature(finetune_ner_cli).parameters.items()}
     for setting in dataclasses.fields(FinetuneSettings):
         if setting.name in ("out", "train", "dev"):
             continue
