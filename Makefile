@@ -62,7 +62,7 @@ typecheck: install-test install-dask
 
 ## Rebuild the German pipeline from ../shared/data (hours on 2 cores; see models/MODEL_CARD.md)
 corpora: install-test
-	$(BIN)/python -m newsgraph.training.build $(DATA) $(BUILD) $(SEED)
+	$(BIN)/newsgraph models corpora $(DATA) $(BUILD) $(SEED)
 
 # Character-objective pretraining on all licensed raw text (3 epochs → model2.bin), once per tok2vec shape:
 # the syntax's (width 128; thinc's default ops, as 0.3.0's syntax was made) and the NER's (width 96, also joint.cfg's)
@@ -94,20 +94,20 @@ joint-corpus:
 train-joint: pretrain-ner joint-corpus
 	$(BIN)/python -m spacy train models/configs/joint.cfg --output $(TRAIN)/joint --system.seed $(SEED) \
 		--paths.init_tok2vec $(TRAIN)/pretrain-ner/model2.bin --code $(CPU_OPS)
-	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/joint/model-best $(TRAIN)/joint-assembled $(MODEL_VERSION)-joint $(DATA)
+	$(BIN)/newsgraph models assemble $(TRAIN)/joint/model-best $(TRAIN)/joint-assembled $(MODEL_VERSION)-joint $(DATA)
 
 # Experiment (not shipped; MODEL_CARD.md, "Warm start from the NER"): tagger, morphologizer and parser join the
 # distilled NER's tok2vec and all four train on together (models/configs/shared.cfg). NER_SOURCE: a tok2vec +
-# listening ner pipeline (the student's model-best, or `python -m newsgraph.training.ner_source PIPELINE OUT`).
+# listening ner pipeline (the student's model-best, or `newsgraph models ner-source PIPELINE OUT`).
 NER_SOURCE ?= $(TRAIN)/ner-student/model-best
 train-shared: joint-corpus
 	$(BIN)/python -m spacy train models/configs/shared.cfg --output $(TRAIN)/shared --system.seed $(SEED) \
 		--paths.ner_pipeline $(NER_SOURCE) --code $(CPU_OPS)
-	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/shared/model-best $(TRAIN)/shared-assembled $(MODEL_VERSION)-shared $(DATA)
+	$(BIN)/newsgraph models assemble $(TRAIN)/shared/model-best $(TRAIN)/shared-assembled $(MODEL_VERSION)-shared $(DATA)
 
 ## Tuning-set scores of the shipped pipeline and candidates (what decides whether a retrained pipeline ships)
 select:
-	$(BIN)/python -m newsgraph.training.select models/de_newsgraph $(wildcard $(TRAIN)/*-assembled)
+	$(BIN)/newsgraph models select models/de_newsgraph $(wildcard $(TRAIN)/*-assembled)
 
 ## NER on a local Hugging Face checkpoint instead of the CNN: make train-ner-transformer TRANSFORMER=/path
 train-ner-transformer: check-transformer install-transformers corpora
@@ -118,7 +118,7 @@ check-transformer:
 	@test -d "$(TRANSFORMER)" || { echo "set TRANSFORMER=/path/to/hf-checkpoint (a local Hugging Face model folder)"; exit 2; }
 
 assemble:
-	$(BIN)/python -m newsgraph.training.assemble $(TRAIN)/syntax/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA) \
+	$(BIN)/newsgraph models assemble $(TRAIN)/syntax/model-best models/de_newsgraph $(MODEL_VERSION) $(DATA) \
 		--ner $(TRAIN)/ner-student/model-best
 
 # The shipped NER is the distilled student: the encoder teacher (make encoder; make teacher) labels raw text first.
@@ -126,9 +126,9 @@ model: train-syntax pretrain-ner teacher distill train-ner-student assemble pack
 
 ## Rebuild the optional Italian pipeline from ../shared/data/multi/it_kind_wikinews (minutes, one thread)
 model-it: install-test
-	$(BIN)/python -m newsgraph.training.italian corpora $(DATA) $(BUILD)
+	$(BIN)/newsgraph models italian-corpora $(DATA) $(BUILD)
 	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train models/configs/ner_it.cfg --output $(TRAIN)/it-ner --system.seed $(SEED)
-	$(BIN)/python -m newsgraph.training.italian assemble $(TRAIN)/it-ner/model-best models/it_newsgraph $(MODEL_VERSION) $(DATA)
+	$(BIN)/newsgraph models italian-assemble $(TRAIN)/it-ner/model-best models/it_newsgraph $(MODEL_VERSION) $(DATA)
 
 ## Per-language NER figures (README, "Languages"): English, French, Italian
 MULTI := $(DATA)/multi
@@ -175,12 +175,12 @@ TEACHER ?= $(HOME)/.cache/newsgraph/ner/de-e5-small
 TEACHER_STEPS ?= 2000
 STUDENT_STEPS ?= 5000
 teacher: install-accurate
-	$(BIN)/python -m newsgraph.encoder.finetune --out $(TEACHER) --train $(BUILD)/ner-train.spacy \
+	$(BIN)/newsgraph models finetune-ner --out $(TEACHER) --train $(BUILD)/ner-train.spacy \
 		--dev $(BUILD)/ner-tune.spacy --steps $(TEACHER_STEPS) --batch-size 16 --eval-every 250 --checkpoint-every 250 --threads 2
 
 # texts that are gold already are skipped; the student corpus is a folder: the gold DocBin + the teacher's shards
 distill: install-accurate
-	$(BIN)/python -m newsgraph.training.distill --teacher $(TEACHER)/best --texts $(BUILD)/raw-text.jsonl \
+	$(BIN)/newsgraph models distill --teacher $(TEACHER)/best --texts $(BUILD)/raw-text.jsonl \
 		--skip-gold $(BUILD)/ner-train.spacy --out $(BUILD)/ner-distill --threads 2
 	mkdir -p $(BUILD)/ner-student
 	ln -sf ../ner-train.spacy $(BUILD)/ner-student/gold.spacy
@@ -188,7 +188,7 @@ distill: install-accurate
 
 ## Ship the fine-tuned teacher as accurate mode's NER (models/de_e5_ner, ~22 MB) and record its dev-news figures
 package-teacher: install-accurate
-	$(BIN)/python -m newsgraph.training.package_teacher $(TEACHER)/best models/de_e5_ner $(DATA)
+	$(BIN)/newsgraph models package-teacher $(TEACHER)/best models/de_e5_ner $(DATA)
 
 train-ner-student: install
 	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner-student --system.seed $(SEED) \

@@ -1,4 +1,4 @@
-"""Score a fine-tuned encoder NER (``python -m newsgraph.encoder.finetune`` output) on a DocBin.
+"""Score a fine-tuned encoder NER (``newsgraph models finetune-ner`` output) on a DocBin.
 
 Usage:
     python benchmarks/eval_encoder_ner.py MODEL_DIR [--gold models/build/ner-dev-news.spacy]
@@ -32,7 +32,7 @@ def main() -> None:
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    from newsgraph.encoder.finetune import encode, evaluate_model, read_examples
+    from newsgraph.training.encoder_finetune import encode, evaluate_model, read_examples
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     tokenizer = AutoTokenizer.from_pretrained(args.model)

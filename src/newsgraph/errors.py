@@ -108,7 +108,7 @@ class Errors(metaclass=_Catalogue):
     E205 = "accurate mode needs {missing}: run `{pip}`"
     E206 = ("accurate mode needs the fine-tuned German NER, which is not at {path}; {shipped}Reinstall newsgraph to "
             "get the shipped one, or build the encoder with `newsgraph models build-encoder`, then fine-tune it with "
-            "`python -m newsgraph.encoder.finetune --out {out}` (its best model lands in {best})")
+            "`newsgraph models finetune-ner --out {out}` (its best model lands in {best})")
     E207 = "it ships as {package}, which was not found either (looked in: {places}). "
     E208 = ("accurate mode replaces the pipeline's 'ner', but it has none: {pipes}; use the shipped pipeline or one "
             "trained with an NER")

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from newsgraph.errors import InputError
-from newsgraph.training.corpora import Sentence, bio_spans, is_news_source, read_gold
+from newsgraph.corpora import Sentence, bio_spans, is_news_source, read_conllu_docs, read_gold
 
 NER_FORMATS = ("germeval", "conll", "iob", "hipe")
 FORMATS = (*NER_FORMATS, "conllu")
@@ -162,8 +162,6 @@ def check_conllu(path: Path) -> None:
 
 def evaluate_syntax(nlp: Language, path: Path) -> SyntaxReport:
     """POS, morphology, UAS and LAS against a CoNLL-U file (gold tokenisation)."""
-    from newsgraph.training.build import read_conllu_docs
-
     from spacy.tokens import DocBin
 
     # re-home the gold Docs in the pipeline's vocab so the scorer can read their strings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -146,10 +147,24 @@ class ArticleResult(Record):
         """Canonical one-line JSON (keys in schema order, UTF-8 kept)."""
         return self.model_dump_json()
 
-    def _repr_html_(self) -> str:  # pragma: no cover - exercised in notebooks
-        from newsgraph.view import article_html
+    def _repr_html_(self) -> str | None:
+        """The notebook's HTML display, drawn by the renderer that :mod:`newsgraph.view.notebook` registers when
+        it is imported (``import newsgraph.view``); ``None`` (the plain repr) before. The records import nothing of
+        the view, so the view can build on them without a cycle."""
+        return _html_renderer[0](self) if _html_renderer else None
 
-        return article_html(self)
+
+_html_renderer: list[Callable[[ArticleResult], str]] = []  # at most one: the registered notebook display
+
+
+def set_html_renderer(render: Callable[[ArticleResult], str]) -> None:
+    """Draw ``ArticleResult`` in notebooks with ``render`` (:mod:`newsgraph.view.notebook` registers its
+    ``article_html`` on import).
+
+    Args:
+        render: Returns an HTML fragment for one result.
+    """
+    _html_renderer[:] = [render]
 
 
 def json_schema() -> dict[str, Any]:

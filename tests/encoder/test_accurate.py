@@ -26,7 +26,7 @@ from typer.testing import CliRunner  # noqa: E402
 import newsgraph  # noqa: E402
 from newsgraph.cli import app  # noqa: E402
 from newsgraph.encoder.component import FACTORY_NAME  # noqa: E402
-from newsgraph.encoder.finetune import LABELS, TAGS  # noqa: E402
+from newsgraph.encoder.tags import LABELS, TAGS  # noqa: E402
 from newsgraph.errors import ModelError  # noqa: E402
 from newsgraph.nlp.loading import accurate_model_dir, load_pipeline  # noqa: E402
 from support import save_tiny_bert  # noqa: E402
@@ -127,7 +127,7 @@ def test_accurate_model_dir_names_both_commands(tmp_path: Path) -> None:
         accurate_model_dir(tmp_path / "nothing")
     message = str(error.value)
     assert "newsgraph models build-encoder" in message
-    assert f"python -m newsgraph.encoder.finetune --out {tmp_path / 'nothing'}" in message
+    assert f"newsgraph models finetune-ner --out {tmp_path / 'nothing'}" in message
 
 
 def test_default_accurate_model_is_under_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,5 +168,5 @@ def test_extract_cli_accurate_without_the_model_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     output = " ".join(result.output.split())  # rich wraps long lines
     assert "newsgraph models build-encoder" in output
-    assert "python -m newsgraph.encoder.finetune --out" in output
+    assert "newsgraph models finetune-ner --out" in output
     assert not (out / "articles.jsonl").exists()

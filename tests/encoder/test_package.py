@@ -25,17 +25,11 @@ from typer.testing import CliRunner  # noqa: E402
 from newsgraph.cli import app  # noqa: E402
 from newsgraph.encoder.component import FACTORY_NAME  # noqa: E402
 from newsgraph.encoder.convert import PROVENANCE_FILE  # noqa: E402
-from newsgraph.encoder.finetune import METRICS, TAGS  # noqa: E402
-from newsgraph.encoder.package import (  # noqa: E402
-    DELTA_FILE,
-    PACKAGE_FILE,
-    export_package,
-    is_package,
-    load_package,
-    quantize_rows,
-    selected_evaluation,
-)
+from newsgraph.encoder.package import DELTA_FILE, PACKAGE_FILE, is_package, load_package  # noqa: E402
+from newsgraph.encoder.tags import TAGS  # noqa: E402
 from newsgraph.errors import ModelError  # noqa: E402
+from newsgraph.training.encoder_finetune import METRICS  # noqa: E402
+from newsgraph.training.encoder_package import export_package, quantize_rows, selected_evaluation  # noqa: E402
 from newsgraph.nlp.loading import ACCURATE_PACKAGE, accurate_model_dir  # noqa: E402
 from support import save_tiny_bert  # noqa: E402
 

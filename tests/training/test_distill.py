@@ -16,7 +16,7 @@ pytest.importorskip("transformers")
 import spacy  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
-from newsgraph.encoder.finetune import LABELS, TAGS  # noqa: E402
+from newsgraph.encoder.tags import LABELS, TAGS  # noqa: E402
 from newsgraph.training import distill as d  # noqa: E402
 from support import save_tiny_bert  # noqa: E402
 

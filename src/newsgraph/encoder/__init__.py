@@ -11,7 +11,7 @@ NER_NAME = "de-e5-small"
 
 def default_ner_dir() -> Path:
     """Where accurate mode looks for the fine-tuned German NER: ``$NEWSGRAPH_CACHE/ner/de-e5-small`` (see
-    :func:`newsgraph.encoder.convert.cache_dir`), the ``--out`` to give ``python -m newsgraph.encoder.finetune``;
+    :func:`newsgraph.encoder.convert.cache_dir`), the ``--out`` to give ``newsgraph models finetune-ner``;
     the model itself is the ``best/`` folder the script writes there."""
     return cache_dir() / "ner" / NER_NAME
 

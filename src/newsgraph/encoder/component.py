@@ -1,9 +1,9 @@
 """The ``newsgraph_encoder_ner`` component: the fine-tuned encoder's token classifier as spaCy NER.
 
-It reads the Hugging Face folder that ``python -m newsgraph.encoder.finetune`` writes as ``OUT/best``, or a
+It reads the Hugging Face folder that ``newsgraph models finetune-ner`` writes as ``OUT/best``, or a
 package of it (:mod:`newsgraph.encoder.package`, the form that ships in ``models/de_e5_ner``), and tags
 words as that script does in training: the words are the Doc's non-whitespace tokens, a word's tag is the tag
-of its first sub-word, and BIO tags become spans with :func:`newsgraph.encoder.finetune.decode_spans`. The model
+of its first sub-word, and BIO tags become spans with :func:`newsgraph.encoder.tags.decode_spans`. The model
 was trained on sentences, so each sentence is tagged on its own when the Doc has sentence boundaries (the
 pipeline's parser runs before the NER); words past ``max_length`` sub-words of a sentence are tagged ``O``.
 torch and transformers are imported when the component is created, never on import.
@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from newsgraph.encoder.finetune import LABELS, TAGS, decode_spans
+from newsgraph.encoder.tags import LABELS, TAGS, decode_spans
 from newsgraph.encoder.package import is_package, load_package
 from newsgraph.errors import ModelError
 
@@ -60,7 +60,7 @@ class EncoderNer:
         if self.model.config.num_labels != len(TAGS):
             raise ModelError(
                 f"{self.model_dir} has {self.model.config.num_labels} labels, not the {len(TAGS)} BIO tags of "
-                f"{'/'.join(LABELS)}: give the OUT/best folder of `python -m newsgraph.encoder.finetune`"
+                f"{'/'.join(LABELS)}: give the OUT/best folder of `newsgraph models finetune-ner`"
             )
         self.model.eval()
         self._torch = torch
@@ -118,7 +118,7 @@ class EncoderNer:
 )
 def make_encoder_ner(nlp: Language, name: str, model_dir: str, batch_size: int, max_length: int) -> EncoderNer:
     """Create the encoder NER from the fine-tuned Hugging Face folder ``model_dir`` (``OUT/best`` of
-    ``python -m newsgraph.encoder.finetune``); ``batch_size`` sentences per forward pass, ``max_length``
+    ``newsgraph models finetune-ner``); ``batch_size`` sentences per forward pass, ``max_length``
     sub-words per sentence."""
     return EncoderNer(nlp, name, model_dir=model_dir, batch_size=batch_size, max_length=max_length)
 

@@ -274,8 +274,8 @@ def accurate_model_dir(path: str | Path | None = None) -> Path:
     """The fine-tuned encoder NER that accurate mode runs, checked before anything is loaded.
 
     Args:
-        path: A package folder (``newsgraph models package-ner``), the ``OUT/best`` folder of ``python -m
-            newsgraph.encoder.finetune``, or ``OUT`` itself; default: the shipped package ``de_e5_ner`` (found
+        path: A package folder (``newsgraph models package-ner``), the ``OUT/best`` folder of ``newsgraph
+            models finetune-ner``, or ``OUT`` itself; default: the shipped package ``de_e5_ner`` (found
             as :func:`find_shipped_model` says), else :func:`newsgraph.encoder.default_ner_dir`.
 
     Returns:

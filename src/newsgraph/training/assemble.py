@@ -165,22 +165,21 @@ def record_evaluation(model_dir: Path, *, germeval_dev: Path, ud_test: Path) -> 
     return evaluation
 
 
-def main(argv: list[str] | None = None) -> None:
-    import argparse
+def assemble_and_evaluate(trained_dir: Path, out_dir: Path, *, version: str, data: Path,
+                          ner_dir: Path | None = None) -> dict:
+    """Assemble a trained pipeline (:func:`assemble`) and record its evaluation (``newsgraph models assemble``).
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("trained", type=Path, help="trained pipeline (model-best of spacy train joint.cfg)")
-    parser.add_argument("out", type=Path, help="folder to write the assembled pipeline to")
-    parser.add_argument("version", help="the pipeline's version")
-    parser.add_argument("data", type=Path, nargs="?", default=Path("../shared/data"), help="../shared/data")
-    parser.add_argument("--ner", type=Path, default=None, help="take the NER from this separately trained pipeline")
-    args = parser.parse_args(argv)
-    assemble(args.trained, args.out, version=args.version, meta_extra={}, ner_dir=args.ner)
-    scores = record_evaluation(
-        args.out, germeval_dev=args.data / "de/ner/germeval2014/NER-de-dev.tsv", ud_test=Path("models/build/ud-test.conllu")
+    Args:
+        trained_dir: The trained pipeline (``model-best`` of ``spacy train``).
+        out_dir: Where to write the assembled pipeline.
+        version: The pipeline's version.
+        data: The shared corpora folder; GermEval-2014 dev is scored from it.
+        ner_dir: Take the NER from this separately trained pipeline.
+
+    Returns:
+        The evaluation stored in the pipeline's meta.json.
+    """
+    assemble(trained_dir, out_dir, version=version, meta_extra={}, ner_dir=ner_dir)
+    return record_evaluation(
+        out_dir, germeval_dev=data / "de/ner/germeval2014/NER-de-dev.tsv", ud_test=Path("models/build/ud-test.conllu")
     )
-    print(json.dumps(scores, indent=2))
-
-
-if __name__ == "__main__":
-    main()

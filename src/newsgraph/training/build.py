@@ -26,8 +26,8 @@ from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc, DocBin, Span
-from spacy.training.converters import conllu_to_docs
 
+from newsgraph.corpora import conllu_text_to_docs
 from newsgraph.training import corpora as c
 
 NER_DIR = "de/ner"
@@ -162,16 +162,6 @@ def build_ner(data: Path, out: Path, *, seed: int = 0, profile: str = "all", ger
     return counts
 
 
-def read_conllu_docs(path: Path) -> list[Doc]:
-    """One Doc per sentence from a CoNLL-U file (tags, morphology, heads, deps, lemmas)."""
-    return conllu_text_to_docs(path.read_text(encoding="utf-8"))
-
-
-def conllu_text_to_docs(text: str, *, n_sents: int = 1) -> list[Doc]:
-    """Docs of ``n_sents`` consecutive sentences from CoNLL-U text."""
-    return list(conllu_to_docs(text, n_sents=n_sents, merge_subtokens=True, no_print=True))
-
-
 def conllu_blocks(path: Path) -> list[str]:
     """The sentence blocks of a CoNLL-U file, comments included, as text."""
     return [b.strip("\n") + "\n" for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
@@ -257,15 +247,17 @@ def write_raw_text(data: Path, out: Path, *, seed: int = 0) -> int:
     return len(texts)
 
 
-def main(data: Path, out: Path, seed: int = 0) -> None:
-    """Entry point for ``python -m newsgraph.training.build``."""
+def build_corpora(data: Path, out: Path, *, seed: int = 0) -> dict[str, int]:
+    """All of ``make corpora``: the NER and UD DocBins and the raw texts (``newsgraph models corpora``).
+
+    Args:
+        data: The shared corpora folder (``../shared/data``).
+        out: The build folder to write to (``models/build``).
+        seed: Fixes the splits.
+
+    Returns:
+        What was written, by name (documents, sentences, entities per label, raw texts).
+    """
     counts = {**build_ner(data, out, seed=seed), **build_ud(data, out, seed=seed)}
     counts["raw_texts"] = write_raw_text(data, out, seed=seed)
-    for key, value in counts.items():
-        print(f"{key}\t{value}")
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    return counts

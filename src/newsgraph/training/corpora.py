@@ -33,18 +33,27 @@ import json
 import random
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
-LABELS = ("PER", "LOC", "ORG", "MISC")
+from newsgraph.corpora import (  # the readers ``newsgraph evaluate`` needs live at run time; re-exported here
+    CONLL_MAP,
+    GERMEVAL_MAP,
+    HIPE_MAP,
+    LABELS,
+    UNER_MAP,
+    Sentence,
+    bio_spans,
+    is_news_source,
+    read_conll,
+    read_germeval,
+    read_gold,
+    read_hipe,
+    read_iob2,
+    text_blocks,
+    to_bio,
+)
 
-GERMEVAL_MAP = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "OTH": "MISC"}
-CONLL_MAP = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
-HIPE_MAP = {
-    "PER": "PER", "pers": "PER", "LOC": "LOC", "loc": "LOC", "ORG": "ORG", "org": "ORG",
-    "HumanProd": "MISC", "prod": "MISC",
-}
 NEISS_MAP = {"person": "PER", "place": "LOC", "organization": "ORG"}
 LER_MAP = {
     "PER": "PER", "RR": "PER", "AN": "PER",
@@ -53,7 +62,6 @@ LER_MAP = {
     "MRK": "MISC", "GS": "MISC", "VO": "MISC", "EUN": "MISC", "VS": "MISC", "VT": "MISC",
 }
 LER_DROP = {"RS", "LIT"}
-UNER_MAP = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "OTH": "MISC", "MISC": "MISC"}
 
 
 def map_smartdata_type(label: str) -> str | None:
@@ -66,116 +74,6 @@ def map_smartdata_type(label: str) -> str | None:
     if norm.startswith("organization"):
         return "ORG"
     return None
-
-
-@dataclass
-class Sentence:
-    """One gold sentence: tokens, BIO tags in our label set, and where it came from."""
-
-    words: list[str]
-    tags: list[str]
-    source: str = ""
-    spaces: list[bool] | None = None
-    meta: dict[str, str] = field(default_factory=dict)
-
-
-def to_bio(tags: list[str], mapping: dict[str, str], *, iob1: bool = False) -> list[str]:
-    """Map raw ``B-X``/``I-X`` tags through ``mapping``; unknown types become O; IOB1 is repaired."""
-    out: list[str] = []
-    prev = "O"
-    for raw in tags:
-        if raw in ("O", "", "_") or "-" not in raw:
-            out.append("O")
-            prev = "O"
-            continue
-        prefix, _, typ = raw.partition("-")
-        label = mapping.get(typ)
-        if label is None or prefix not in ("B", "I"):
-            out.append("O")
-            prev = "O"
-            continue
-        if prefix == "I" and prev != label:
-            prefix = "B"  # IOB1 start, or an I- after a dropped label
-        elif iob1 and prefix == "B":
-            prefix = "B"
-        out.append(f"{prefix}-{label}")
-        prev = label
-    return out
-
-
-def bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:
-    """Return ``(start, end, label)`` token spans of a BIO sequence (end exclusive)."""
-    spans: list[tuple[int, int, str]] = []
-    start, label = -1, ""
-    for i, tag in enumerate([*tags, "O"]):
-        if tag.startswith("I-") and label == tag[2:]:
-            continue
-        if label:
-            spans.append((start, i, label))
-            label = ""
-        if tag.startswith(("B-", "I-")):
-            start, label = i, tag[2:]
-    return spans
-
-
-def _blocks(lines: Iterable[str]) -> Iterator[list[str]]:
-    block: list[str] = []
-    for line in lines:
-        line = line.rstrip("\n")
-        if not line.strip():
-            if block:
-                yield block
-                block = []
-            continue
-        block.append(line)
-    if block:
-        yield block
-
-
-def read_germeval(path: Path) -> Iterator[Sentence]:
-    """GermEval-2014 TSV: ``#\\turl\\t[date]`` comment, then ``idx token outer nested``."""
-    with open(path, encoding="utf-8") as f:
-        for block in _blocks(f):
-            source = ""
-            words, raw = [], []
-            for line in block:
-                cols = line.split("\t")
-                if line.startswith("#"):
-                    source = cols[1] if len(cols) > 1 else ""
-                    continue
-                words.append(cols[1])
-                raw.append(cols[2])
-            yield Sentence(words, to_bio(raw, GERMEVAL_MAP), source)
-
-
-def is_news_source(url: str) -> bool:
-    """GermEval sentences come from Wikipedia or news sites; the benchmark reports the news half."""
-    return "wikipedia.org" not in url
-
-
-def read_conll(
-    path: Path, mapping: dict[str, str], *, token_col: int = 0, tag_col: int = -1,
-    sep: str | None = None, iob1: bool = False, skip_prefix: str = "#",
-) -> Iterator[Sentence]:
-    """Whitespace- or tab-separated CoNLL with blank lines between sentences."""
-    with open(path, encoding="utf-8") as f:
-        for block in _blocks(f):
-            words, raw = [], []
-            for line in block:
-                if line.startswith(skip_prefix) or line.startswith("-DOCSTART-"):
-                    continue
-                cols = line.split(sep)
-                if len(cols) < 2:
-                    continue
-                words.append(cols[token_col])
-                raw.append(cols[tag_col])
-            if words:
-                yield Sentence(words, to_bio(raw, mapping, iob1=iob1), str(path.name))
-
-
-def read_iob2(path: Path) -> Iterator[Sentence]:
-    """UNER/UD-style IOB2 files: ``# comments``, then ``idx token tag`` tab-separated."""
-    return read_conll(path, UNER_MAP, token_col=1, tag_col=2, sep="\t")
 
 
 def read_europeana(path: Path, *, max_len: int = 60) -> Iterator[Sentence]:
@@ -200,33 +98,10 @@ def read_europeana(path: Path, *, max_len: int = 60) -> Iterator[Sentence]:
         yield Sentence(words, to_bio(raw, CONLL_MAP, iob1=True), path.name)
 
 
-def read_hipe(path: Path) -> Iterator[Sentence]:
-    """HIPE-2022 TSV: coarse literal tags, sentences ended by ``EndOfSentence`` in MISC."""
-    words: list[str] = []
-    raw: list[str] = []
-    spaces: list[bool] = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#") or line.startswith("TOKEN\t"):
-                continue
-            cols = line.split("\t")
-            if len(cols) < 10:
-                continue
-            words.append(cols[0])
-            raw.append(cols[1])
-            spaces.append("NoSpaceAfter" not in cols[9])
-            if "EndOfSentence" in cols[9]:
-                yield Sentence(words, to_bio(raw, HIPE_MAP), path.name, spaces)
-                words, raw, spaces = [], [], []
-    if words:
-        yield Sentence(words, to_bio(raw, HIPE_MAP), path.name, spaces)
-
-
 def read_ler(path: Path) -> Iterator[Sentence]:
     """LER CoNLL; sentences containing dropped legal labels are skipped (see module doc)."""
     with open(path, encoding="utf-8") as f:
-        for block in _blocks(f):
+        for block in text_blocks(f):
             cols = [line.split() for line in block]
             cols = [c for c in cols if len(c) == 2]
             if any(c[1][2:] in LER_DROP for c in cols):
@@ -271,7 +146,7 @@ def read_mobie_conll(zip_path: Path, member: str) -> Iterator[Sentence]:
     """MobIE's CoNLL-2003-style NER file inside its zip."""
     with zipfile.ZipFile(zip_path) as zf:
         lines = zf.read(member).decode("utf-8").splitlines()
-    for block in _blocks(lines):
+    for block in text_blocks(lines):
         words, raw = [], []
         for line in block:
             cols = line.split()
@@ -284,21 +159,6 @@ def read_mobie_conll(zip_path: Path, member: str) -> Iterator[Sentence]:
             raw.append(f"{prefix}-{mapped}" if mapped else "O")
         if words:
             yield Sentence(words, to_bio(raw, CONLL_MAP), f"mobie:{member}")
-
-
-def read_gold(path: Path, fmt: str) -> Iterator[Sentence]:
-    """Read an evaluation file in one of the formats ``newsgraph evaluate`` accepts."""
-    if fmt == "germeval":
-        return read_germeval(path)
-    if fmt == "conll":
-        return read_conll(path, CONLL_MAP)
-    if fmt == "iob":
-        return read_iob2(path)
-    if fmt == "conllu":
-        return read_conll(path, UNER_MAP, token_col=1, tag_col=-1, sep="\t")
-    if fmt == "hipe":
-        return read_hipe(path)
-    raise ValueError(f"unknown gold format {fmt!r}; use germeval, conll, conllu, iob or hipe")
 
 
 def split_holdout(items: list[Sentence], n: int, *, seed: int) -> tuple[list[Sentence], list[Sentence]]:

@@ -1,7 +1,7 @@
 """Teacher-label raw German text with the fine-tuned encoder NER, for training the CNN student (distillation).
 
 The student learns from the gold corpora plus sentences that the teacher (``OUT/best`` of
-``python -m newsgraph.encoder.finetune``) labelled. Texts are split with the shipped pipeline's own tokenizer
+``newsgraph models finetune-ner``) labelled. Texts are split with the shipped pipeline's own tokenizer
 (the student's tokenizer, so the labels align with what it will see) and a rule sentencizer; every sentence
 becomes one training Doc with the teacher's PER/LOC/ORG/MISC spans. Texts whose words already appear in a gold
 training file are skipped: the student already has better labels for them.
@@ -12,17 +12,15 @@ inputs and teacher give the same shards.
 
 Usage::
 
-    python -m newsgraph.training.distill --teacher ~/.cache/newsgraph/finetune/e5-ner-v1/best \\
+    newsgraph models distill --teacher ~/.cache/newsgraph/finetune/e5-ner-v1/best \\
         --texts models/build/raw-text.jsonl --skip-gold models/build/ner-train.spacy \\
         --out models/build/ner-distill-raw
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -146,25 +144,23 @@ def distill(teacher: Path, texts: Sequence[str], out: Path, *, model: Path, skip
                         entities=n_ents, seconds=time.perf_counter() - started)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point for ``python -m newsgraph.training.distill``."""
-    parser = argparse.ArgumentParser(prog="python -m newsgraph.training.distill", description=__doc__.split("\n")[0])
-    parser.add_argument("--teacher", type=Path, required=True, help="fine-tuned encoder folder (OUT/best)")
-    parser.add_argument("--texts", type=Path, nargs="+", required=True, help="JSONL files with a 'text' field")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the DocBin shards (resumes)")
-    parser.add_argument("--model", type=Path, default=Path("models/de_newsgraph"), help="pipeline for tokenizing")
-    parser.add_argument("--skip-gold", type=Path, nargs="*", default=[], help="gold DocBins whose texts to skip")
-    parser.add_argument("--shard-size", type=int, default=2000)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=None)
-    args = parser.parse_args(argv)
-    texts = read_texts(args.texts)
-    skip = gold_texts(args.skip_gold, spacy.blank("de")) if args.skip_gold else set()
-    stats = distill(args.teacher, texts, args.out, model=args.model, skip=skip, shard_size=args.shard_size,
-                    batch_size=args.batch_size, threads=args.threads, log=lambda m: print(m, flush=True))
-    print(json.dumps(stats.__dict__), flush=True)
-    return 0
+def distill_files(teacher: Path, text_files: Sequence[Path], out: Path, *, model: Path,
+                  skip_gold: Sequence[Path] = (), shard_size: int = 2000, batch_size: int = 32,
+                  threads: int | None = None, log: Callable[[str], None] | None = None) -> DistillStats:
+    """:func:`distill` the texts of JSONL files, leaving out those of gold DocBins (``newsgraph models distill``).
 
+    Args:
+        teacher: The fine-tuned Hugging Face folder (``OUT/best``).
+        text_files: JSONL files with a ``text`` field.
+        out: Folder for the DocBin shards (resumes).
+        model: The spaCy pipeline whose tokenizer the student uses.
+        skip_gold: Gold DocBins whose texts to skip.
+        shard_size, batch_size, threads, log: As for :func:`distill`.
 
-if __name__ == "__main__":
-    sys.exit(main())
+    Returns:
+        What :func:`distill` returns.
+    """
+    texts = read_texts(text_files)
+    skip = gold_texts(skip_gold, spacy.blank("de")) if skip_gold else set()
+    return distill(teacher, texts, out, model=model, skip=skip, shard_size=shard_size, batch_size=batch_size,
+                   threads=threads, log=log)

@@ -5,7 +5,7 @@ There is no Italian treebank in ``../shared``, so the pipeline has no tagger or 
 for non-commercial use only) and the ``gazetteer_ruler`` with the Italian labels of newsgraph's gazetteer.
 ``WN_test.tsv`` is never trained or tuned on: it is where the model card's figures come from.
 
-Steps (each is a function; ``python -m newsgraph.training.italian corpora|assemble|evaluate ...``):
+Steps (each is a function; ``newsgraph models italian-corpora|italian-assemble ...``):
 
 1. :func:`build_kind_corpora`: ``WN_dev.tsv`` → ``it-ner-train.spacy`` and ``it-ner-tune.spacy``. KIND has no
    article boundaries, so consecutive sentences are grouped into blocks of ``BLOCK`` sentences and every
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import spacy
@@ -112,16 +111,10 @@ def record_evaluation(model_dir: Path, data: Path) -> dict[str, object]:
     return evaluation
 
 
-def main(argv: list[str]) -> None:
-    """``corpora DATA OUT`` | ``assemble NER_DIR OUT_DIR VERSION DATA``."""
-    if argv[:1] == ["corpora"]:
-        print(json.dumps(build_kind_corpora(Path(argv[1]), Path(argv[2]))))
-    elif argv[:1] == ["assemble"]:
-        out = assemble_italian(Path(argv[1]), Path(argv[2]), version=argv[3])
-        print(json.dumps(record_evaluation(out, Path(argv[4])), indent=2))
-    else:
-        raise SystemExit("usage: python -m newsgraph.training.italian corpora DATA OUT | assemble NER OUT VERSION DATA")
+def assemble_and_evaluate_italian(ner_dir: Path, out_dir: Path, *, version: str, data: Path) -> dict[str, object]:
+    """Steps 3 and 4 (``newsgraph models italian-assemble``): assemble the pipeline, then record its evaluation.
 
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
+    Returns:
+        The evaluation stored in the pipeline's meta.json.
+    """
+    return record_evaluation(assemble_italian(ner_dir, out_dir, version=version), data)

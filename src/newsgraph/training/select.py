@@ -4,7 +4,7 @@ The reported test figures (GermEval-2014 dev news, held-out UD test) are never u
 
 Usage::
 
-    python -m newsgraph.training.select models/de_newsgraph /tmp/candidate [--build models/build]
+    newsgraph models select models/de_newsgraph /tmp/candidate [--build models/build]
 
 Prints, per pipeline, micro PER/LOC/ORG F1 on ``ner-tune.spacy`` (400 held-out GermEval part-a news sentences)
 and UAS/LAS/tag accuracy on ``ud-tune.spacy``, both on gold tokens, with each pipeline's own components
@@ -13,8 +13,7 @@ and UAS/LAS/tag accuracy on ``ud-tune.spacy``, both on gold tokens, with each pi
 
 from __future__ import annotations
 
-import argparse
-import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spacy.language import Language
@@ -47,15 +46,16 @@ def tune_scores(nlp: Language, build: Path) -> dict[str, float]:
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("pipelines", type=Path, nargs="+")
-    parser.add_argument("--build", type=Path, default=Path("models/build"))
-    args = parser.parse_args(argv)
-    for path in args.pipelines:
+def select_scores(pipelines: Iterable[Path], *, build: Path = Path("models/build")) -> Iterator[dict[str, object]]:
+    """The tuning-set scores of each pipeline, loaded as newsgraph loads it (``newsgraph models select``).
+
+    Args:
+        pipelines: Pipeline folders to compare.
+        build: The build folder with ``ner-tune.spacy`` and ``ud-tune.spacy``.
+
+    Returns:
+        Per pipeline, in order: ``{"pipeline": path, **scores}``.
+    """
+    for path in pipelines:
         nlp = load_pipeline("de", model=path, components=())  # as newsgraph loads it
-        print(json.dumps({"pipeline": str(path), **tune_scores(nlp, args.build)}))
-
-
-if __name__ == "__main__":
-    main()
+        yield {"pipeline": str(path), **tune_scores(nlp, build)}

@@ -1,6 +1,6 @@
 """Fine-tune the recovered e5 encoder for German NER (PER/LOC/ORG/MISC) in plain PyTorch, resumable on a CPU.
 
-    python -m newsgraph.encoder.finetune --steps 4000 --out models/training/ner-e5
+    newsgraph models finetune-ner --steps 4000 --out models/training/ner-e5
 
 Reads spaCy DocBin files with gold ``doc.ents`` (``models/build/ner-train-modern.spacy`` for training and
 ``ner-tune.spacy`` for model selection, from ``make corpora``), labels the first sub-word of every word with a
@@ -17,7 +17,6 @@ the adaptation. ``--train-embeddings`` lifts that.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -29,18 +28,15 @@ from typing import Any
 
 import numpy as np
 
+from newsgraph.encoder.tags import LABELS, TAGS, Span, decode_spans
 from newsgraph.errors import InputError, ModelError
 
-LABELS = ("PER", "LOC", "ORG", "MISC")
-TAGS = ("O", *(f"{prefix}-{label}" for label in LABELS for prefix in ("B", "I")))
 IGNORE = -100  # the label id the loss skips (non-first sub-words, <s>, </s>, padding)
 
 _BUILD = Path(__file__).resolve().parents[3] / "models" / "build"
 CHECKPOINT = "checkpoint.pt"
 BEST = "best"
 METRICS = "metrics.jsonl"
-
-Span = tuple[str, int, int]  # label, first word, end word (exclusive)
 
 
 @dataclass
@@ -134,21 +130,6 @@ def read_examples(path: Path, *, limit: int | None = None) -> list[Example]:
                 tags[i] = TAGS.index(f"I-{ent.label_}")
         examples.append(Example([token.text for token in doc], tags, spans))
     return examples
-
-
-def decode_spans(tags: Sequence[int]) -> set[Span]:
-    """BIO tag ids -> spans; an ``I-X`` that does not continue an ``X`` opens a new span (as conlleval)."""
-    spans: set[Span] = set()
-    label, start = None, 0
-    for i, tag in enumerate([*tags, 0]):
-        name = TAGS[tag]
-        prefix, _, kind = name.partition("-")
-        if label is not None and (prefix != "I" or kind != label):
-            spans.add((label, start, i))
-            label = None
-        if prefix == "B" or (prefix == "I" and label is None):
-            label, start = kind, i
-    return spans
 
 
 def span_scores(gold: Sequence[set[Span]], predicted: Sequence[set[Span]]) -> dict[str, Any]:
@@ -363,35 +344,3 @@ def finetune(settings: FinetuneSettings, *, log: Callable[[str], None] | None = 
 
     best_dir = out / BEST if (out / BEST).is_dir() else None
     return FinetuneResult(step, best_f1, best_step, best_dir, evaluations)
-
-
-def _parse(argv: Sequence[str] | None) -> FinetuneSettings:
-    defaults = FinetuneSettings(out=Path("."))
-    parser = argparse.ArgumentParser(prog="python -m newsgraph.encoder.finetune",
-                                     description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, required=True, help="output folder; an existing checkpoint resumes")
-    parser.add_argument("--encoder", type=Path, default=None, help="converted encoder (default: the cache)")
-    parser.add_argument("--train", type=Path, default=defaults.train)
-    parser.add_argument("--dev", type=Path, default=defaults.dev)
-    for name in ("steps", "batch_size", "max_length", "eval_every", "checkpoint_every", "seed"):
-        parser.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(defaults, name))
-    for name in ("lr", "head_lr", "warmup", "weight_decay"):
-        parser.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(defaults, name))
-    parser.add_argument("--max-train", type=int, default=None, help="use only the first N training sentences")
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--train-embeddings", action="store_true", help="also update the word embeddings")
-    return FinetuneSettings(**vars(parser.parse_args(argv)))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point: parse, run, print progress and the best score."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    settings = _parse(argv)
-    result = finetune(settings, log=lambda line: print(line, flush=True))
-    print(f"best dev F1 {result.best_f1:.4f} at step {result.best_step}: {result.best_dir}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

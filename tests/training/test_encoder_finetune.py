@@ -21,9 +21,11 @@ pytest.importorskip("tokenizers")
 
 import spacy  # noqa: E402
 from spacy.tokens import DocBin, Span  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
 
+from newsgraph.cli import app  # noqa: E402
 from newsgraph.encoder.convert import build_tokenizer  # noqa: E402
-from newsgraph.encoder.finetune import (  # noqa: E402
+from newsgraph.training.encoder_finetune import (  # noqa: E402
     TAGS,
     Example,
     FinetuneSettings,
@@ -31,7 +33,6 @@ from newsgraph.encoder.finetune import (  # noqa: E402
     decode_spans,
     encode,
     finetune,
-    main,
     read_examples,
     span_scores,
 )
@@ -144,9 +145,10 @@ def test_three_steps_then_resume(tiny_encoder: Path, tmp_path: Path) -> None:
     assert [json.loads(line)["step"] for line in metrics] == [2, 3, 4, 5]
 
 
-def test_command_line(tiny_encoder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line(tiny_encoder: Path, tmp_path: Path) -> None:
     data = write_docbin(tmp_path / "ner.spacy")
     args = ["--out", str(tmp_path / "run"), "--encoder", str(tiny_encoder), "--train", str(data), "--dev", str(data),
             "--steps", "1", "--batch-size", "2", "--threads", "1"]
-    assert main(args) == 0
-    assert "best dev F1" in capsys.readouterr().out
+    result = CliRunner().invoke(app, ["models", "finetune-ner", *args])
+    assert result.exit_code == 0, result.output
+    assert "best dev F1" in result.output and (tmp_path / "run" / "best").is_dir()
