@@ -111,7 +111,7 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, bat
     if kind == "full":
         import newsgraph
         from newsgraph.config import Settings
-        from newsgraph.export import write_outputs
+        from newsgraph.graph.export import write_outputs
         from newsgraph.nlp.loading import load_pipeline
 
         settings = Settings(model=model, batch_size=batch_size, workers=workers, engine=engine,  # type: ignore[arg-type]

@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsgraph.evaluate import LabelScore
+from newsgraph.tools.evaluate import LabelScore
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -199,7 +199,7 @@ def event_class(name: str) -> str:
 # scores
 
 
-# precision/recall/F1 counting is the library's (newsgraph.evaluate.LabelScore)
+# precision/recall/F1 counting is the library's (newsgraph.tools.evaluate.LabelScore)
 Counts = LabelScore
 
 

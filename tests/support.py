@@ -7,6 +7,17 @@ from pathlib import Path
 import pytest
 import spacy
 from thinc.api import Config
+from newsgraph.records import (
+    Article,
+    ArticleResult,
+    Entity,
+    EntityType,
+    Event,
+    EventArgument,
+    Mention,
+    Relation,
+    Span,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -57,3 +68,93 @@ def save_tiny_bert(folder: Path, *, tags: tuple[str, ...] | None = None) -> Path
     transformers.set_seed(0)
     transformers.BertForTokenClassification(config).save_pretrained(folder)
     return folder
+
+
+# --- hand-built results shared by the graph, export, diff, view and fault tests ---
+
+TEXT_1 = "Die USA und Deutschland verhandeln. Die Vereinigten Staaten drohen mit Zöllen."
+TEXT_2 = "Biden sagt, die Vereinigte Staaten bleiben stark."
+
+
+def _mention(text: str, source: str, sentence: int, label: str, entity_id: str) -> Mention:
+    start = source.index(text)
+    return Mention(text=text, start=start, end=start + len(text), sentence=sentence, label=label, entity_id=entity_id)
+
+
+def _span(text: str, source: str, sentence: int) -> Span:
+    start = source.index(text)
+    return Span(text=text, start=start, end=start + len(text), sentence=sentence)
+
+
+def _entity(entity_id: str, name: str, type_: EntityType, mentions: list[Mention], article_id: str) -> Entity:
+    return Entity(
+        id=entity_id,
+        name=name,
+        type=type_,
+        mentions=mentions,
+        aliases=sorted({m.text for m in mentions}),
+        articles=[article_id],
+        mention_count=len(mentions),
+    )
+
+
+def make_results() -> list[ArticleResult]:
+    """Two articles sharing Q30 (USA) plus one failed article; built by hand, no model needed."""
+    usa_1 = [_mention("USA", TEXT_1, 0, "GPE", "Q30"), _mention("Vereinigten Staaten", TEXT_1, 1, "GPE", "Q30")]
+    germany = [_mention("Deutschland", TEXT_1, 0, "GPE", "Q183")]
+    result_1 = ArticleResult(
+        article=Article(
+            id="a1", text=TEXT_1, title="Zollstreit", date="2024-05-01", url="https://example.org/1", lang="de"
+        ),
+        mentions=usa_1 + germany,
+        entities=[
+            _entity("Q30", "USA", "GPE", usa_1, "a1"),
+            _entity("Q183", "Deutschland", "GPE", germany, "a1"),
+        ],
+        relations=[
+            Relation(
+                source="Q30",
+                target="Q183",
+                type="negotiates_with",
+                evidence=_span("Die USA und Deutschland verhandeln.", TEXT_1, 0),
+                attributes={"topic": "Zölle"},
+            )
+        ],
+        events=[
+            Event(
+                id="a1#e1",
+                type="threat",
+                trigger=_span("drohen", TEXT_1, 1),
+                arguments=[
+                    EventArgument(role="agent", entity_id="Q30", text="Die Vereinigten Staaten"),
+                    EventArgument(role="topic", text="Zöllen"),
+                ],
+                modality="asserted",
+            )
+        ],
+        model="de_newsgraph-0.1.0",
+    )
+    usa_2 = [_mention("Vereinigte Staaten", TEXT_2, 0, "GPE", "Q30")]
+    biden = [_mention("Biden", TEXT_2, 0, "PER", "Q6279")]
+    result_2 = ArticleResult(
+        article=Article(id="a2", text=TEXT_2, lang="de"),
+        mentions=biden + usa_2,
+        entities=[
+            _entity("Q6279", "Biden", "PER", biden, "a2"),
+            _entity("Q30", "Vereinigte Staaten", "GPE", usa_2, "a2"),
+        ],
+        relations=[
+            Relation(
+                source="Q6279",
+                target="Q30",
+                type="speaks_for",
+                evidence=_span(TEXT_2, TEXT_2, 0),
+                modality="reported",
+            )
+        ],
+    )
+    failed = ArticleResult(
+        article=Article(id="a3", text="", path="broken.txt"),
+        error="broken.txt: empty text",
+    )
+    return [result_1, result_2, failed]

@@ -20,7 +20,7 @@ from newsgraph.engines import (
     make_engine,
 )
 from newsgraph.errors import ConfigError, EngineError
-from newsgraph.export import write_outputs
+from newsgraph.graph.export import write_outputs
 
 TEXTS = [f"Kerry traf in Paris Angela Merkel zum {n}. Mal. Siemens baut in Berlin." for n in range(1, 30)]
 OUTPUT_FILES = ("articles.jsonl", "entities.jsonl", "graph.graphml", "graph.json", "graph.gexf")

@@ -20,15 +20,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_graph import make_results
+from support import make_results
 from typer.testing import CliRunner
 
 import newsgraph
 from newsgraph.cache import CACHE_FILE
 from newsgraph.cli import app, main
-from newsgraph.diff import diff_outputs
+from newsgraph.tools.diff import diff_outputs
 from newsgraph.errors import CacheError, ExportError
-from newsgraph.export import (
+from newsgraph.graph.export import (
     ARTICLES_FILE,
     ENTITIES_FILE,
     JOURNAL_FILE,
@@ -41,7 +41,7 @@ from newsgraph.export import (
     write_outputs,
 )
 from newsgraph.records import ArticleResult
-from newsgraph.view import write_view
+from newsgraph.tools.view import write_view
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="kill -9, fork and flock are POSIX")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from support import requires_model
-from newsgraph.diff import diff_canonical
+from newsgraph.tools.diff import diff_canonical
 
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
 import regenerate  # noqa: E402

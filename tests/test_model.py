@@ -9,7 +9,7 @@ import pytest
 
 import newsgraph
 from support import EXPECTED_SEED, ROOT, SEEDS, SHIPPED_MODEL, requires_model
-from newsgraph.evaluate import evaluate_file
+from newsgraph.tools.evaluate import evaluate_file
 from newsgraph.nlp.loading import ACCURATE_PACKAGE, ENCODER_NER, load_pipeline
 
 pytestmark = [requires_model, pytest.mark.model]

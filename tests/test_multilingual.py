@@ -10,9 +10,9 @@ import spacy
 
 import newsgraph
 from newsgraph.errors import ModelError
-from newsgraph.evaluate import predict_entities
+from newsgraph.tools.evaluate import predict_entities
 from newsgraph.extraction.lexicon import load_cues, load_event_lexicon, load_relation_lexicon
-from newsgraph.graph import CorpusAggregate, build_graph
+from newsgraph.graph.build import CorpusAggregate, build_graph
 from newsgraph.nlp import loading
 from newsgraph.nlp.loading import PIPELINES, PipelineSpec, component_configs, model_path
 from newsgraph.records import Article, ArticleResult, Entity, Relation, Span

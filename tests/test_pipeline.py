@@ -115,7 +115,7 @@ def _failing_on(marker: str, real):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("module", "name", "stage"),
     [
-        ("newsgraph.ingest", "_split_title", "unexpected error while reading"),
+        ("newsgraph.ingest.read", "_split_title", "unexpected error while reading"),
         ("newsgraph.pipeline", "detect_language", "language detection failed"),
         ("newsgraph.pipeline", "doc_to_result", "NLP failed on this article"),
     ],

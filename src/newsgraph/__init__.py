@@ -22,9 +22,9 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "extract": "newsgraph.pipeline",
     **{name: "newsgraph.runner" for name in ("run", "RunSummary")},
-    "build_graph": "newsgraph.graph",
-    "write_outputs": "newsgraph.export",
-    "read_articles": "newsgraph.ingest",
+    "build_graph": "newsgraph.graph.build",
+    "write_outputs": "newsgraph.graph.export",
+    "read_articles": "newsgraph.ingest.read",
     "load_pipeline": "newsgraph.nlp.loading",
     **{name: "newsgraph.records" for name in
        ("SCHEMA_VERSION", "Article", "ArticleResult", "Entity", "Event", "Mention", "Relation")},
@@ -45,9 +45,9 @@ if TYPE_CHECKING:
         ModelError,
         NewsgraphError,
     )
-    from newsgraph.export import write_outputs
-    from newsgraph.graph import build_graph
-    from newsgraph.ingest import read_articles
+    from newsgraph.graph.export import write_outputs
+    from newsgraph.graph.build import build_graph
+    from newsgraph.ingest.read import read_articles
     from newsgraph.nlp.loading import load_pipeline
     from newsgraph.pipeline import extract
     from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult, Entity, Event, Mention, Relation

@@ -30,7 +30,7 @@ from newsgraph import __version__
 from newsgraph.encoder.package import PACKAGE_FILE
 from newsgraph.config import Settings
 from newsgraph.errors import CacheError, Errors, NewsgraphError
-from newsgraph.export import output_lock
+from newsgraph.graph.export import output_lock
 from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult
 
 CACHE_FILE = "newsgraph-cache.sqlite"

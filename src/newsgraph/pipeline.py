@@ -16,8 +16,8 @@ from newsgraph.cache import ResultCache, article_key, open_cache
 from newsgraph.config import Settings, settings_from_options
 from newsgraph.engines import check_dask, make_engine
 from newsgraph.errors import ConfigError, Errors, InputError, LanguageError, ModelError, NewsgraphError
-from newsgraph.ingest import SkippedFolder, article_from_text, check_sources, read_articles
-from newsgraph.langid import check_languages, detect_language
+from newsgraph.ingest.read import SkippedFolder, article_from_text, check_sources, read_articles
+from newsgraph.ingest.langid import check_languages, detect_language
 from newsgraph.nlp.convert import doc_to_result
 from newsgraph.nlp.limits import ArticleTimeout, deadline, size_message, timeout_message, token_message
 from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline

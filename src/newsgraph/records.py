@@ -148,8 +148,8 @@ class ArticleResult(Record):
         return self.model_dump_json()
 
     def _repr_html_(self) -> str | None:
-        """The notebook's HTML display, drawn by the renderer that :mod:`newsgraph.view.notebook` registers when
-        it is imported (``import newsgraph.view``); ``None`` (the plain repr) before. The records import nothing of
+        """The notebook's HTML display, drawn by the renderer that :mod:`newsgraph.tools.view.notebook` registers when
+        it is imported (``import newsgraph.tools.view``); ``None`` (the plain repr) before. The records import nothing of
         the view, so the view can build on them without a cycle."""
         return _html_renderer[0](self) if _html_renderer else None
 
@@ -158,7 +158,7 @@ _html_renderer: list[Callable[[ArticleResult], str]] = []  # at most one: the re
 
 
 def set_html_renderer(render: Callable[[ArticleResult], str]) -> None:
-    """Draw ``ArticleResult`` in notebooks with ``render`` (:mod:`newsgraph.view.notebook` registers its
+    """Draw ``ArticleResult`` in notebooks with ``render`` (:mod:`newsgraph.tools.view.notebook` registers its
     ``article_html`` on import).
 
     Args:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from newsgraph.cache import CACHE_FILE
 from newsgraph.config import Settings, settings_from_options
-from newsgraph.diff import OutputDiff, check_ignore, diff_outputs
+from newsgraph.tools.diff import OutputDiff, check_ignore, diff_outputs
 from newsgraph.errors import ConfigError, Errors
-from newsgraph.export import check_formats, output_lock, write_outputs
-from newsgraph.ingest import SkippedFolder
+from newsgraph.graph.export import check_formats, output_lock, write_outputs
+from newsgraph.ingest.read import SkippedFolder
 from newsgraph.pipeline import RunStats, Source, extract
 from newsgraph.records import ArticleResult
 
@@ -135,7 +135,7 @@ def run(
         settings: Complete settings; default: the defaults with ``options`` applied.
         html: Also write ``graph.html``.
         baseline: An output folder to compare the new output with (``summary.diff``).
-        ignore: Tolerances for the comparison, as for :func:`newsgraph.diff.diff_outputs`.
+        ignore: Tolerances for the comparison, as for :func:`newsgraph.tools.diff.diff_outputs`.
         on_result: Called with each result as it is written (after it is counted in ``summary``), e.g. to
             show progress.
         summary: Filled in as the run goes instead of a new one: pass one to read the counts of a run

@@ -3,7 +3,7 @@
     .venv/bin/python tests/golden/regenerate.py              (or: make golden)
     .venv/bin/python tests/golden/regenerate.py --into DIR   (write elsewhere, e.g. to review a change)
 
-One snapshot per input, in canonical form (``newsgraph.canonical``; sorted, no model name):
+One snapshot per input, in canonical form (``newsgraph.tools.canonical``; sorted, no model name):
 ``seeds.json`` for the seed folder and ``data/<name>.json`` for every ``tests/data/*.txt`` article.
 Each input is extracted on its own, so adding an article never changes another snapshot.
 """
@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 import newsgraph
-from newsgraph.canonical import canonical_results
+from newsgraph.tools.canonical import canonical_results
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_DIR = Path(__file__).parent

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from newsgraph.cli.common import usage_error
-from newsgraph.diff import TOLERANCES, OutputDiff, diff_outputs
+from newsgraph.tools.diff import TOLERANCES, OutputDiff, diff_outputs
 from newsgraph.errors import NewsgraphError
 
 _STYLES = {"+": "green", "-": "red", "~": "yellow"}

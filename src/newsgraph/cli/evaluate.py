@@ -9,7 +9,7 @@ import typer
 
 from newsgraph.cli.common import usage_error
 from newsgraph.errors import NewsgraphError
-from newsgraph.evaluate import DEFAULT_MICRO_LABELS, FORMATS, NerReport, evaluate_file
+from newsgraph.tools.evaluate import DEFAULT_MICRO_LABELS, FORMATS, NerReport, evaluate_file
 from newsgraph.nlp.loading import load_pipeline
 
 

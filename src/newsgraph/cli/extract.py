@@ -19,9 +19,9 @@ from newsgraph.cli.common import usage_error
 from newsgraph.cache import CACHE_FILE
 from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
-from newsgraph.diff import check_ignore
+from newsgraph.tools.diff import check_ignore
 from newsgraph.errors import ConfigError, Errors, NewsgraphError
-from newsgraph.export import ARTICLES_FILE, check_formats
+from newsgraph.graph.export import ARTICLES_FILE, check_formats
 from newsgraph.pipeline import paths_to_sources
 from newsgraph.records import ArticleResult
 from newsgraph.runner import RunSummary, check_baseline, run

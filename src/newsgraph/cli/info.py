@@ -7,7 +7,7 @@ import platform
 
 import typer
 
-from newsgraph.info import collect_info
+from newsgraph.tools.info import collect_info
 
 
 def info_cli(as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON.")) -> None:

@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from newsgraph.cli.common import usage_error
 from newsgraph.errors import NewsgraphError
-from newsgraph.view import VIEW_FILE, write_view
+from newsgraph.tools.view import VIEW_FILE, write_view
 
 
 def view_cli(

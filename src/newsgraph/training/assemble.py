@@ -149,7 +149,7 @@ def assemble(trained_dir: Path, out_dir: Path, *, version: str, meta_extra: dict
 def record_evaluation(model_dir: Path, *, germeval_dev: Path, ud_test: Path) -> dict:
     """Score the assembled pipeline on GermEval-2014 dev news and the held-out UD sentences and store
     the figures in its meta.json (the model card quotes them; a test checks they reproduce)."""
-    from newsgraph.evaluate import evaluate_file
+    from newsgraph.tools.evaluate import evaluate_file
     from newsgraph.nlp.blas import numpy_blas
 
     with numpy_blas():  # as newsgraph loads it, so `newsgraph evaluate` reproduces the figures

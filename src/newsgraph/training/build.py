@@ -27,7 +27,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc, DocBin, Span
 
-from newsgraph.corpora import conllu_text_to_docs
+from newsgraph.tools.corpora import conllu_text_to_docs
 from newsgraph.training import corpora as c
 
 NER_DIR = "de/ner"

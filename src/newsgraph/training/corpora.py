@@ -36,7 +36,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsgraph.corpora import (  # the readers ``newsgraph evaluate`` needs live at run time; re-exported here
+from newsgraph.tools.corpora import (  # the readers ``newsgraph evaluate`` needs live at run time; re-exported here
     CONLL_MAP,
     GERMEVAL_MAP,
     HIPE_MAP,

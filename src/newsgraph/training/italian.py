@@ -100,7 +100,7 @@ def assemble_italian(ner_dir: Path, out_dir: Path, *, version: str) -> Path:
 
 def record_evaluation(model_dir: Path, data: Path) -> dict[str, object]:
     """Score the assembled pipeline on KIND ``WN_test.tsv`` (never trained or tuned on) into its meta.json."""
-    from newsgraph.evaluate import evaluate_file
+    from newsgraph.tools.evaluate import evaluate_file
 
     nlp = spacy.load(model_dir)
     evaluation: dict[str, object] = {"kind_wikinews_test": evaluate_file(nlp, data / KIND_DIR / "WN_test.tsv", fmt="conll").as_dict()}

@@ -21,7 +21,7 @@ from newsgraph.training.model_package import write_package_init
 
 def package_teacher(best_dir: Path, out_dir: Path, *, germeval_dev: Path) -> dict[str, Any]:
     """Export ``best_dir`` to ``out_dir``, evaluate it and record the figures; returns them."""
-    from newsgraph.evaluate import evaluate_file
+    from newsgraph.tools.evaluate import evaluate_file
     from newsgraph.nlp.loading import load_pipeline
 
     export_package(best_dir, out_dir)

@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from newsgraph.evaluate import evaluate_ner, score_syntax
+from newsgraph.tools.evaluate import evaluate_ner, score_syntax
 from newsgraph.nlp.loading import load_pipeline
 from newsgraph.training.corpora import Sentence
 

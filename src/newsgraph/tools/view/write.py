@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from newsgraph.errors import ExportError
-from newsgraph.export import ARTICLES_FILE, VIEW_FILE, output_lock, read_results, recover, replace_output_file
-from newsgraph.view.page import view_page
+from newsgraph.graph.export import ARTICLES_FILE, VIEW_FILE, output_lock, read_results, recover, replace_output_file
+from newsgraph.tools.view.page import view_page
 
 
 def write_view(

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsgraph.canonical import canonical_results
+from newsgraph.tools.canonical import canonical_results
 from newsgraph.errors import ConfigError, Errors, ExportError
-from newsgraph.export import ARTICLES_FILE, ENTITIES_FILE, read_entities, read_results, recover
+from newsgraph.graph.export import ARTICLES_FILE, ENTITIES_FILE, read_entities, read_results, recover
 
 TOLERANCES: tuple[str, ...] = ("mention-counts", "names", "types", "relations", "events", "offsets")
 """What ``ignore`` may name: entity mention counts, names or types; all relations; all events;

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from newsgraph import __version__
 from newsgraph.errors import ConfigError, Errors, ExportError
-from newsgraph.graph import CorpusAggregate, build_graph
+from newsgraph.graph.build import CorpusAggregate, build_graph
 from newsgraph.records import SCHEMA_VERSION, ArticleResult, Entity
 
 try:
@@ -656,7 +656,7 @@ def _write_set(results: Iterable[ArticleResult], out_dir: Path, graph_formats: S
 
 def _write_view_file(out_dir: Path, articles: Path, target: _AtomicFile) -> None:
     """The page of the new ``articles.jsonl`` (still a temp), exactly as ``write_view`` renders it."""
-    from newsgraph.view.page import view_page  # the page does not import this module (view.write does)
+    from newsgraph.tools.view.page import view_page  # the page does not import this module (view.write does)
 
     page = view_page(_results_in(articles), out_dir)
     try:

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from newsgraph.errors import InputError
-from newsgraph.corpora import Sentence, bio_spans, is_news_source, read_conllu_docs, read_gold
+from newsgraph.tools.corpora import Sentence, bio_spans, is_news_source, read_conllu_docs, read_gold
 
 NER_FORMATS = ("germeval", "conll", "iob", "hipe")
 FORMATS = (*NER_FORMATS, "conllu")

@@ -1,6 +1,6 @@
 """Notebook displays: an article with its mentions highlighted and its tables, and a corpus summary.
 
-Importing this module (``import newsgraph.view`` does) gives ``ArticleResult`` its notebook HTML repr, through
+Importing this module (``import newsgraph.tools.view`` does) gives ``ArticleResult`` its notebook HTML repr, through
 :func:`newsgraph.records.set_html_renderer`: the records know nothing of the view.
 """
 
@@ -14,10 +14,10 @@ from typing import Any
 
 import networkx as nx
 
-from newsgraph.graph import CorpusAggregate, build_graph
+from newsgraph.graph.build import CorpusAggregate, build_graph
 from newsgraph.records import ArticleResult, Entity, set_html_renderer
-from newsgraph.view.data import GROUPS, cut, group_of
-from newsgraph.view.page import view_html
+from newsgraph.tools.view.data import GROUPS, cut, group_of
+from newsgraph.tools.view.page import view_html
 
 _TABLE = "border-collapse:collapse;margin:.4em 0;font-size:90%"
 _CELL = "border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top"

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from test_view import EVIL, XSS_TITLE, view_results
 
-from newsgraph.export import write_outputs
-from newsgraph.view import write_view
+from newsgraph.graph.export import write_outputs
+from newsgraph.tools.view import write_view
 
 CHROMIUM = next((path for name in ("chromium", "chromium-browser") if (path := shutil.which(name))), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")

@@ -1,4 +1,4 @@
-"""Tests for newsgraph.view: page data, escaping, self-containment, ``newsgraph view``, notebook reprs."""
+"""Tests for newsgraph.tools.view: page data, escaping, self-containment, ``newsgraph view``, notebook reprs."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
-from test_graph import make_results
+from support import make_results
 from typer.testing import CliRunner
 
 from newsgraph.cli import app
 from newsgraph.errors import ExportError
-from newsgraph.export import write_outputs
+from newsgraph.graph.export import write_outputs
 from newsgraph.records import Article, ArticleResult, Entity, Event, EventArgument, Mention, Relation, Span
-from newsgraph.view import (
+from newsgraph.tools.view import (
     CorpusView,
     article_html,
     build_view_data,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsgraph.errors import ConfigError
-from newsgraph.langid import detect_language
+from newsgraph.ingest.langid import detect_language
 
 SENTENCES = {
     "de": "Die Regierung in Moskau vermutet hinter den Luftangriffen ein verstecktes Motiv.",

@@ -1,4 +1,4 @@
-"""Tests for newsgraph.export: streamed, atomic, deterministic output files and reading them back."""
+"""Tests for newsgraph.graph.export: streamed, atomic, deterministic output files and reading them back."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from test_graph import make_results
+from support import make_results
 
 from newsgraph import __version__
 from newsgraph.errors import ConfigError, ExportError
-from newsgraph.export import (
+from newsgraph.graph.export import (
     JOURNAL_FILE,
     LOCK_FILE,
     VIEW_FILE,
@@ -25,7 +25,7 @@ from newsgraph.export import (
     write_outputs,
 )
 from newsgraph.records import SCHEMA_VERSION, Article, ArticleResult, Entity
-from newsgraph.view import write_view
+from newsgraph.tools.view import write_view
 
 ALL_FORMATS = ("jsonl", "graphml", "json", "gexf")
 ALL_FILES = ["articles.jsonl", "entities.jsonl", "graph.gexf", "graph.graphml", "graph.json"]

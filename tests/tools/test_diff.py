@@ -1,4 +1,4 @@
-"""Tests for newsgraph.diff and ``newsgraph diff``: added/removed/changed records, tolerances, exit codes."""
+"""Tests for newsgraph.tools.diff and ``newsgraph diff``: added/removed/changed records, tolerances, exit codes."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from test_graph import make_results
+from support import make_results
 from typer.testing import CliRunner
 
 from newsgraph.cli import app
-from newsgraph.diff import TOLERANCES, check_ignore, diff_canonical, diff_outputs, pair_articles
+from newsgraph.tools.diff import TOLERANCES, check_ignore, diff_canonical, diff_outputs, pair_articles
 from newsgraph.errors import ConfigError, ExportError
-from newsgraph.export import write_outputs
+from newsgraph.graph.export import write_outputs
 from newsgraph.records import ArticleResult, Entity, Event, Relation
 
 runner = CliRunner()

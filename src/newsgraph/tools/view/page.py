@@ -14,7 +14,7 @@ from typing import Any
 
 from newsgraph.errors import ExportError
 from newsgraph.records import ArticleResult
-from newsgraph.view.data import build_view_data
+from newsgraph.tools.view.data import build_view_data
 
 
 def _resource(*parts: str) -> str:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from newsgraph.errors import ConfigError, InputError, InputPathError
-from newsgraph.ingest import SkippedFolder, article_from_text, check_sources, output_folder_reason, read_articles
+from newsgraph.ingest.read import SkippedFolder, article_from_text, check_sources, output_folder_reason, read_articles
 from newsgraph.records import Article, ArticleResult
 
-SEED = Path(__file__).parents[1] / "seeds" / "000_8bf24d917596bb10.txt"
+SEED = Path(__file__).parents[2] / "seeds" / "000_8bf24d917596bb10.txt"
 BODY = "Die Regierung hat am Dienstag entschieden.\n\nDer zweite Absatz folgt hier."
 
 
@@ -351,7 +351,7 @@ JSONL_BYTES = {
 
 @pytest.mark.parametrize("content", JSONL_BYTES.values(), ids=JSONL_BYTES.keys())
 def test_jsonl_is_streamed_with_the_records_of_the_whole_file_reader(tmp_path: Path, content: bytes) -> None:
-    from newsgraph.ingest import _parse
+    from newsgraph.ingest.read import _parse
 
     path = write(tmp_path, "feed.jsonl", content)
 
@@ -401,7 +401,7 @@ def test_unreadable_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
     write(tmp_path, "secret.txt", "Geheim.")
-    monkeypatch.setattr("newsgraph.ingest.open", deny, raising=False)
+    monkeypatch.setattr("newsgraph.ingest.read.open", deny, raising=False)
     assert only_error(tmp_path / "secret.txt").reason == "permission denied"
 
 
@@ -472,7 +472,7 @@ def test_html_reader_that_cannot_import_its_extractor_fails_that_file_only(
 def test_an_unexpected_exception_in_a_reader_is_an_error_for_that_input(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: str, helper: str, line: int | None
 ) -> None:
-    import newsgraph.ingest as ingest
+    import newsgraph.ingest.read as ingest
 
     monkeypatch.setattr(ingest, helper, _boom_on("BOOM", RuntimeError("reader bug"))(getattr(ingest, helper)))
     write(tmp_path, "a.txt", "Erster Text.")
@@ -488,7 +488,7 @@ def test_an_unexpected_exception_in_a_reader_is_an_error_for_that_input(
 
 
 def test_a_reader_failing_mid_file_names_the_last_line_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsgraph.ingest as ingest
+    import newsgraph.ingest.read as ingest
 
     real = ingest._jsonl_record
 
@@ -507,7 +507,7 @@ def test_a_reader_failing_mid_file_names_the_last_line_read(tmp_path: Path, monk
 
 
 def test_interrupts_are_not_swallowed_by_the_readers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsgraph.ingest as ingest
+    import newsgraph.ingest.read as ingest
 
     monkeypatch.setattr(ingest, "_split_title", _boom_on("BOOM", KeyboardInterrupt())(ingest._split_title))
     write(tmp_path, "a.txt", "BOOM.")

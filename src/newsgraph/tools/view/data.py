@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsgraph.graph import CorpusAggregate, EventNode, RelationEdge
+from newsgraph.graph.build import CorpusAggregate, EventNode, RelationEdge
 from newsgraph.records import ArticleResult, Entity
 
 GROUPS: dict[str, tuple[str, str]] = {

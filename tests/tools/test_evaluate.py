@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from newsgraph.errors import InputError
-from newsgraph.evaluate import evaluate_file, score_spans
+from newsgraph.tools.evaluate import evaluate_file, score_spans
 
 
 def test_score_spans_exact_match_and_micro_subset() -> None:
