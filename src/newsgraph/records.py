@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Callable
@@ -148,11 +149,17 @@ class ArticleResult(Record):
         return self.model_dump_json()
 
     def _repr_html_(self) -> str | None:
-        """The notebook's HTML display, drawn by the renderer that :mod:`newsgraph.tools.view.notebook` registers when
-        it is imported (``import newsgraph.tools.view``); ``None`` (the plain repr) before. The records import nothing of
-        the view, so the view can build on them without a cycle."""
+        """The notebook's HTML display, drawn by the renderer that :mod:`newsgraph.tools.view.notebook` registers.
+
+        The records import nothing of the view (so the view builds on them without a cycle): the display module is
+        looked up by name on first display, as spaCy finds a registered factory, and registers itself."""
+        if not _html_renderer:
+            importlib.import_module(HTML_RENDERER_MODULE)
         return _html_renderer[0](self) if _html_renderer else None
 
+
+HTML_RENDERER_MODULE = "newsgraph.tools.view.notebook"
+"""The module whose import registers the notebook display of :class:`ArticleResult` (see :func:`set_html_renderer`)."""
 
 _html_renderer: list[Callable[[ArticleResult], str]] = []  # at most one: the registered notebook display
 

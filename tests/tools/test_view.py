@@ -217,3 +217,14 @@ def test_corpus_view_repr_html(tmp_path: Path) -> None:
     assert view.entities()[0].id == "Q30"
     assert view.graph().number_of_nodes() > 0
     assert view.write_html(tmp_path / "v.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_an_article_result_draws_itself_without_importing_the_view_first() -> None:
+    """A notebook that only imports newsgraph still gets the HTML display (the records look the display up by name)."""
+    import subprocess
+    import sys
+
+    code = ("from newsgraph.records import Article, ArticleResult; import sys; "
+            "html = ArticleResult(article=Article(id='a', text='Merkel in Paris.'))._repr_html_(); "
+            "sys.exit(0 if html and 'Merkel in Paris.' in html else 1)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0

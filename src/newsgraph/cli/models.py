@@ -16,6 +16,7 @@ from pathlib import Path
 import typer
 
 from newsgraph.errors import NewsgraphError
+from newsgraph.cli.common import usage_error
 
 SHARED_DATA = Path("../shared/data")
 
@@ -37,8 +38,7 @@ def _exit_on_error() -> Iterator[None]:
     try:
         yield
     except NewsgraphError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2) from e
+        usage_error(e)
 
 
 def _print_json(data: object, *, indent: int | None = 2) -> None:
