@@ -867,3 +867,10 @@ def test_person_names(nlp: Language, text: str, ents: list[Ent], persons: list[s
 def test_feminine_role_links_to_its_person(nlp: Language) -> None:
     doc = make_doc(nlp, "US-Aussenministerin Hillary Clinton reiste ab.", [("Hillary Clinton", "PER")])
     assert [(link.role, link.affiliation_id) for link in role_links(doc)] == [("Aussenministerin", "Q30")]
+
+
+def test_persons_written_without_latin_letters_stay_apart(nlp: Language) -> None:
+    """A name with no Latin letter has an empty ASCII slug; it must not make every such person one variant."""
+    text = "Владимир Путин встретил Сергей Лавров в Москве."
+    _, entities = resolve(nlp, text, [("Владимир Путин", "PER"), ("Сергей Лавров", "PER")])
+    assert sorted(e.name for e in entities if e.type == "PER") == ["Владимир Путин", "Сергей Лавров"]

@@ -153,8 +153,11 @@ def transliteration_key(name: str) -> str:
         True
         >>> transliteration_key("Lawrow") == transliteration_key("Lavrov")
         True
+
+    A name without Latin letters keeps its own (as in :func:`local_id`): an empty key would make every
+    such name a variant of every other (``Путин`` of ``Лавров``).
     """
-    key = slug(name)
+    key = slug(name) or _word_slug(name)
     for old, new in _TRANSLIT_RULES:
         key = key.replace(old, new)
     return key
