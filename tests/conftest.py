@@ -46,3 +46,16 @@ def use_stand_in(stand_in_models: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.setenv("NEWSGRAPH_MODELS", str(stand_in_models))
     yield stand_in_models
 
+
+@pytest.fixture()
+def without_html_cleaner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing trafilatura fails as on a clean `pip install` without lxml_html_clean (lxml's ImportError)."""
+    import sys
+
+    class NoHtmlClean:
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "trafilatura":
+                raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.")
+
+    monkeypatch.delitem(sys.modules, "trafilatura", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoHtmlClean(), *sys.meta_path])

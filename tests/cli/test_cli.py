@@ -238,17 +238,8 @@ def test_out_naming_a_file_is_a_usage_error(use_stand_in: Path, tmp_path: Path) 
 
 
 def test_a_folder_of_mixed_inputs_survives_an_html_reader_that_cannot_load(
-    use_stand_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    use_stand_in: Path, tmp_path: Path, without_html_cleaner: None
 ) -> None:
-    import sys
-
-    class NoHtmlClean:
-        def find_spec(self, name: str, *args: object) -> None:
-            if name == "trafilatura":
-                raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.")
-
-    monkeypatch.delitem(sys.modules, "trafilatura", raising=False)
-    monkeypatch.setattr(sys, "meta_path", [NoHtmlClean(), *sys.meta_path])
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text("Kerry flog nach Paris.", encoding="utf-8")

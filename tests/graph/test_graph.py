@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from support import TEXT_1, TEXT_2, make_results
+from support import make_results
 from newsgraph.graph.build import CorpusAggregate, build_graph
-from newsgraph.records import (
-    Article,
-    ArticleResult,
-    Entity,
-    EntityType,
-    Event,
-    EventArgument,
-    Mention,
-    Relation,
-    Span,
-)
+from newsgraph.records import Article, ArticleResult, Entity, EntityType, Relation, Span
 
 def _plain(value: object) -> bool:
     return type(value) in (str, int, float, bool)

@@ -437,16 +437,8 @@ def _boom_on(marker: str, error: Exception):  # type: ignore[no-untyped-def]
 
 
 def test_html_reader_that_cannot_import_its_extractor_fails_that_file_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, without_html_cleaner: None
 ) -> None:
-    # a clean `pip install` without lxml_html_clean: importing trafilatura raises lxml's ImportError
-    class NoHtmlClean:
-        def find_spec(self, name: str, *args: object) -> None:
-            if name == "trafilatura":
-                raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.")
-
-    monkeypatch.delitem(sys.modules, "trafilatura", raising=False)
-    monkeypatch.setattr(sys, "meta_path", [NoHtmlClean(), *sys.meta_path])
     write(tmp_path, "a.txt", "Erster Text.")
     write(tmp_path, "b.html", PAGE)
     write(tmp_path, "c.htm", PAGE)
