@@ -72,6 +72,20 @@ def failure_line(result: ArticleResult) -> str:
     return error if error.startswith(f"{article.path}:") else f"{where}: {error}"
 
 
+def check_out(out: Path) -> None:
+    """The output folder must be a folder (existing or not): a file there, or above it, is a usage error.
+
+    Raises:
+        ConfigError: ``out`` or one of its parents exists and is not a folder.
+    """
+    for folder in (out, *out.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                what = "is a file" if folder.is_file() else "is not a folder"
+                raise ConfigError(Errors.E017.format(folder=folder, what=what))
+            return
+
+
 def check_baseline(baseline: Path | None, out: Path) -> None:
     """Check a baseline folder before a run: it must exist and not be the output folder.
 
@@ -166,6 +180,7 @@ def run(
     summary = summary if summary is not None else RunSummary(out=out)
     formats = check_formats(["jsonl", *[f.strip() for f in settings.formats if f.strip()]])
     check_ignore(ignore)
+    check_out(out)
     check_baseline(baseline, out)
     stats = RunStats(skipped_folders=summary.skipped_folders)
     # the library's extract records every failure; with on_error="fail" the run stops after the first one,
@@ -189,4 +204,4 @@ def run(
     return summary
 
 
-__all__ = ["MAX_FAILURES", "RunSummary", "check_baseline", "failure_line", "run"]
+__all__ = ["MAX_FAILURES", "RunSummary", "check_baseline", "check_out", "failure_line", "run"]

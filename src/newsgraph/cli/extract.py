@@ -19,12 +19,11 @@ from newsgraph.cli.common import usage_error
 from newsgraph.cache import CACHE_FILE
 from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
-from newsgraph.tools.diff import check_ignore
-from newsgraph.errors import ConfigError, Errors, NewsgraphError
-from newsgraph.graph.export import ARTICLES_FILE, check_formats
+from newsgraph.errors import ConfigError, NewsgraphError
+from newsgraph.graph.export import ARTICLES_FILE
 from newsgraph.pipeline import paths_to_sources
 from newsgraph.records import ArticleResult
-from newsgraph.runner import RunSummary, check_baseline, run
+from newsgraph.runner import RunSummary, run
 
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 """Exit codes of a run stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + the signal number, as shells report it."""
@@ -75,16 +74,6 @@ def _interrupted_message(error: KeyboardInterrupt, summary: RunSummary, cached: 
                 else "no output files were written")
     return (f"{what} after {summary.articles} of the articles read; {kept}; {previous}; "
             "run the same command again to resume.")
-
-
-def _check_out(out: Path) -> None:
-    """-o must name a folder (existing or not): an existing file there, or above it, is a usage error."""
-    for folder in (out, *out.parents):
-        if folder.exists() or folder.is_symlink():
-            if not folder.is_dir():
-                what = "is a file" if folder.is_file() else "is not a folder"
-                raise ConfigError(Errors.E017.format(folder=folder, what=what))
-            return
 
 
 @contextmanager
@@ -176,10 +165,6 @@ def extract_cli(
     try:
         cli_values = {**parse_overrides(overrides), **{k: v for k, v in flags.items() if v is not None}}
         settings = load_settings(file=config, overrides=cli_values)
-        check_formats(["jsonl", *[f.strip() for f in settings.formats if f.strip()]])
-        check_ignore(ignore)
-        _check_out(out)
-        check_baseline(baseline, out)
     except ConfigError as e:
         usage_error(e, console)
     summary = RunSummary(out=out)
