@@ -8,12 +8,23 @@ Where the time of tagger+parser+NER goes (the model card's speed budget): the to
 pipelines are loaded as newsgraph loads them (numpy's BLAS, ``newsgraph.nlp.blas``) and timed in turn, round
 after round; each figure is the fastest of the rounds, which keeps the comparison fair on a host whose speed
 drifts (compare pipelines of one run, not across runs). Without arguments it times the shipped pipeline.
+
+``--rules`` times every component of the full newsgraph pipeline instead (the rule-based ones too: sentence
+hints, gazetteer ruler, resolver, relations, events) and sums the rule components apart from the statistical
+ones. ``--tree DIR`` (repeatable, with ``--rules``) compares source trees, e.g. a checkout of the current main
+against the working tree: each round runs this script once per tree in a fresh process (``PYTHONPATH=DIR/src``,
+the tree's own ``models/``), alternating, and the fastest round of each component is kept::
+
+    python benchmarks/bench_components.py --rules --limit 300 --tree ../main-before --tree .
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -26,11 +37,13 @@ from spacy.util import minibatch  # noqa: E402
 from newsgraph.nlp.loading import load_pipeline  # noqa: E402
 
 TIMED = ("tok2vec", "tagger", "morphologizer", "parser", "ner")
+STATISTICAL = (*TIMED, "tokenizer", "lemmatizer", "newsgraph_encoder_ner")
 
 
-def component_seconds(nlp: Language, texts: list[str], batch_size: int = 32) -> dict[str, float]:
-    """Seconds spent in the tokenizer and in each timed component over all texts (one pass)."""
-    spent = {"tokenizer": 0.0} | {name: 0.0 for name in nlp.pipe_names if name in TIMED}
+def component_seconds(nlp: Language, texts: list[str], batch_size: int = 32,
+                      timed: tuple[str, ...] | None = TIMED) -> dict[str, float]:
+    """Seconds spent in the tokenizer and in each timed component (``None``: every one) over all texts (one pass)."""
+    spent = {"tokenizer": 0.0} | {name: 0.0 for name in nlp.pipe_names if timed is None or name in timed}
     for batch in minibatch(texts, batch_size):
         start = time.perf_counter()
         docs = [nlp.make_doc(text) for text in batch]
@@ -38,9 +51,40 @@ def component_seconds(nlp: Language, texts: list[str], batch_size: int = 32) -> 
         for name, component in nlp.pipeline:
             if name in spent:
                 start = time.perf_counter()
-                docs = list(component.pipe(docs, batch_size=batch_size))
+                docs = _run(component, docs, batch_size)
                 spent[name] += time.perf_counter() - start
+            else:
+                docs = _run(component, docs, batch_size)
     return spent
+
+
+def _run(component: object, docs: list, batch_size: int) -> list:
+    if hasattr(component, "pipe"):
+        return list(component.pipe(docs, batch_size=batch_size))
+    return [component(doc) for doc in docs]  # type: ignore[operator]
+
+
+def _print_rules(label: str, spent: dict[str, float], words: int) -> None:
+    rules = {name: seconds for name, seconds in spent.items() if name not in STATISTICAL}
+    total = sum(rules.values())
+    parts = "  ".join(f"{name} {seconds:.2f}" for name, seconds in rules.items())
+    print(f"{label}: rule components {total:.2f} s = {words / total:,.0f} words/s  ({parts});"
+          f" all components {sum(spent.values()):.2f} s")
+
+
+def _compare_trees(trees: list[Path], args: argparse.Namespace, words: int, count: int) -> None:
+    best: dict[str, dict[str, float]] = {str(tree): {} for tree in trees}
+    for _ in range(args.rounds):
+        for tree in trees:
+            env = dict(os.environ, PYTHONPATH=str(tree.resolve() / "src"))
+            command = [sys.executable, __file__, "--rules", "--rounds", "1", "--json",
+                       "--limit", str(args.limit), "--articles", str(args.articles)]
+            output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+            for name, seconds in json.loads(output.splitlines()[-1]).items():
+                best[str(tree)][name] = min(seconds, best[str(tree)].get(name, float("inf")))
+    print(f"{count} articles, {words:,} words; fastest of {args.rounds} alternating rounds, seconds per component")
+    for label, spent in best.items():
+        _print_rules(label, spent, words)
 
 
 def main() -> None:
@@ -49,9 +93,25 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--limit", type=int, default=150)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rules", action="store_true", help="time every component of the full newsgraph pipeline")
+    parser.add_argument("--tree", type=Path, action="append", default=[], help="a source tree to compare (with --rules)")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     texts = read_texts(args.articles, args.limit)
     words = count_words(texts)
+    if args.tree:
+        _compare_trees(args.tree, args, words, len(texts))
+        return
+    if args.rules:
+        nlp = load_pipeline()
+        spent: dict[str, float] = {}
+        for _ in range(args.rounds):
+            for name, seconds in component_seconds(nlp, texts, timed=None).items():
+                spent[name] = min(seconds, spent.get(name, float("inf")))
+        print(json.dumps(spent) if args.json else "")
+        if not args.json:
+            _print_rules("this tree", spent, words)
+        return
     pipelines = {str(path): load_pipeline(model=path, components=()) for path in args.pipelines} or {
         "shipped": load_pipeline(components=())
     }
