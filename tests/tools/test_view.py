@@ -45,6 +45,39 @@ def _mention(text: str, source: str, label: str, entity_id: str) -> Mention:
     return Mention(text=text, start=start, end=start + len(text), sentence=0, label=label, entity_id=entity_id)
 
 
+def synthetic_corpus(articles: int) -> list[ArticleResult]:
+    """``articles`` short stories over a shared cast (some names recur across stories, most are local)."""
+    results = []
+    for n in range(articles):
+        names = [(f"Person {n}", "PER"), (f"Firma {n % 97}", "ORG"), (f"Stadt {n % 31}", "GPE"), (f"Gruppe {n}", "ORG")]
+        text = " ".join(f"{name} spricht." for name, _ in names)
+        mentions = [_mention(name, text, label, f"L-{name.replace(' ', '-')}") for name, label in names]
+        entities = [Entity(id=m.entity_id or "", name=m.text, type=label, mentions=[m], mention_count=1,  # type: ignore[arg-type]
+                           articles=[f"s{n}"]) for m, (_, label) in zip(mentions, names)]
+        relations = [Relation(source=entities[0].id, target=entities[1].id, type="member_of",
+                              evidence=_span(f"{names[0][0]} spricht.", text))]
+        events = [Event(id=f"s{n}#e1", type="statement", trigger=_span("spricht", text),
+                        arguments=[EventArgument(role="speaker", entity_id=entities[0].id, text=names[0][0])])]
+        results.append(ArticleResult(article=Article(id=f"s{n}", text=text, title=f"Geschichte {n}", lang="de"),
+                                     mentions=mentions, entities=entities, relations=relations, events=events))
+    return results
+
+
+def test_view_layout_holds_stories_together_and_is_deterministic() -> None:
+    data = build_view_data(synthetic_corpus(40))
+    again = build_view_data(synthetic_corpus(40))
+    assert [(n["id"], n["x"], n["y"]) for n in data["nodes"]] == [(n["id"], n["x"], n["y"]) for n in again["nodes"]]
+    linked = {edge["source"] for edge in data["edges"]} | {edge["target"] for edge in data["edges"]}
+    assert [node["id"] for node in data["nodes"] if node["id"] not in linked] == []  # no loose dots
+    nodes = {node["id"]: node for node in data["nodes"]}
+    assert nodes["article:s0"]["kind"] == "article" and nodes["article:s0"]["label"] == "Geschichte 0"
+    # "Gruppe 1" is only in story 1: it sits near story 1's article, far from story 2's (another part of the page)
+    def distance(a: str, b: str) -> float:
+        return float(((nodes[a]["x"] - nodes[b]["x"]) ** 2 + (nodes[a]["y"] - nodes[b]["y"]) ** 2) ** 0.5)
+    assert distance("L-Gruppe-1", "article:s1") < distance("L-Gruppe-1", "article:s2")
+    assert len({(node["x"], node["y"]) for node in data["nodes"]}) == len(data["nodes"])  # no two on one spot
+
+
 def xss_result() -> ArticleResult:
     """An article whose title, text and entity name try to inject markup and script."""
     evil = [_mention(EVIL, XSS_TEXT, "ORG", "L-evil")]
@@ -100,7 +133,7 @@ def test_view_data_nodes_edges_and_evidence() -> None:
     assert ("event:x1#e1", "agent", "L-evil") in roles and ("event:a1#e1", "agent", "Q30") in roles
     first = nodes["Q30"]["evidence"][0]
     assert (first["before"], first["text"], first["after"]) == ("Die ", "USA", " und Deutschland verhandeln.")
-    assert {group["key"] for group in data["groups"]} == {"GPE", "PER", "ORG", "event"}
+    assert {group["key"] for group in data["groups"]} == {"GPE", "PER", "ORG", "event", "article"}
     assert data["stats"]["articles"] == 4 and data["stats"]["failed"] == 1
     assert data["articles"]["a1"]["title"] == "Zollstreit"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_view import EVIL, XSS_TITLE, view_results
+from test_view import EVIL, XSS_TITLE, synthetic_corpus, view_results
 
 from newsgraph.graph.export import write_outputs
 from newsgraph.tools.view import write_view
@@ -134,9 +134,10 @@ def graph_page(page: Page, tmp_path: Path) -> Page:
 
 
 def test_nodes_render(graph_page: Page) -> None:
-    # 5 entities (USA, Deutschland, Biden, Berlin, <Evil&Co>) + 2 events; 3 relations + 3 role edges
-    assert graph_page.eval("window.__newsgraph.nodeCount()") == 7
-    assert graph_page.eval("window.__newsgraph.edgeCount()") == 6
+    # 5 entities (USA, Deutschland, Biden, Berlin, <Evil&Co>) + 2 events + 3 articles; 3 relations + 3 role
+    # edges + 6 article-mentions-entity edges + 2 event-reported-in-article edges
+    assert graph_page.eval("window.__newsgraph.nodeCount()") == 10
+    assert graph_page.eval("window.__newsgraph.edgeCount()") == 14
     assert graph_page.eval("document.querySelectorAll('#graph canvas').length") >= 1
     box = graph_page.eval("JSON.stringify(document.getElementById('graph').getBoundingClientRect())")
     assert json.loads(box)["width"] > 400
@@ -156,9 +157,9 @@ def test_click_on_a_node_shows_its_evidence(graph_page: Page) -> None:
 
 def test_type_filter_and_search(graph_page: Page) -> None:
     graph_page.eval("document.querySelector('#filters input[data-group=\"GPE\"]').click()")
-    assert graph_page.eval("window.__newsgraph.nodeCount()") == 4  # USA, Deutschland, Berlin hidden
+    assert graph_page.eval("window.__newsgraph.nodeCount()") == 7  # USA, Deutschland, Berlin hidden
     graph_page.eval("document.querySelector('#filters input[data-group=\"GPE\"]').click()")
-    assert graph_page.eval("window.__newsgraph.nodeCount()") == 7
+    assert graph_page.eval("window.__newsgraph.nodeCount()") == 10
     graph_page.eval("var s = document.getElementById('search'); s.value = 'vereinigte';"
                     "s.dispatchEvent(new Event('input'))")
     assert graph_page.eval("document.getElementById('matches').textContent") == "1 match"  # an alias of USA
@@ -177,3 +178,32 @@ def test_markup_in_articles_stays_text(graph_page: Page) -> None:
     assert graph_page.eval("document.querySelectorAll('#panel img, #panel script, #panel b').length") == 0
     assert graph_page.eval("typeof window.__xss") == "undefined"
     assert graph_page.errors() == []
+
+
+def test_a_thousand_articles_open_quickly_the_same_way_every_time(page: Page, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(synthetic_corpus(1000), out)
+    html = write_view(out)
+    loads = []
+    for _ in range(2):
+        started = time.monotonic()
+        page.send("Page.navigate", url=html.as_uri())
+        page.wait_for("window.__newsgraph && window.__newsgraph.ready === true")
+        loads.append((time.monotonic() - started, page.eval("JSON.stringify(window.__newsgraph.positions())")))
+        page.wait_for("document.readyState === 'complete'")
+    print("load seconds:", [round(seconds, 2) for seconds, _ in loads])
+    assert all(seconds < 8 for seconds, _ in loads), [seconds for seconds, _ in loads]  # ~1 s here
+    assert loads[0][1] == loads[1][1]  # the same layout on every load
+    kinds = json.loads(page.eval("JSON.stringify(JSON.parse(document.getElementById('newsgraph-data').textContent)"
+                                 ".nodes.map(function (n) { return n.kind; }))"))
+    assert kinds.count("entity") == 300 and kinds.count("article") == 300  # the caps
+    assert page.eval("window.__newsgraph.nodeCount()") == len(kinds)
+    hubs = [node for node in page.eval("window.__newsgraph.nodeIds()") if page.eval(f"window.__newsgraph.isHub('{node}')")]
+    assert 0 < len(hubs) <= 25
+    assert all(page.eval(f"window.__newsgraph.labelPixels('{node}')") >= 13 for node in hubs)  # readable when opened
+    position = page.eval(f"window.__newsgraph.nodePagePosition('{hubs[0]}')")
+    started = time.monotonic()
+    page.click(position["x"], position["y"])
+    page.wait_for("document.querySelector('#panel h2') !== null", timeout=5)
+    assert time.monotonic() - started < 3  # it responds
+    assert page.errors() == []

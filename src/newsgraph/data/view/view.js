@@ -51,16 +51,14 @@
     filters.appendChild(label);
   });
 
-  // Deterministic start positions (a circle in id order) so the same data gives the same picture.
+  // Positions come with the data (computed when the page was written), so every load draws the same picture.
   var container = document.getElementById("graph");
   var elements = [];
-  var radius = 40 * Math.sqrt(data.nodes.length + 1);
-  data.nodes.forEach(function (n, i) {
-    var angle = (2 * Math.PI * i) / Math.max(1, data.nodes.length);
+  data.nodes.forEach(function (n) {
     elements.push({
       group: "nodes",
       data: { id: n.id, label: n.label, kind: n.kind, group: n.group, color: colors[n.group] || "#999", size: n.size },
-      position: { x: radius * Math.cos(angle), y: radius * Math.sin(angle) }
+      position: { x: n.x, y: n.y }
     });
   });
   data.edges.forEach(function (e) {
@@ -68,10 +66,14 @@
   });
   if (!data.nodes.length) container.appendChild(el("div", "empty", "Nothing to show: no entities or events."));
 
+  var large = elements.length > 1500;
   var cy = cytoscape({
     container: container,
     elements: elements,
     layout: { name: "preset" },
+    // a big graph pans and zooms as a bitmap and redraws when the gesture ends
+    textureOnViewport: large,
+    hideEdgesOnViewport: large,
     wheelSensitivity: 0.25,
     minZoom: 0.05,
     maxZoom: 4,
@@ -80,13 +82,18 @@
         "background-color": "data(color)", "width": "data(size)", "height": "data(size)",
         "label": "data(label)", "font-size": 14, "color": "#222", "text-valign": "bottom", "text-margin-y": 3,
         "text-outline-color": "#fff", "text-outline-width": 2, "text-wrap": "ellipsis", "text-max-width": 160,
-        "border-width": 1, "border-color": "rgba(0,0,0,0.3)", "min-zoomed-font-size": 4 } },
+        "border-width": 1, "border-color": "rgba(0,0,0,0.3)", "min-zoomed-font-size": 7 } },
       { selector: "node[kind = 'event']", style: { "shape": "diamond", "font-style": "italic" } },
+      { selector: "node[kind = 'article']", style: {
+        "shape": "round-rectangle", "font-size": 12, "color": "#555", "text-max-width": 200 } },
+      { selector: "node.hub", style: { "font-weight": "bold", "min-zoomed-font-size": 0, "z-index": 10 } },
       { selector: "edge", style: {
         "width": 1.6, "line-color": "#8a8a8a", "target-arrow-color": "#8a8a8a", "target-arrow-shape": "triangle",
         "arrow-scale": 0.9, "curve-style": "bezier", "label": "data(label)", "font-size": 11, "color": "#444",
         "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.85,
-        "text-background-padding": 1, "min-zoomed-font-size": 4 } },
+        "text-background-padding": 1, "min-zoomed-font-size": 8 } },
+      { selector: "edge[kind = 'mention'], edge[kind = 'in']", style: {
+        "width": 0.8, "line-color": "#d5d9de", "target-arrow-shape": "none", "label": "", "curve-style": "haystack" } },
       { selector: "edge[kind = 'role']", style: {
         "line-style": "dashed", "line-color": "#c8a920", "target-arrow-color": "#c8a920", "width": 1.2,
         "font-size": 9, "color": "#8a7410" } },
@@ -213,6 +220,9 @@
       }
       panel.appendChild(meta);
       if (n.aliases && n.aliases.length) panel.appendChild(el("div", "meta", "also: " + n.aliases.join(", ")));
+    } else if (n.kind === "article") {
+      var a = data.articles[n.article] || {};
+      panel.appendChild(fields([["title", a.title], ["date", a.date], ["url", a.url], ["id", n.article]]));
     } else {
       var literals = n.literals ? n.literals.split(" | ").join(", ") : "";
       panel.appendChild(fields([["type", n.type], ["trigger", n.trigger], ["modality", n.modality],
@@ -220,9 +230,10 @@
         ["article", articleTitle(n.article)]]));
     }
     if (node.connectedEdges().length) {
-      panel.appendChild(el("h3", null, n.kind === "event" ? "Arguments" : "Relations"));
+      panel.appendChild(el("h3", null, n.kind === "event" ? "Arguments" : n.kind === "article" ? "Names in it" : "Relations"));
       panel.appendChild(edgeList(node));
     }
+    if (n.kind === "article") return;
     panel.appendChild(el("h3", null, "Evidence"));
     if (n.evidence.length) {
       var ul = el("ul", "evidence");
@@ -247,7 +258,7 @@
       panel.appendChild(fields([["relation", e.type], ["modality", e.modality], ["article", articleTitle(e.article)]]));
       panel.appendChild(el("h3", null, "Evidence"));
       panel.appendChild(el("p", "snippet", e.evidence));
-    } else {
+    } else if (e.kind === "role") {
       panel.appendChild(fields([["role", e.label], ["as written", e.text]]));
     }
     edge.select();
@@ -289,62 +300,36 @@
     return { x: box.left + p.x, y: box.top + p.y };
   };
   api.panelText = function () { return panel.textContent; };
+  api.isHub = function (id) { return cy.getElementById(id).hasClass("hub"); };
+  api.labelPixels = function (id) {  // the label's font size on screen
+    var node = cy.getElementById(id);
+    return node.length ? parseFloat(node.style("font-size")) * cy.zoom() : null;
+  };
+  api.positions = function () {
+    var out = {};
+    cy.nodes().forEach(function (n) { out[n.id()] = [Math.round(n.position("x")), Math.round(n.position("y"))]; });
+    return out;
+  };
 
-  // Layout: connected parts with the force-directed "cose" layout, isolated nodes (entities that
-  // take part in no relation or event) in a grid below them, grouped by type, most mentioned first.
-  function finish() {
-    cy.fit(undefined, 30);
-    // ready once a frame with the final positions has been drawn (clicks hit what is shown)
+  // Labels stay readable at any zoom: the most important nodes (the largest, at most 25) keep a label of at
+  // least 13 screen pixels, every other label is hidden while it would be drawn smaller than 7 pixels
+  // (min-zoomed-font-size) instead of turning into grey noise, and edge labels appear once zoomed in.
+  var hubs = cy.nodes().sort(function (a, b) {
+    return (b.data("size") - a.data("size")) || (a.id() < b.id() ? -1 : 1);
+  }).slice(0, 25);
+  hubs.addClass("hub");
+  function scaleHubLabels() {
+    var size = Math.max(14, 13 / cy.zoom());
+    cy.style().selector("node.hub").style({ "font-size": size, "text-max-width": 12 * size }).update();
+  }
+  cy.on("zoom", scaleHubLabels);
+  cy.fit(undefined, 30);
+  scaleHubLabels();
+  // ready once a frame has been drawn (clicks hit what is shown)
+  requestAnimationFrame(function () {
     requestAnimationFrame(function () {
-      requestAnimationFrame(function () {
-        api.ready = true;
-        document.body.setAttribute("data-ready", "1");
-      });
+      api.ready = true;
+      document.body.setAttribute("data-ready", "1");
     });
-  }
-  var order = {};
-  data.groups.forEach(function (g, i) { order[g.key] = i; });
-  var isolated = cy.nodes().filter(function (node) { return node.degree(false) === 0; });
-  var connected = cy.elements().not(isolated);
-  function placeIsolated() {
-    if (!isolated.length) return finish();
-    var width = Math.max(container.clientWidth, 300);
-    var height = Math.max(container.clientHeight, 200);
-    var aspect = width / height;
-    var top = 0, left = 0;
-    if (connected.length) {
-      // beside the connected part when the view is wider than it, else below it
-      // (cells of about 130 x 60 model pixels)
-      var bb = connected.boundingBox();
-      var n = isolated.length;
-      if (bb.w / Math.max(bb.h, 1) < aspect) {
-        left = bb.x2 + 80; top = bb.y1; height = Math.max(bb.h, 60);
-        width = 130 * Math.ceil(n / Math.max(1, Math.floor(height / 60)));
-      } else {
-        left = bb.x1; top = bb.y2 + 80; width = Math.max(bb.w, 130);
-        height = 60 * Math.ceil(n / Math.max(1, Math.floor(width / 130)));
-      }
-    }
-    var grid = isolated.layout({
-      name: "grid", fit: false, avoidOverlap: true, nodeDimensionsIncludeLabels: true, condense: false,
-      boundingBox: { x1: left, y1: top, w: width, h: height },
-      sort: function (a, b) {
-        return (order[a.data("group")] - order[b.data("group")]) ||
-          (byId[b.id()].mentions || 0) - (byId[a.id()].mentions || 0) || (a.id() < b.id() ? -1 : 1);
-      }
-    });
-    grid.one("layoutstop", finish);
-    grid.run();
-  }
-  if (connected.nodes().length) {
-    var force = connected.layout({
-      name: "cose", animate: false, randomize: false, fit: false, padding: 40,
-      nodeDimensionsIncludeLabels: true, idealEdgeLength: function () { return 80; },
-      nodeRepulsion: function () { return 12000; }, componentSpacing: 80, numIter: 1500
-    });
-    force.one("layoutstop", placeIsolated);
-    force.run();
-  } else {
-    placeIsolated();
-  }
+  });
 })();

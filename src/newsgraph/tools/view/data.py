@@ -12,6 +12,7 @@ from typing import Any
 
 from newsgraph.graph.build import CorpusAggregate, EventNode, RelationEdge
 from newsgraph.records import ArticleResult, Entity
+from newsgraph.tools.view.layout import layout
 
 GROUPS: dict[str, tuple[str, str]] = {
     "PER": ("person", "#e15759"),
@@ -22,9 +23,12 @@ GROUPS: dict[str, tuple[str, str]] = {
     "EVENT": ("named event", "#f28e2b"),
     "MISC": ("other name", "#76b7b2"),
     "event": ("event (extracted)", "#edc948"),
+    "article": ("article", "#9aa5b1"),
     "unknown": ("unknown type", "#bab0ac"),
 }
-"""Node group → (legend label, colour). Entities are grouped by type, event nodes form ``event``."""
+"""Node group → (legend label, colour). Entities are grouped by type; event and article nodes have their own."""
+ARTICLE_PREFIX = "article:"
+"""An article node's id is its article id behind this prefix (no entity id starts with it)."""
 
 _SNIPPET_CHARS = 160  # context kept on each side of a mention, at most
 _EVIDENCE_CHARS = 320  # relation evidence and quotes are cut to this
@@ -34,7 +38,7 @@ _QID = re.compile(r"Q[1-9][0-9]*")
 
 def group_of(entity_type: str) -> str:
     """The legend group of an entity type (``unknown`` for types without their own colour)."""
-    return entity_type if entity_type in GROUPS and entity_type != "event" else "unknown"
+    return entity_type if entity_type in GROUPS and entity_type not in {"event", "article"} else "unknown"
 
 
 def cut(text: str, limit: int = _EVIDENCE_CHARS) -> str:
@@ -83,6 +87,8 @@ class _Gathered:
     evidence: dict[str, _Evidence] = field(default_factory=dict)
     event_evidence: dict[tuple[str, int, int], dict[str, str]] = field(default_factory=dict)
     articles: dict[str, dict[str, str]] = field(default_factory=dict)
+    mentioned: dict[str, Counter[str]] = field(default_factory=dict)
+    """Article id → how often it mentions each entity id."""
 
 
 def _gather(results: Iterable[ArticleResult], max_evidence: int) -> _Gathered:
@@ -93,9 +99,11 @@ def _gather(results: Iterable[ArticleResult], max_evidence: int) -> _Gathered:
         text = result.article.text
         article_id = result.article.id
         gathered.articles.setdefault(article_id, _article_label(result))
+        mentioned = gathered.mentioned.setdefault(article_id, Counter())
         for mention in sorted(result.mentions, key=lambda m: (m.start, m.end)):
             if mention.entity_id is None:
                 continue
+            mentioned[mention.entity_id] += 1
             node = gathered.evidence.setdefault(mention.entity_id, _Evidence())
             node.total += 1
             before, span, after = sentence_around(text, mention.start, mention.end)
@@ -186,6 +194,45 @@ def _event_graph(events: list[EventNode], shown_ids: set[str],
     return nodes, edges
 
 
+def _article_graph(gathered: _Gathered, shown_ids: set[str], event_nodes: list[dict[str, Any]],
+                   max_articles: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Article nodes and their edges: an article to each shown entity it mentions, an event to its article.
+
+    The ``max_articles`` articles that mention the most shown entities get a node, so the stories a corpus tells
+    hold their entities together instead of leaving them as loose dots.
+    """
+    linked = {article: [e for e in sorted(counts) if e in shown_ids] for article, counts in gathered.mentioned.items()}
+    with_events = {node["article"] for node in event_nodes}
+    ranked = sorted(gathered.articles, key=lambda a: (-len(linked.get(a, [])), a))
+    chosen = [a for a in ranked if linked.get(a) or a in with_events][:max_articles]
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
+    for article_id in sorted(chosen):
+        label = gathered.articles[article_id]
+        node_id = ARTICLE_PREFIX + article_id
+        nodes.append({
+            "id": node_id, "kind": "article", "label": cut(label["title"], 48), "group": "article",
+            "article": article_id, "size": 18, "evidence": [], "more": 0,
+        })
+        for entity_id in linked.get(article_id, []):
+            count = gathered.mentioned[article_id][entity_id]
+            edges.append({"id": f"{node_id}>{entity_id}", "kind": "mention", "source": node_id, "target": entity_id,
+                          "label": f"mentions ×{count}" if count > 1 else "mentions"})
+    shown_articles = set(chosen)
+    for node in event_nodes:
+        if node["article"] in shown_articles:
+            edges.append({"id": f"{node['id']}>article", "kind": "in", "source": node["id"],
+                          "target": ARTICLE_PREFIX + node["article"], "label": "reported in"})
+    return nodes, edges
+
+
+def _place(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
+    """Give every node its ``x``/``y`` (see :mod:`newsgraph.tools.view.layout`)."""
+    positions = layout([node["id"] for node in nodes], [(edge["source"], edge["target"]) for edge in edges])
+    for node in nodes:
+        node["x"], node["y"] = positions[node["id"]]
+
+
 def _legend(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The legend: the groups that have nodes, in ``GROUPS`` order, with their counts."""
     counts = Counter(node["group"] for node in nodes)
@@ -208,6 +255,7 @@ def build_view_data(
     *,
     max_entities: int = 300,
     max_evidence: int = 5,
+    max_articles: int = 300,
     title: str = "newsgraph",
 ) -> dict[str, Any]:
     """The data the HTML page shows: nodes, edges, legend groups and capped evidence snippets.
@@ -215,12 +263,15 @@ def build_view_data(
     ``results`` is read once. Entity nodes are the ``max_entities`` most mentioned entities
     (merged across articles as in ``build_graph``); event nodes are the events whose arguments
     touch them (or have no entity arguments), at most ``max_entities`` too. Each entity keeps
-    ``max_evidence`` evidence sentences (one per sentence), so the page stays small.
+    ``max_evidence`` evidence sentences (one per sentence), so the page stays small. Article nodes (the
+    ``max_articles`` articles that mention the most shown entities) link each story's entities and events, and
+    every node gets a precomputed position (``x``, ``y``): the layout is the same on every load.
 
     Args:
         results: ArticleResults, e.g. ``read_results(out / "articles.jsonl")``.
         max_entities: Entity nodes to show at most.
         max_evidence: Evidence snippets per node at most.
+        max_articles: Article nodes at most.
         title: Page heading.
 
     Returns:
@@ -237,8 +288,10 @@ def build_view_data(
     nodes = _entity_nodes(shown, {entity.id for entity in entities}, gathered.evidence)
     edges = _relation_edges(relations, shown_ids, gathered.articles)
     event_nodes, role_edges = _event_graph(events, shown_ids, gathered.event_evidence, max_entities)
-    nodes += event_nodes
-    edges += role_edges
+    article_nodes, article_edges = _article_graph(gathered, shown_ids, event_nodes, max_articles)
+    nodes += event_nodes + article_nodes
+    edges += role_edges + article_edges
+    _place(nodes, edges)
     return {
         "title": title,
         "stats": {
@@ -249,6 +302,7 @@ def build_view_data(
             "relations": aggregate.relation_count,
             "events": aggregate.event_count,
             "events_shown": len(event_nodes),
+            "articles_shown": len(article_nodes),
         },
         "groups": _legend(nodes),
         "nodes": nodes,
@@ -257,4 +311,4 @@ def build_view_data(
     }
 
 
-__all__ = ["GROUPS", "build_view_data", "cut", "group_of", "sentence_around"]
+__all__ = ["ARTICLE_PREFIX", "GROUPS", "build_view_data", "cut", "group_of", "sentence_around"]
