@@ -117,7 +117,7 @@ def extract_cli(
     paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs, or - for stdin."),
     out: Path = typer.Option(Path("newsgraph-out"), "--out", "-o", help="Output folder."),
     lang: str | None = typer.Option(None, "--lang", help="auto (metadata, then detection) or a code such as de."),
-    fmt: str | None = typer.Option(None, "--format", help="Output formats, comma-separated: graphml, json, gexf; parquet (tables extra)."),
+    fmt: str | None = typer.Option(None, "--format", help="Output formats, comma-separated: graphml, json, gexf; parquet (tables extra); ttl, jsonld (rdf extra)."),
     model: Path | None = typer.Option(None, "--model", help="Use this spaCy pipeline folder (e.g. a transformer one)."),
     on_error: str | None = typer.Option(None, "--on-error", help="skip: record bad inputs and go on; fail: stop at the first."),
     max_bytes: int | None = typer.Option(None, "--max-bytes", help="Reject input files larger than this."),

@@ -35,6 +35,7 @@ from newsgraph import __version__
 from newsgraph.errors import ConfigError, Errors, ExportError
 from newsgraph.graph.build import CorpusAggregate, build_graph
 from newsgraph.graph.formats import FileFormat
+from newsgraph.graph.rdf import JSONLD, TURTLE
 from newsgraph.graph.tables import PARQUET
 from newsgraph.records import SCHEMA_VERSION, ArticleResult, Entity
 
@@ -43,7 +44,7 @@ try:
 except ImportError:  # Windows: the lock falls back to an O_EXCL lock file (see output_lock)
     fcntl = None  # type: ignore[assignment]
 
-FILE_FORMATS: dict[str, FileFormat] = {PARQUET.name: PARQUET}
+FILE_FORMATS: dict[str, FileFormat] = {fmt.name: fmt for fmt in (PARQUET, TURTLE, JSONLD)}
 """Formats written from the finished records, each by its own module (``graph/tables.py``, ...)."""
 FORMATS: tuple[str, ...] = ("jsonl", "graphml", "json", "gexf", *FILE_FORMATS)
 """Valid output format names; ``jsonl`` (articles.jsonl + entities.jsonl) is always written."""
