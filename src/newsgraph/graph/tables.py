@@ -1,4 +1,4 @@
-"""The records as tables: Parquet files (``--format parquet``) and pandas DataFrames (:func:`read_tables`).
+"""The records as tables: Parquet files (``--format parquet``); :mod:`newsgraph.graph.dataframes` reads them.
 
 Six tables, one row per record, joined by ids. The column types are fixed here (:data:`COLUMNS`), not
 inferred from the data, so a file from a run without events has the same schema as one with events, and
@@ -19,18 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from newsgraph.errors import Errors, ExportError
 from newsgraph.graph.formats import FileFormat, ResultsReader
 from newsgraph.records import ArticleResult, Entity
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pyarrow as pa
 
 TABLES: tuple[str, ...] = ("articles", "mentions", "entities", "relations", "events", "event_arguments")
-"""The tables, in the order :func:`read_tables` returns them."""
+"""The tables, in the order ``newsgraph.read`` returns them."""
 
 PARQUET_FILES: dict[str, str] = {table: f"{table}.parquet" for table in TABLES}
 """Table → file name in the output folder."""
@@ -60,17 +58,6 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 _BATCH_ROWS = 10_000  # rows per Parquet row group: memory stays bounded whatever the corpus size
 
 Row = dict[str, Any]
-
-
-class Tables(NamedTuple):
-    """The six tables of an output folder as pandas DataFrames (see the module docstring for the columns)."""
-
-    articles: pd.DataFrame
-    mentions: pd.DataFrame
-    entities: pd.DataFrame
-    relations: pd.DataFrame
-    events: pd.DataFrame
-    event_arguments: pd.DataFrame
 
 
 def schema(table: str) -> pa.Schema:
@@ -136,7 +123,7 @@ def entity_row(entity: Entity) -> Row:
             "articles": list(entity.articles), "mention_count": entity.mention_count}
 
 
-def _batches(results: Iterable[ArticleResult], entities: Iterable[Entity]) -> Iterator[tuple[str, list[Row]]]:
+def iter_batches(results: Iterable[ArticleResult], entities: Iterable[Entity]) -> Iterator[tuple[str, list[Row]]]:
     """(table, rows) pairs, at most about :data:`_BATCH_ROWS` rows each, every table at least once."""
     pending: dict[str, list[Row]] = {table: [] for table in TABLES}
     for result in results:
@@ -173,7 +160,7 @@ def write_parquet(results: ResultsReader, entities: Sequence[Entity], paths: Map
     writers = {table: pq.ParquetWriter(paths[PARQUET_FILES[table]], schema(table), compression="zstd")
                for table in TABLES}
     try:
-        for table, rows in _batches(results(), entities):
+        for table, rows in iter_batches(results(), entities):
             if rows:  # an empty table still gets its schema when the writer closes
                 writers[table].write_table(pa.Table.from_pylist(rows, schema=schema(table)))
     finally:
@@ -184,85 +171,3 @@ def write_parquet(results: ResultsReader, entities: Sequence[Entity], paths: Map
 PARQUET = FileFormat(name="parquet", files=tuple(PARQUET_FILES.values()), requires=("pyarrow",), extra="tables",
                      write=write_parquet)
 """``--format parquet``: :data:`PARQUET_FILES`."""
-
-
-# --- reading back -------------------------------------------------------------------------------
-
-def read_tables(out_dir: Path | str) -> Tables:
-    """The tables of an output folder as pandas DataFrames.
-
-    Reads the Parquet files when the run wrote them (``--format parquet``), else builds the same tables,
-    with the same column types, from ``articles.jsonl`` and ``entities.jsonl``.
-
-    Args:
-        out_dir: A folder written by ``newsgraph extract`` or :func:`newsgraph.write_outputs`.
-
-    Returns:
-        :class:`Tables`: ``articles``, ``mentions``, ``entities``, ``relations``, ``events``,
-        ``event_arguments``.
-
-    Raises:
-        ExportError: The folder holds no newsgraph output, a file cannot be read, or pyarrow/pandas are
-            not installed.
-
-    Example:
-        >>> import newsgraph
-        >>> tables = newsgraph.read("newsgraph-out")  # doctest: +SKIP
-        >>> tables.entities.sort_values("mention_count").tail(3)  # doctest: +SKIP
-    """
-    from newsgraph.graph.export import ARTICLES_FILE, ENTITIES_FILE, read_entities, read_manifest, read_results
-
-    missing = [module for module in ("pyarrow", "pandas") if _not_installed(module)]
-    if missing:
-        raise ExportError(Errors.E411.format(missing=" and ".join(missing)))
-    out_dir = Path(out_dir)
-    manifest = read_manifest(out_dir)  # finishes an interrupted switch first
-    written = set(manifest["files"]) if manifest is not None else set()
-    if all(name in written for name in PARQUET_FILES.values()):
-        return Tables(*(_read_parquet(out_dir / PARQUET_FILES[table], table) for table in TABLES))
-    if not (out_dir / ARTICLES_FILE).is_file():
-        raise ExportError(Errors.E413.format(path=out_dir))
-    rows: dict[str, list[Row]] = {table: [] for table in TABLES}
-    for table, batch in _batches(read_results(out_dir / ARTICLES_FILE), _entities_if_any(out_dir / ENTITIES_FILE,
-                                                                                          read_entities)):
-        rows[table].extend(batch)
-    return Tables(*(_frame(rows[table], table) for table in TABLES))
-
-
-read = read_tables
-"""``newsgraph.read(out_dir)``: the same as :func:`read_tables`."""
-
-
-def _not_installed(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is None
-
-
-def _entities_if_any(path: Path, reader: Any) -> Iterator[Entity]:
-    if path.is_file():
-        yield from reader(path)
-
-
-def _frame(rows: list[Row], table: str) -> pd.DataFrame:
-    import pyarrow as pa
-
-    return _pandas(pa.Table.from_pylist(rows, schema=schema(table)))
-
-
-def _pandas(arrow: pa.Table) -> pd.DataFrame:
-    """Integer columns stay integers with nulls (pandas' nullable dtypes), not floats."""
-    import pandas as pd
-    import pyarrow as pa
-
-    return arrow.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype()}.get)
-
-
-def _read_parquet(path: Path, table: str) -> pd.DataFrame:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        return _pandas(pq.read_table(path, schema=schema(table)))
-    except (OSError, pa.ArrowException) as e:
-        raise ExportError(Errors.E412.format(path=path, error=e)) from e
