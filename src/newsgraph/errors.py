@@ -99,6 +99,10 @@ class Errors(metaclass=_Catalogue):
     E127 = "pattern matched no files{skipped}"
     E128 = ("{what} the output folder of this run ({out}); newsgraph never reads its own output as articles: name "
             "the articles' files or folder, or write the output to another folder")
+    E129 = "WARC record at byte {offset} is broken ({type}: {error}); the other records are read"
+    E130 = "no HTML response in this WARC file: {skipped}"
+    E131 = 'reading WARC files needs warcio; run `pip install "newsgraph[warc]"`'
+    E132 = "its WARC file had {skipped}"
     # E2xx languages and models (pipeline.py, nlp/loading.py)
     E201 = ("lang {lang!r}: no pipeline for this language; supported: {supported} (or give a pipeline of that "
             "language with --model)")
