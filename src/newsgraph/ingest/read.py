@@ -262,6 +262,26 @@ def read_articles(
     return _stream(sources, max_bytes, on_error, lang.strip() if lang else None, folders)  # options checked eagerly
 
 
+def list_files(sources: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> Iterator[str]:
+    """The files :func:`read_articles` would read for ``sources``, in its order (``-`` as itself); sources
+    that name no file are left out. For counting the input before a run (:mod:`newsgraph.ingest.count`).
+
+    Args:
+        sources: Paths, folders, glob patterns, or ``-``.
+        exclude: Folders never read (the run's output folder).
+
+    Yields:
+        File paths as strings, each once.
+    """
+    folders, seen = _Folders(exclude, None), set()
+    for source in sources:
+        paths = ["-"] if str(source) == "-" else _expand(str(source), folders)
+        for path in paths:
+            if isinstance(path, str) and (path == "-" or os.path.realpath(path) not in seen):
+                seen.add(path if path == "-" else os.path.realpath(path))
+                yield path
+
+
 def _stream(sources: Iterable[str | Path], max_bytes: int, on_error: str, lang: str | None,
             folders: _Folders) -> Iterator[Result]:
     used_ids: set[str] = set()
