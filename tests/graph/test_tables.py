@@ -116,3 +116,13 @@ def test_read_names_a_folder_without_output(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="no articles.jsonl") as caught:
         newsgraph.read(tmp_path)
     assert caught.value.code == "E413"
+
+
+def test_a_parquet_file_of_the_output_is_never_read_as_input(tmp_path: Path) -> None:
+    from newsgraph.errors import InputPathError
+    from newsgraph.ingest.read import check_sources
+
+    write_outputs(make_results(), tmp_path, formats=["parquet", "ttl"])
+    for name in ("relations.parquet", "graph.ttl"):
+        with pytest.raises(InputPathError, match="is a file newsgraph writes in the output folder"):
+            check_sources([tmp_path / name], out=tmp_path)

@@ -39,7 +39,9 @@ OUTPUT_MARKERS = ("newsgraph-manifest.json", "newsgraph-cache.sqlite")
 """Files only a newsgraph output folder holds (the manifest, the result cache): such a folder is never read."""
 OUTPUT_RECORDS = ("articles.jsonl", "entities.jsonl")
 """The record files of an output folder: side by side, and holding records, they mark one too."""
-OUTPUT_FILES = (*OUTPUT_RECORDS, "graph.graphml", "graph.json", "graph.gexf", "graph.html")
+OUTPUT_FILES = (*OUTPUT_RECORDS, "graph.graphml", "graph.json", "graph.gexf", "graph.html", "graph.ttl", "graph.jsonld",
+                *(f"{table}.parquet" for table in ("articles", "mentions", "entities", "relations", "events",
+                                                   "event_arguments")))
 """The other files a run writes in its output folder: named as input, they are refused (see ``check_sources``)."""
 
 
