@@ -29,7 +29,7 @@ $(VENV)/.trf-deps: $(BIN)/newsgraph
 	touch $@
 
 $(VENV)/.test-deps: $(BIN)/newsgraph
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,tables,rdf,warc]"
 	touch $@
 
 $(VENV)/.dask-deps: $(BIN)/newsgraph

@@ -1,6 +1,7 @@
 """Use newsgraph as a library: extract from a text and the seed folder, build and save the graph.
 
-Run from the repository root: ``python examples/library_example.py``
+Run from the repository root: ``python examples/library_example.py``; it writes ``example-out/example.graphml``
+(not into ``newsgraph-out/``, whose files belong to one ``newsgraph extract`` run).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     text = "Bundeskanzlerin Angela Merkel traf am Montag in Paris den französischen Präsidenten Emmanuel Macron."
-    results = list(newsgraph.extract([text, ROOT / "seeds"]))
+    results = list(newsgraph.extract([text, ROOT / "seeds"], lang="de"))
     for result in results:
         title = result.article.title or result.article.path or result.article.id
         print(f"\n{title}: {len(result.entities)} entities, error={result.error}")
@@ -30,7 +31,7 @@ def main() -> None:
     print(f"\ngraph: {graph.number_of_nodes()} nodes {dict(kinds)}, {graph.number_of_edges()} edges")
     most = sorted(((d.get("mention_count", 0), d["name"]) for _, d in graph.nodes(data=True) if d["kind"] == "entity"), reverse=True)
     print("most mentioned:", ", ".join(f"{name} ({n})" for n, name in most[:5]))
-    out = ROOT / "newsgraph-out" / "example.graphml"
+    out = Path("example-out") / "example.graphml"
     out.parent.mkdir(exist_ok=True)
     nx.write_graphml(graph, out)
     print(f"wrote {out}")

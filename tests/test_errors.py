@@ -39,7 +39,7 @@ def test_raised_errors_carry_their_code_and_keep_their_text() -> None:
     with pytest.raises(ConfigError) as caught:
         check_formats(["pdf"])
     assert caught.value.code == "E007"
-    assert str(caught.value) == "formats: unknown output format(s) 'pdf'; use any of jsonl, graphml, json, gexf."
+    assert str(caught.value) == "formats: unknown output format(s) 'pdf'; use any of jsonl, graphml, json, gexf, parquet, ttl, jsonld."
     with pytest.raises(InputError) as text_error:
         article_from_text("   ")
     assert (text_error.value.code, str(text_error.value)) == ("E104", "<input>: text is empty")

@@ -24,6 +24,7 @@ _EXPORTS = {
     **{name: "newsgraph.runner" for name in ("run", "RunSummary")},
     "build_graph": "newsgraph.graph.build",
     "write_outputs": "newsgraph.graph.export",
+    **{name: "newsgraph.graph.dataframes" for name in ("read", "read_tables", "Tables")},
     "read_articles": "newsgraph.ingest.read",
     "load_pipeline": "newsgraph.nlp.loading",
     **{name: "newsgraph.records" for name in
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     )
     from newsgraph.graph.export import write_outputs
     from newsgraph.graph.build import build_graph
+    from newsgraph.graph.dataframes import Tables, read, read_tables
     from newsgraph.ingest.read import read_articles
     from newsgraph.nlp.loading import load_pipeline
     from newsgraph.pipeline import extract

@@ -66,6 +66,8 @@ class Errors(metaclass=_Catalogue):
     E015 = "--baseline: {baseline} does not exist; give a folder written by `newsgraph extract`."
     E016 = "--baseline: is the output folder itself; write the new output elsewhere with -o."
     E017 = "-o: {folder} {what}; give a folder (it is created if missing)."
+    E018 = ("formats: {fmt!r} needs {missing}, which is not installed; run `pip install \"newsgraph[{extra}]\"` (or "
+            "leave out {fmt!r})")
     # E1xx inputs (ingest.py, pipeline.py)
     E101 = "{problems}. {hint}Nothing was read or written."
     E102 = "Check the spelling: inputs are files, folders, glob patterns, or - for stdin."
@@ -97,6 +99,10 @@ class Errors(metaclass=_Catalogue):
     E127 = "pattern matched no files{skipped}"
     E128 = ("{what} the output folder of this run ({out}); newsgraph never reads its own output as articles: name "
             "the articles' files or folder, or write the output to another folder")
+    E129 = "WARC record at byte {offset} is broken ({type}: {error}); the other records are read"
+    E130 = "no HTML response in this WARC file: {skipped}"
+    E131 = 'reading WARC files needs warcio; run `pip install "newsgraph[warc]"`'
+    E132 = "its WARC file had {skipped}"
     # E2xx languages and models (pipeline.py, nlp/loading.py)
     E201 = ("lang {lang!r}: no pipeline for this language; supported: {supported} (or give a pipeline of that "
             "language with --model)")
@@ -141,6 +147,9 @@ class Errors(metaclass=_Catalogue):
     E409 = ("{path}: {state}, so this is not a complete newsgraph output; give a folder written by `newsgraph "
             "extract` (or two {entities} files).")
     E410 = "{path}: no such file or folder; give a newsgraph output folder or its {entities}."
+    E411 = "reading the output as tables needs {missing}; run `pip install \"newsgraph[tables]\"`"
+    E412 = "{path}: cannot read the Parquet file ({error}); run newsgraph extract again."
+    E413 = "{path}: no articles.jsonl in it; give a folder written by `newsgraph extract`."
     # E5xx per-article limits (nlp/limits.py): recorded on the article, the run goes on
     E501 = "processing took longer than {seconds:g} s (setting article_timeout); the article was skipped"
     E502 = ("article has {chars:,} characters, over the limit of {max_chars:,} characters per article (setting "

@@ -62,6 +62,25 @@ class RunSummary:
         """All corpus-level entities written."""
         return sum(self.entities_by_type.values())
 
+    def as_dict(self) -> dict[str, object]:
+        """The summary as JSON-ready data (``newsgraph extract --json`` prints it; README, "Exit codes").
+
+        Returns:
+            ``out``, ``articles``, ``failed``, ``failures``, ``from_cache``, ``processed``, ``skipped_folders``
+            (path and reason), ``entities`` (total), ``entities_by_type``, ``relations``, ``events``,
+            ``words``, ``seconds``, ``paths`` (the files written) and ``diff`` (null, or ``differs`` and the
+            counts per kind of difference).
+        """
+        return {
+            "out": str(self.out), "articles": self.articles, "failed": self.failed, "failures": list(self.failures),
+            "from_cache": self.from_cache, "processed": self.processed,
+            "skipped_folders": [{"path": folder.path, "reason": folder.reason} for folder in self.skipped_folders],
+            "entities": self.entities, "entities_by_type": dict(self.entities_by_type), "relations": self.relations,
+            "events": self.events, "words": self.words, "seconds": round(self.seconds, 3),
+            "paths": [str(path) for path in self.paths],
+            "diff": None if self.diff is None else {"differs": self.diff.differs, **self.diff.counts()},
+        }
+
 
 def failure_line(result: ArticleResult) -> str:
     """The error of a failed result, starting with the file (and line) it is about."""

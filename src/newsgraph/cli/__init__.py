@@ -12,6 +12,9 @@ from newsgraph.cli import info as _info
 from newsgraph.cli import models as _models
 from newsgraph.cli import schema as _schema
 from newsgraph.cli import view as _view
+from newsgraph.cli.common import use_readable_types
+
+use_readable_types()  # TEXT, PATH, INTEGER in the help instead of <str>, <path>, <bool>
 
 app = typer.Typer(
     name="newsgraph",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -12,7 +13,18 @@ from types import FrameType
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 from rich.table import Table
 
 from newsgraph.cli.common import usage_error
@@ -21,6 +33,7 @@ from newsgraph.cli.diff import print_diff
 from newsgraph.config import load_settings, parse_overrides
 from newsgraph.errors import ConfigError, NewsgraphError
 from newsgraph.graph.export import ARTICLES_FILE
+from newsgraph.ingest.count import count_articles
 from newsgraph.pipeline import paths_to_sources
 from newsgraph.records import ArticleResult
 from newsgraph.runner import RunSummary, run
@@ -76,14 +89,45 @@ def _interrupted_message(error: KeyboardInterrupt, summary: RunSummary, cached: 
             "run the same command again to resume.")
 
 
+class _RateColumn(ProgressColumn):
+    """Articles per second, from Rich's moving window."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} articles/s" if speed else "- articles/s", style="progress.data.speed")
+
+
+def _columns(total: int | None) -> list[ProgressColumn]:
+    """A bar with done/total and ETA when the total is known, else a spinner with the count."""
+    if total is None:
+        return [SpinnerColumn(), TextColumn("{task.completed} articles"), _RateColumn(),
+                TextColumn("{task.description}"), TimeElapsedColumn()]
+    return [BarColumn(), MofNCompleteColumn(), TextColumn("articles"), _RateColumn(), TextColumn("{task.description}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+
+
 @contextmanager
-def _progress(console: Console, summary: RunSummary) -> Iterator[Callable[[ArticleResult], None]]:
-    """A spinner with the counts so far (on a terminal only); yields the callback that updates it."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("extracting", total=None)
-        yield lambda result: progress.update(
-            task, description=f"{summary.articles} articles, {summary.failed} failed")
+def _progress(console: Console, summary: RunSummary, total: int | None = None,
+              *, show: bool = True) -> Iterator[Callable[[ArticleResult], None]]:
+    """A progress bar (on a terminal only, unless ``show`` is off): articles done of ``total``, articles/s
+    and the time left when the total is known; yields the callback that advances it."""
+    with Progress(*_columns(total), console=console, transient=True,
+                  disable=not (show and console.is_terminal)) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(result: ArticleResult) -> None:
+            failed = f"{summary.failed} failed" if summary.failed else ""
+            progress.update(task, completed=summary.articles, description=failed)
+
+        yield advance
+
+
+def _count(sources: Sequence[object], out: Path) -> int | None:
+    """The progress bar's total; None (a spinner) when unknown or when counting fails (the run reports it)."""
+    try:
+        return count_articles(sources, exclude=[out])
+    except (OSError, NewsgraphError):
+        return None
 
 
 def _summary_table(summary: RunSummary) -> Table:
@@ -117,24 +161,25 @@ def extract_cli(
     paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs, or - for stdin."),
     out: Path = typer.Option(Path("newsgraph-out"), "--out", "-o", help="Output folder."),
     lang: str | None = typer.Option(None, "--lang", help="auto (metadata, then detection) or a code such as de."),
-    fmt: str | None = typer.Option(None, "--format", help="Graph formats, comma-separated: graphml, json, gexf."),
+    fmt: str | None = typer.Option(None, "--format", help="Output formats, comma-separated: graphml, json, gexf; parquet (tables extra); ttl, jsonld (rdf extra)."),
     model: Path | None = typer.Option(None, "--model", help="Use this spaCy pipeline folder (e.g. a transformer one)."),
     on_error: str | None = typer.Option(None, "--on-error", help="skip: record bad inputs and go on; fail: stop at the first."),
     max_bytes: int | None = typer.Option(None, "--max-bytes", help="Reject input files larger than this."),
     config: Path | None = typer.Option(None, "--config", help="TOML settings file (default: ./newsgraph.toml if present)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a setting: --set batch_size=32 (repeatable)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table (failures and errors still print)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON on stdout (keys: README, 'Exit codes') instead of the table."),
     baseline: Path | None = typer.Option(None, "--baseline", help="After writing, diff against this output folder; exit 1 if it differs."),
     ignore: list[str] = typer.Option([], "--ignore", help="Tolerances for --baseline, as in `newsgraph diff --ignore`."),
     html: bool = typer.Option(False, "--html", help="Also write OUT/graph.html, the interactive graph page."),
     accurate: bool = typer.Option(
-        False, "--accurate", help='Run the fine-tuned encoder NER (slower; needs pip install "newsgraph[accurate]").'
+        False, "--accurate", help='Run the fine-tuned encoder NER (slower; needs pip install "newsgraph\\[accurate]").'
     ),
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="NLP worker processes (default 1); with --engine dask: LocalCluster workers."
     ),
     engine: str | None = typer.Option(
-        None, "--engine", help='local (default) or dask: run the NLP on a Dask cluster (pip install "newsgraph[dask]").'
+        None, "--engine", help='local (default) or dask: run the NLP on a Dask cluster (pip install "newsgraph\\[dask]").'
     ),
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="With --engine dask: the scheduler address (tcp://host:8786); default a LocalCluster."
@@ -169,9 +214,12 @@ def extract_cli(
         usage_error(e, console)
     summary = RunSummary(out=out)
     baseline_error: NewsgraphError | None = None
+    sources = paths_to_sources(paths)
+    total = None if quiet or not console.is_terminal else _count(sources, out)
     try:
-        with _sigterm_as_interrupt(), _warnings_to_console(console), _progress(console, summary) as on_result:
-            run(paths_to_sources(paths), out, settings=settings, html=html, baseline=baseline, ignore=ignore,
+        with _sigterm_as_interrupt(), _warnings_to_console(console), \
+                _progress(console, summary, total, show=not quiet) as on_result:
+            run(sources, out, settings=settings, html=html, baseline=baseline, ignore=ignore,
                 on_result=on_result, summary=summary)
     except NewsgraphError as e:
         if not summary.paths:  # nothing written: a usage error, a lock held, a cache that cannot be read, ...
@@ -184,7 +232,9 @@ def extract_cli(
     finally:
         for folder in summary.skipped_folders:
             console.print(f"[yellow]note:[/yellow] {escape(str(folder))}", highlight=False, soft_wrap=True)
-    _print_report(console, summary, quiet)
+    _print_report(console, summary, quiet or as_json)
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, sort_keys=True))
     if baseline_error is not None:
         usage_error(baseline_error, console)
     if summary.diff is not None:

@@ -34,6 +34,9 @@ from pydantic import ValidationError
 from newsgraph import __version__
 from newsgraph.errors import ConfigError, Errors, ExportError
 from newsgraph.graph.build import CorpusAggregate, build_graph
+from newsgraph.graph.formats import FileFormat
+from newsgraph.graph.rdf import JSONLD, TURTLE
+from newsgraph.graph.tables import PARQUET
 from newsgraph.records import SCHEMA_VERSION, ArticleResult, Entity
 
 try:
@@ -41,7 +44,9 @@ try:
 except ImportError:  # Windows: the lock falls back to an O_EXCL lock file (see output_lock)
     fcntl = None  # type: ignore[assignment]
 
-FORMATS: tuple[str, ...] = ("jsonl", "graphml", "json", "gexf")
+FILE_FORMATS: dict[str, FileFormat] = {fmt.name: fmt for fmt in (PARQUET, TURTLE, JSONLD)}
+"""Formats written from the finished records, each by its own module (``graph/tables.py``, ...)."""
+FORMATS: tuple[str, ...] = ("jsonl", "graphml", "json", "gexf", *FILE_FORMATS)
 """Valid output format names; ``jsonl`` (articles.jsonl + entities.jsonl) is always written."""
 
 ARTICLES_FILE = "articles.jsonl"
@@ -56,7 +61,8 @@ JOURNAL_FILE = ".newsgraph-commit.json"
 LOCK_FILE = ".newsgraph.lock"
 """Held (``flock``) by the process writing the folder; holds its pid and start time."""
 
-OUTPUT_FILES: tuple[str, ...] = (ARTICLES_FILE, ENTITIES_FILE, *GRAPH_FILES.values(), VIEW_FILE, MANIFEST_FILE)
+OUTPUT_FILES: tuple[str, ...] = (ARTICLES_FILE, ENTITIES_FILE, *GRAPH_FILES.values(), VIEW_FILE, MANIFEST_FILE,
+                                  *(name for fmt in FILE_FORMATS.values() for name in fmt.files))
 """Every file a run may write; those a run does not write are removed in its switch (stale files)."""
 
 MANIFEST_VERSION = 1
@@ -547,10 +553,11 @@ def check_formats(formats: Sequence[str]) -> list[str]:
         formats: Names such as ``"graphml"``; case and surrounding blanks are ignored.
 
     Returns:
-        The graph formats to write, in the canonical order of ``FORMATS`` (without ``jsonl``).
+        The formats to write besides ``jsonl``, in the canonical order of ``FORMATS``.
 
     Raises:
-        ConfigError: A name is not one of ``FORMATS``.
+        ConfigError: A name is not one of ``FORMATS``, or a format's optional dependencies (its extra)
+            are not installed.
     """
     if isinstance(formats, str):
         formats = [formats]
@@ -558,6 +565,11 @@ def check_formats(formats: Sequence[str]) -> list[str]:
     unknown = sorted(names - set(FORMATS))
     if unknown:
         raise ConfigError(Errors.E007.format(unknown=", ".join(map(repr, unknown)), known=", ".join(FORMATS)))
+    for name in FILE_FORMATS:
+        missing = FILE_FORMATS[name].missing() if name in names else []
+        if missing:
+            raise ConfigError(Errors.E018.format(fmt=name, missing=" and ".join(missing),
+                                                 extra=FILE_FORMATS[name].extra))
     return [name for name in FORMATS if name in names and name != "jsonl"]
 
 
@@ -605,20 +617,24 @@ def write_outputs(
         >>> summary.articles_ok, summary.entities_by_type  # doctest: +SKIP
         (120, {'GPE': 31, 'ORG': 40, 'PER': 57})
     """
-    graph_formats = check_formats(formats)
+    checked = check_formats(formats)
     out_dir = Path(out_dir)
     with output_lock(out_dir):
         _roll_forward(out_dir)
         _remove_stale_temps(out_dir)
-        return _write_set(results, out_dir, graph_formats, html=html)
+        return _write_set(results, out_dir, checked, html=html)
 
 
-def _write_set(results: Iterable[ArticleResult], out_dir: Path, graph_formats: Sequence[str], *, html: bool
+def _write_set(results: Iterable[ArticleResult], out_dir: Path, formats: Sequence[str], *, html: bool
                ) -> ExportSummary:
+    graph_formats = [fmt for fmt in formats if fmt in GRAPH_FILES]
+    file_formats = [FILE_FORMATS[fmt] for fmt in formats if fmt in FILE_FORMATS]
     articles_target, entities_target = _AtomicFile(out_dir / ARTICLES_FILE), _AtomicFile(out_dir / ENTITIES_FILE)
     graph_targets = [_AtomicFile(out_dir / GRAPH_FILES[fmt]) for fmt in graph_formats]
     view_target = _AtomicFile(out_dir / VIEW_FILE) if html else None
-    targets = [articles_target, entities_target, *graph_targets, *([view_target] if view_target else [])]
+    file_targets = {name: _AtomicFile(out_dir / name) for fmt in file_formats for name in fmt.files}
+    targets = [articles_target, entities_target, *graph_targets, *([view_target] if view_target else []),
+               *file_targets.values()]
     aggregate = CorpusAggregate()
     try:
         with articles_target.open_text() as handle:
@@ -637,6 +653,8 @@ def _write_set(results: Iterable[ArticleResult], out_dir: Path, graph_formats: S
                 _write_graph_file(fmt, graph, target)
         if view_target is not None:
             _write_view_file(out_dir, articles_target.tmp, view_target)
+        for file_format in file_formats:
+            _write_file_format(file_format, out_dir, articles_target.tmp, entities, file_targets)
     except BaseException:
         # Also on KeyboardInterrupt: never leave half-written files behind.
         for target in targets:
@@ -652,6 +670,15 @@ def _write_set(results: Iterable[ArticleResult], out_dir: Path, graph_formats: S
         relations=aggregate.relation_count,
         events=aggregate.event_count,
     )
+
+
+def _write_file_format(fmt: FileFormat, out_dir: Path, articles: Path, entities: Sequence[Entity],
+                       targets: Mapping[str, _AtomicFile]) -> None:
+    """The files of a record format, made from the new ``articles.jsonl`` (still a temp) and the entities."""
+    try:
+        fmt.write(lambda: _results_in(articles), entities, {name: targets[name].tmp for name in fmt.files})
+    except OSError as e:
+        raise _os_error(out_dir, f"write the {fmt.name} files", e) from e
 
 
 def _write_view_file(out_dir: Path, articles: Path, target: _AtomicFile) -> None:

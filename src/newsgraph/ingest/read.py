@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from newsgraph.errors import ConfigError, Errors, InputError, InputPathError
+from newsgraph.ingest.warc import WarcPage, is_warc, read_warc
 from newsgraph.records import CONTROL_CHARS, Article, replace_control_chars
 
-KNOWN_SUFFIXES = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
+KNOWN_SUFFIXES = (".txt", ".md", ".json", ".jsonl", ".html", ".htm", ".warc", ".warc.gz")
 """Extensions picked up when walking a folder (explicitly named files are read whatever their name)."""
 
 _KINDS = {".json": "json", ".jsonl": "jsonl", ".html": "html", ".htm": "html"}  # anything else: plain text
@@ -38,7 +39,9 @@ OUTPUT_MARKERS = ("newsgraph-manifest.json", "newsgraph-cache.sqlite")
 """Files only a newsgraph output folder holds (the manifest, the result cache): such a folder is never read."""
 OUTPUT_RECORDS = ("articles.jsonl", "entities.jsonl")
 """The record files of an output folder: side by side, and holding records, they mark one too."""
-OUTPUT_FILES = (*OUTPUT_RECORDS, "graph.graphml", "graph.json", "graph.gexf", "graph.html")
+OUTPUT_FILES = (*OUTPUT_RECORDS, "graph.graphml", "graph.json", "graph.gexf", "graph.html", "graph.ttl", "graph.jsonld",
+                *(f"{table}.parquet" for table in ("articles", "mentions", "entities", "relations", "events",
+                                                   "event_arguments")))
 """The other files a run writes in its output folder: named as input, they are refused (see ``check_sources``)."""
 
 
@@ -209,7 +212,7 @@ def read_articles(
     """Read articles from files, folders, glob patterns and stdin, in a deterministic order.
 
     Folders are walked recursively in sorted order, keeping files with a known extension
-    (``.txt .md .json .jsonl .html .htm``) and skipping hidden files and folders. Glob patterns
+    (``.txt .md .json .jsonl .html .htm .warc .warc.gz``) and skipping hidden files and folders. Glob patterns
     (``seeds/*.txt``, ``corpus/**/*.jsonl``) select files only. ``-`` reads stdin as plain text, or as
     JSON / JSON lines when it starts with ``[`` / ``{``. A file reached twice is read once. Walks and globs
     never enter the folders in ``exclude`` nor any newsgraph output folder (see
@@ -223,7 +226,9 @@ def read_articles(
     period followed by more text) becomes ``title`` and ``text`` is the rest; otherwise ``text`` is the
     whole file. JSON (an object or a list of objects) and JSON lines: ``text`` or ``body`` is required;
     ``title``, ``date``, ``url``, ``source``, ``lang`` and ``id`` are used; other fields are ignored.
-    HTML: main text and metadata come from trafilatura. Text is NFC-normalised with ``\\n`` line ends.
+    HTML: main text and metadata come from trafilatura. WARC (``.warc``, ``.warc.gz``; the ``warc`` extra):
+    each HTML response record is read as an HTML file, with ``url`` and ``date`` from the record headers
+    (see :mod:`newsgraph.ingest.warc`). Text is NFC-normalised with ``\\n`` line ends.
 
     Ids are ``<file-stem>-<hash>`` (``<file-stem>#<line>-<hash>`` for JSON items), the hash covering
     the path and the text, so a re-run gives the same ids; an explicit ``id`` field is kept as it is.
@@ -257,6 +262,26 @@ def read_articles(
     sources = [sources] if isinstance(sources, (str, Path)) else sources
     folders = _Folders(exclude, skipped)
     return _stream(sources, max_bytes, on_error, lang.strip() if lang else None, folders)  # options checked eagerly
+
+
+def list_files(sources: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> Iterator[str]:
+    """The files :func:`read_articles` would read for ``sources``, in its order (``-`` as itself); sources
+    that name no file are left out. For counting the input before a run (:mod:`newsgraph.ingest.count`).
+
+    Args:
+        sources: Paths, folders, glob patterns, or ``-``.
+        exclude: Folders never read (the run's output folder).
+
+    Yields:
+        File paths as strings, each once.
+    """
+    folders, seen = _Folders(exclude, None), set()
+    for source in sources:
+        paths = ["-"] if str(source) == "-" else _expand(str(source), folders)
+        for path in paths:
+            if isinstance(path, str) and (path == "-" or os.path.realpath(path) not in seen):
+                seen.add(path if path == "-" else os.path.realpath(path))
+                yield path
 
 
 def _stream(sources: Iterable[str | Path], max_bytes: int, on_error: str, lang: str | None,
@@ -355,7 +380,7 @@ def _walk(folder: Path, folders: _Folders) -> list[str]:
         dirnames[:] = [d for d in sorted(dirnames) if not d.startswith(".") and not folders.skips(Path(dirpath, d))]
         for name in filenames:
             file = Path(dirpath, name)
-            if not name.startswith(".") and file.suffix.lower() in KNOWN_SUFFIXES and _is_file(file):
+            if not name.startswith(".") and (file.suffix.lower() in KNOWN_SUFFIXES or is_warc(name)) and _is_file(file):
                 found.append(file)
     return [str(f) for f in sorted(found, key=lambda f: f.parts)]
 
@@ -366,6 +391,9 @@ def _is_file(path: str | Path) -> bool:
 
 
 def _read_file(path: str, max_bytes: int, lang: str | None) -> Iterator[Result]:
+    if is_warc(path):  # a crawl file of any size: max_bytes limits each page instead
+        yield from read_warc(path, max_bytes, lambda page: _warc_article(page, path, lang))
+        return
     if Path(path).suffix.lower() == ".jsonl":
         yield from _read_jsonl_file(path, max_bytes, lang)
         return
@@ -635,6 +663,34 @@ def _parse_html(raw: str, path: str, lang: str | None, warnings: list[str]) -> R
     return _article(text, path=path, title=title, date=found.get("date"), url=found.get("url"),
                     source=_clean_inline(found.get("sitename")), lang=lang or _clean_inline(found.get("language")),
                     warnings=warnings)
+
+
+def _warc_article(page: WarcPage, path: str, lang: str | None) -> Result:
+    """A WARC file's HTML page through the HTML path; ``url`` and ``date`` come from the record headers."""
+    where = f"WARC record at byte {page.offset}"
+    try:
+        raw, warnings = _decode_page(page, path)
+    except InputError as e:
+        return _error(f"{where}: {e.reason}", path, page.number)
+    parsed = _parse_html(raw, path, lang, warnings)
+    if isinstance(parsed, InputError):
+        return _error(f"{where}: {parsed.reason}", path, page.number)
+    return _article(parsed.text, path=path, line=page.number, warnings=parsed.warnings, title=parsed.title,
+                    date=page.date or parsed.date, url=page.url or parsed.url, source=parsed.source,
+                    lang=parsed.lang)
+
+
+def _decode_page(page: WarcPage, path: str) -> tuple[str, list[str]]:
+    """The charset the HTTP header names, else the file rules (BOM, UTF-8, else cp1252)."""
+    if page.charset:
+        try:
+            text = page.payload.decode(page.charset)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown charset label: the file rules decide
+        else:
+            if text.strip():
+                return text, []
+    return _decode(page.payload, path)
 
 
 def _split_title(text: str) -> tuple[str | None, str]:
