@@ -15,7 +15,7 @@ from newsgraph.resolve.normalize import (
     strip_genitive_noun,
     transliteration_key,
 )
-from newsgraph.resolve.tables import GazEntry
+from newsgraph.resolve.tables import AliasTables, GazEntry
 from newsgraph.resolve.words import ends_with_any, is_acronym, is_capitalised
 
 # Order in which NER labels win a vote on an unknown name's type.
@@ -244,16 +244,42 @@ def _best_name(names: Iterable[tuple[str, int]]) -> str:
     return max(counts, key=lambda n: (not is_acronym(n), not inflected(n), counts[n], len(n), -first[n]))
 
 
+def _inflected_alias(tables: AliasTables, key: str, name: str) -> bool:
+    """True when ``name`` is an inflected form of another name of the entry ``key``: a genitive or dative
+    ending (``Freiheitlichen`` → ``Freiheitliche``) or weak adjectives (``Deutschen Bank`` → ``Deutsche Bank``)."""
+    words = name.split()
+    head, last = words[:-1], words[-1]
+    forms = [" ".join([*head, variant]) for variant in inflection_variants(last)]
+    if head and all(w.endswith("en") and is_capitalised(w) for w in head):
+        weak = [w[:-1] for w in head]
+        forms += [" ".join([*weak, last]), *(" ".join([*weak, v]) for v in inflection_variants(last))]
+    return any(tables.aliases.get(fold(form)) == key for form in forms)
+
+
+def name_known_entity(view: DocView, cluster: Cluster, entry: GazEntry) -> None:
+    """Name, type and id of a cluster the gazetteer knows.
+
+    The name is the fullest nominative form the article uses (``ÖVP`` when the article never writes
+    ``Österreichische Volkspartei``, ``Weißrussland`` rather than ``Belarus``), as a reader of the article
+    would name it; the gazetteer's name where the article uses it (modulo ß/ss: ``Grossbritannien``) or
+    where every form in the article is inflected. The id stays the gazetteer's, so articles still join.
+    """
+    names = [(c.name, c.start_char) for c in sorted(cluster.candidates, key=lambda c: c.start_char) if not c.ref]
+    own = [name for name, _ in names if fold(name) == fold(entry.name)]
+    # a group is named in the plural (Muslime, not Muslim); a word set in capitals (STANDARD) is typography
+    usable = [(name, start) for name, start in names
+              if entry.kind != "group" and not (name.isupper() and len(name) > 4)
+              and view.tables.aliases.get(fold(name)) == entry.key and not _inflected_alias(view.tables, entry.key, name)]
+    cluster.name = own[0] if own else _best_name(usable) if usable else entry.name
+    cluster.type = entry.type
+    cluster.id = entry.id
+
+
 def finish_cluster(view: DocView, cluster: Cluster) -> None:
     """Decide the cluster's canonical name, type and id."""
     names = [(c.name, c.start_char) for c in sorted(cluster.candidates, key=lambda c: c.start_char) if not c.ref]
     if cluster.entry is not None:
-        entry = cluster.entry
-        # The article's own spelling wins when it is the gazetteer's name modulo ß/ss (Grossbritannien).
-        own = [name for name, _ in names if fold(name) == fold(entry.name)]
-        cluster.name = own[0] if own else entry.name
-        cluster.type = entry.type
-        cluster.id = entry.id
+        name_known_entity(view, cluster, cluster.entry)
         return
     if cluster.person:
         full = [(n, p) for n, p in names if len(n.split()) >= 2] or names
