@@ -24,6 +24,7 @@ from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster, su
 from newsgraph.resolve.coalitions import resolve_coalitions
 from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.roles import RoleLink, resolve_roles
+from newsgraph.resolve.states import resolve_shared_parties, resolve_state_bodies
 from newsgraph.resolve.tables import AliasTables, load_alias_tables
 
 
@@ -90,6 +91,7 @@ def _to_records(view: DocView, clusters: list[Cluster]) -> tuple[list[Mention], 
             Entity(
                 id=cluster.id, name=cluster.name, type=cluster.type,  # type: ignore[arg-type]
                 mentions=mentions, aliases=sorted({m.text for m in mentions}), mention_count=len(mentions),
+                attributes=dict(cluster.attributes),
             )
         )
     entities.sort(key=lambda e: (e.mentions[0].start, e.id))
@@ -115,6 +117,8 @@ def resolve_doc(doc: Doc, tables: AliasTables | None = None) -> Resolution:
         finish_cluster(view, cluster)
     clusters = _merge_same_id(clusters)
     _attach(view, clusters, refs)
+    resolve_shared_parties(view, clusters)
+    clusters = _merge_same_id(resolve_state_bodies(view, clusters))
     links = resolve_roles(view, clusters, taken)
     clusters = _merge_same_id(clusters + resolve_coalitions(view, clusters, taken))
     mentions, entities = _to_records(view, clusters)

@@ -145,8 +145,8 @@ class AliasTables:
         aliases: ``fold(alias)`` → key; case-sensitive, so ``IS`` never matches ``is``.
         demonyms: Folded lowercase adjective stem (``russisch``) → key.
         lexicon: Word lists for the rules.
-        shared: Key of the first party that has an alias → the keys of every party with that alias, when
-            parties of different countries share it (``Grüne``: Austria's, Germany's, Switzerland's).
+        shared: ``fold(alias)`` → the keys of every party with that alias, when parties of different
+            countries share it (``Grüne``: Austria's, Germany's, Switzerland's), first party first.
     """
 
     version: str
@@ -240,9 +240,9 @@ def parse_gazetteer(text: str) -> tuple[dict[str, GazEntry], dict[str, str]]:
 
 
 def shared_party_aliases(gazetteer: str) -> dict[str, tuple[str, ...]]:
-    """``first key → every party key`` for the aliases that parties of different countries share.
+    """``fold(alias) → party keys`` for the aliases that parties of different countries share (``Grüne``).
 
-    The first party (by gazetteer order) owns such an alias in the alias map; the resolver picks among
+    The alias map gives such an alias to the first party (by gazetteer order); the resolver picks among
     all of them by the article's context (see :mod:`newsgraph.resolve.states`).
 
     Args:
@@ -253,13 +253,9 @@ def shared_party_aliases(gazetteer: str) -> dict[str, tuple[str, ...]]:
         key, _qid, name, _type, kind, _capital, alias_field = (row + [""] * 7)[:7]
         if kind != PARTY_KIND:
             continue
-        for alias in {fold(a) for a in [name, *alias_field.split("|")] if a}:
+        for alias in dict.fromkeys(fold(a) for a in [name, *alias_field.split("|")] if a):
             owners.setdefault(alias, []).append(key)
-    shared: dict[str, tuple[str, ...]] = {}
-    for keys in owners.values():
-        if len(keys) > 1:
-            shared[keys[0]] = tuple(dict.fromkeys([*shared.get(keys[0], ()), *keys]))
-    return shared
+    return {alias: tuple(keys) for alias, keys in owners.items() if len(keys) > 1}
 
 
 def parse_demonyms(text: str) -> dict[str, str]:
