@@ -86,7 +86,9 @@ def weak_inflections(name: str) -> list[str]:
     words = name.split()
     article = words[0] if words[0] in ("Die", "Der", "Das") else ""
     words = words[1:] if article else words
-    if len(words) < 2 or not all(w[:1].isupper() and w.endswith("e") for w in words[:-1]):
+    # adjectives only as far as a word shows it: not articles (Le, La) nor words with a dot (FDP.Die)
+    if len(words) < 2 or not all(w[:1].isupper() and w.endswith("e") and len(w) > 3 and "." not in w
+                                 for w in words[:-1]):
         return []
     stem = " ".join(w + "n" for w in words[:-1])
     if article:  # "Die Grüne Alternative": the article is not inflected with the name; leave it out
@@ -160,7 +162,7 @@ def curated_rows(countries: dict[str, Row]) -> list[Row]:
             row.capital_of = countries[capital_of].key
         if country:
             row.country = countries[country].key
-        row.add(*split_aliases(aliases))
+        row.add(name, *split_aliases(aliases))  # the name too, for its weak forms (Deutschen Bank)
         rows.append(row)
     for filename in ORG_FILES:
         for name, etype, kind, qid, _source, aliases, country in read_tsv(CURATED / filename):
@@ -168,7 +170,7 @@ def curated_rows(countries: dict[str, Row]) -> list[Row]:
                 raise SystemExit(f"{filename}: {name!r} names the unknown country code {country!r}")
             row = Row(name=name, type=etype, kind=kind, qid=qid, country=countries[country].key if country else "",
                       order=len(rows) if kind == "party" else 0)
-            row.add(*split_aliases(aliases))
+            row.add(name, *split_aliases(aliases))
             rows.append(row)
     return rows
 
