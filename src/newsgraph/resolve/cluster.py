@@ -268,6 +268,23 @@ def _base_alias(tables: AliasTables, key: str, name: str) -> str | None:
     return next((form for form in forms if _names_entry(tables, key, form)), None)
 
 
+PREFIX_RULE = "rule:prefix"
+"""Label of the references a hyphen compound's first part makes (``US`` in ``US-Aussenminister``)."""
+
+
+def _usable_names(tables: AliasTables, entry: GazEntry, names: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The nominative forms of ``names`` that name ``entry``, with their positions."""
+    usable = []
+    for name, start in names:
+        # a word set in capitals (STANDARD) is typography, not a name
+        if not _names_entry(tables, entry.key, name) or (name.isupper() and len(name) > 4):
+            continue
+        name = _base_alias(tables, entry.key, name) or name
+        # a spelling that differs in case only (Nato, NATO) takes the gazetteer's
+        usable.append((entry.name if name.lower() == entry.name.lower() else name, start))
+    return usable
+
+
 def name_known_entity(view: DocView, cluster: Cluster, entry: GazEntry) -> None:
     """Name, type and id of a cluster the gazetteer knows.
 
@@ -277,16 +294,10 @@ def name_known_entity(view: DocView, cluster: Cluster, entry: GazEntry) -> None:
     article uses it (modulo ß/ss: ``Grossbritannien``). Groups keep their plural name (``Muslime``). The id
     stays the gazetteer's, so articles still join.
     """
-    tables = view.tables
-    names = [(c.name, c.start_char) for c in sorted(cluster.candidates, key=lambda c: c.start_char) if not c.ref]
-    usable = []
-    for name, start in names:
-        # a word set in capitals (STANDARD) is typography, not a name
-        if not _names_entry(tables, entry.key, name) or (name.isupper() and len(name) > 4):
-            continue
-        name = _base_alias(tables, entry.key, name) or name
-        # a spelling that differs in case only (Nato, NATO) takes the gazetteer's
-        usable.append((entry.name if name.lower() == entry.name.lower() else name, start))
+    ordered = sorted(cluster.candidates, key=lambda c: c.start_char)
+    usable = _usable_names(view.tables, entry, [(c.name, c.start_char) for c in ordered if not c.ref])
+    if not usable and entry.type == "ORG":  # only in compounds (VW-Rivale, dpa-Meldung): the prefix names it
+        usable = _usable_names(view.tables, entry, [(c.name, c.start_char) for c in ordered if c.label == PREFIX_RULE])
     own = [name for name, _ in usable if fold(name) == fold(entry.name)]
     cluster.name = own[0] if own else _best_name(usable) if usable and entry.kind != "group" else entry.name
     cluster.type = entry.type

@@ -20,7 +20,7 @@ from newsgraph.resolve.candidates import (
     ner_candidates,
     prefix_candidates,
 )
-from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster, surname_candidates
+from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster, name_known_entity, surname_candidates
 from newsgraph.resolve.coalitions import resolve_coalitions
 from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.roles import RoleLink, resolve_roles
@@ -46,6 +46,7 @@ def _attach(view: DocView, clusters: list[Cluster], refs: list[Candidate]) -> No
         if not cluster.person:
             for candidate in cluster.candidates:
                 by_name.setdefault(fold(candidate.name), cluster)
+    created = []
     for ref in refs:
         if ref.key is None:
             target = by_name.get(ref.target or "")
@@ -55,11 +56,15 @@ def _attach(view: DocView, clusters: list[Cluster], refs: list[Candidate]) -> No
         known = by_key.get(ref.key)
         if known is None:
             entry = view.tables.entry(ref.key)
-            # A state known only from references is named by the gazetteer.
+            # A state known only from references is named by the gazetteer (an organisation: see below).
             known = Cluster(candidates=[], entry=entry, name=entry.name, type=entry.type, id=entry.id)
             clusters.append(known)
+            created.append(known)
             by_key[ref.key] = known
         known.candidates.append(ref)
+    for cluster in created:  # an organisation named only in compounds takes the article's form (VW-Rivale)
+        if cluster.entry is not None:
+            name_known_entity(view, cluster, cluster.entry)
 
 
 def _merge_same_id(clusters: list[Cluster]) -> list[Cluster]:
