@@ -109,3 +109,8 @@ def test_known_organisation_named_by_the_articles_nominative(
     nlp: Language, text: str, ents: list[tuple[str, str]], name: str
 ) -> None:
     assert [e.name for e in entities(nlp, text, ents) if e.type == "ORG"] == [name]
+
+
+def test_ministry_with_a_double_remit_is_one_organisation(nlp: Language) -> None:
+    found = entities(nlp, "Das Wissenschafts- und Wirtschaftsministerium prüft den Fall.")
+    assert [(e.name, e.type) for e in found] == [("Wissenschafts- und Wirtschaftsministerium", "ORG")]
