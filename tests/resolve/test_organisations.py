@@ -114,3 +114,8 @@ def test_known_organisation_named_by_the_articles_nominative(
 def test_ministry_with_a_double_remit_is_one_organisation(nlp: Language) -> None:
     found = entities(nlp, "Das Wissenschafts- und Wirtschaftsministerium prüft den Fall.")
     assert [(e.name, e.type) for e in found] == [("Wissenschafts- und Wirtschaftsministerium", "ORG")]
+
+
+def test_party_is_named_by_its_acronym(nlp: Language) -> None:
+    found = entities(nlp, "Die Freiheitlichen jubeln. FPÖ-Chef Strache sprach, die FPÖ legte zu.")
+    assert [e.name for e in found if e.type == "ORG"] == ["FPÖ"]

@@ -15,7 +15,7 @@ from newsgraph.resolve.normalize import (
     strip_genitive_noun,
     transliteration_key,
 )
-from newsgraph.resolve.tables import AliasTables, GazEntry
+from newsgraph.resolve.tables import PARTY_KIND, AliasTables, GazEntry
 from newsgraph.resolve.words import ends_with_any, is_acronym, is_capitalised
 
 # Order in which NER labels win a vote on an unknown name's type.
@@ -298,6 +298,9 @@ def name_known_entity(view: DocView, cluster: Cluster, entry: GazEntry) -> None:
     usable = _usable_names(view.tables, entry, [(c.name, c.start_char) for c in ordered if not c.ref])
     if not usable and entry.type == "ORG":  # only in compounds (VW-Rivale, dpa-Meldung): the prefix names it
         usable = _usable_names(view.tables, entry, [(c.name, c.start_char) for c in ordered if c.label == PREFIX_RULE])
+    if entry.kind == PARTY_KIND and any(is_acronym(name) for name, _ in usable):
+        # a party's acronym is its standard name in news (FPÖ, not die Freiheitlichen)
+        usable = [(name, start) for name, start in usable if is_acronym(name)]
     own = [name for name, _ in usable if fold(name) == fold(entry.name)]
     cluster.name = own[0] if own else _best_name(usable) if usable and entry.kind != "group" else entry.name
     cluster.type = entry.type
