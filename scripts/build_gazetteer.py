@@ -41,7 +41,12 @@ SHARED = ROOT.parent / "shared" / "data" / "de"
 DEFAULT_LER = SHARED / "gazetteers" / "ler" / "laendernamen.list"
 DEFAULT_HIPE = SHARED / "ner" / "hipe2022"
 
-KIND_PRIORITY = {"country": 0, "capital": 1, "city": 2, "region": 3, "area": 4, "org": 5, "group": 6}
+KIND_PRIORITY = {"country": 0, "capital": 1, "city": 2, "region": 3, "area": 4, "org": 5, "party": 5, "body": 5,
+                 "group": 6}
+# Curated lists of organisations, parties, state bodies and groups, all in the columns of organisations.tsv;
+# earlier files win alias clashes within one kind.
+ORG_FILES = ("organisations.tsv", "parties.tsv", "bodies.tsv", "international.tsv", "media.tsv", "companies.tsv",
+             "sport.tsv")
 SKIP_CODES = {"AQ"}  # Antarctica is a place, not a polity: listed in places.tsv as LOC.
 EXTRA_CODES = {"XK"}  # Kosovo: no ISO 3166-1 code, but a state in news usage.
 
@@ -55,6 +60,9 @@ class Row:
     kind: str
     qid: str = ""
     capital_of: str = ""
+    country: str = ""
+    order: int = 0
+    """Position in its file, for parties: an alias parties share goes to the first when the context is silent."""
     aliases: list[str] = field(default_factory=list)
 
     @property
@@ -76,21 +84,27 @@ def weak_inflections(name: str) -> list[str]:
     """``Vereinigte Arabische Emirate`` → ``Vereinigten Arabischen Emirate``, ``... Emiraten``: the forms
     after ``der``/``den``/``des`` of a multi-word name whose leading words are adjectives ending in -e."""
     words = name.split()
-    if len(words) < 2 or not all(w[:1].isupper() and w.endswith("e") for w in words[:-1]):
+    article = words[0] if words[0] in ("Die", "Der", "Das") else ""
+    words = words[1:] if article else words
+    # adjectives only as far as a word shows it: not articles (Le, La) nor words with a dot (FDP.Die)
+    if len(words) < 2 or not all(w[:1].isupper() and w.endswith("e") and len(w) > 3 and "." not in w
+                                 for w in words[:-1]):
         return []
     stem = " ".join(w + "n" for w in words[:-1])
+    if article:  # "Die Grüne Alternative": the article is not inflected with the name; leave it out
+        return []
     forms = [f"{stem} {words[-1]}"]
     if words[-1].endswith("e"):
         forms.append(f"{stem} {words[-1]}n")
     return forms
 
 
-def read_tsv(path: Path) -> Iterator[list[str]]:
-    """Rows of a curated TSV (``#`` comments and blank lines skipped), padded to 7 columns."""
+def read_tsv(path: Path, *, width: int = 7) -> Iterator[list[str]]:
+    """Rows of a curated TSV (``#`` comments and blank lines skipped), padded to ``width`` columns."""
     with path.open(encoding="utf-8") as f:
         lines = [line for line in f if line.strip() and not line.startswith("#")]
     for row in csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
-        yield [c.strip() for c in row] + [""] * (7 - len(row))
+        yield [c.strip() for c in row] + [""] * (width - len(row))
 
 
 def split_aliases(text: str) -> list[str]:
@@ -139,29 +153,40 @@ def add_ler_names(rows: dict[str, Row], ler: Path) -> None:
 
 
 def curated_rows(countries: dict[str, Row]) -> list[Row]:
-    """Rows of places.tsv and organisations.tsv; ``capital_of`` becomes the country's key."""
+    """Rows of places.tsv and the organisation lists (:data:`ORG_FILES`); ``capital_of`` and ``country``
+    become the country's key."""
     rows = []
-    for name, etype, kind, qid, _source, capital_of, aliases in read_tsv(CURATED / "places.tsv"):
+    for name, etype, kind, qid, _source, capital_of, aliases, country in read_tsv(CURATED / "places.tsv", width=8):
         row = Row(name=name, type=etype, kind=kind, qid=qid)
         if capital_of:
             row.capital_of = countries[capital_of].key
-        row.add(*split_aliases(aliases))
+        if country:
+            row.country = countries[country].key
+        row.add(name, *split_aliases(aliases))  # the name too, for its weak forms (Deutschen Bank)
         rows.append(row)
-    for name, etype, kind, qid, _source, aliases, _ in read_tsv(CURATED / "organisations.tsv"):
-        row = Row(name=name, type=etype, kind=kind, qid=qid)
-        row.add(*split_aliases(aliases))
-        rows.append(row)
+    for filename in ORG_FILES:
+        for name, etype, kind, qid, _source, aliases, country in read_tsv(CURATED / filename):
+            if country and country not in countries:
+                raise SystemExit(f"{filename}: {name!r} names the unknown country code {country!r}")
+            row = Row(name=name, type=etype, kind=kind, qid=qid, country=countries[country].key if country else "",
+                      order=len(rows) if kind == "party" else 0)
+            row.add(name, *split_aliases(aliases))
+            rows.append(row)
     return rows
 
 
 def report_clashes(rows: list[Row]) -> None:
-    """Tell which aliases name two entries (the first row, by priority, wins at run time)."""
+    """Tell which aliases name two entries (the first row, by priority, wins at run time; parties of
+    different countries that share an alias are resolved by the article's context instead)."""
     owners: dict[str, list[str]] = defaultdict(list)
+    parties: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         for alias in {fold(a) for a in [row.name, *row.aliases]}:
             owners[alias].append(row.key)
+            if row.kind == "party":
+                parties[alias].add(row.country)
     for alias, keys in sorted(owners.items()):
-        if len(keys) > 1:
+        if len(keys) > 1 and len(parties[alias]) < len(keys):
             sys.stderr.write(f"alias {alias!r} names {keys}: {keys[0]} wins\n")
 
 
@@ -210,11 +235,11 @@ def write_gazetteer(rows: list[Row], path: Path, version: str) -> None:
         f"# newsgraph gazetteer {version}: generated by scripts/build_gazetteer.py, do not edit by hand.",
         "# Sources: CLDR via babel, ISO 3166-1 via pycountry, Auswärtiges Amt list of state names (amtliches Werk),",
         "# curated lists in scripts/gazetteer/. QIDs only where verified (see scripts/gazetteer/*.tsv).",
-        "key\tqid\tname\ttype\tkind\tcapital_of\taliases",
+        "key\tqid\tname\ttype\tkind\tcapital_of\taliases\tcountry",
     ]
     for row in rows:
         aliases = "|".join(a for a in row.aliases if a != row.name)
-        lines.append("\t".join([row.key, row.qid, row.name, row.type, row.kind, row.capital_of, aliases]))
+        lines.append("\t".join([row.key, row.qid, row.name, row.type, row.kind, row.capital_of, aliases, row.country]))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -236,7 +261,7 @@ def build(version: str, ler: Path | None, hipe: Path | None) -> None:
     """Build both tables of ``version`` into the package data folder."""
     countries = country_rows(ler)
     rows = list(countries.values()) + curated_rows(countries)
-    rows.sort(key=lambda r: (KIND_PRIORITY[r.kind], r.key))
+    rows.sort(key=lambda r: (KIND_PRIORITY[r.kind], r.order, r.key))
     keys = Counter(row.key for row in rows)
     duplicates = [k for k, n in keys.items() if n > 1]
     if duplicates:

@@ -75,6 +75,10 @@ class Entity(Record):
     aliases: list[str] = Field(default_factory=list)
     articles: list[str] = Field(default_factory=list, description="Ids of articles mentioning it.")
     mention_count: int = 0
+    attributes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Facts about the entity: part_of = id of the state a state body belongs to "
+                    "(an Innenministerium in an Austrian article: Q40).")
 
 
 class Span(Record):

@@ -40,7 +40,7 @@ def test_passive_airstrikes_continue_the_earlier_event(make_doc: MakeDoc) -> Non
     events = extract_events(doc)
     strike = only(events, "airstrike")
     assert roles(doc, strike) == {
-        "agent": {"USA"}, "participant": {"Saudi-Arabien"}, "target": {"Islamischer Staat"},
+        "agent": {"USA"}, "participant": {"Saudi-Arabien"}, "target": {"IS"},
         "location": {"Kobane"}, "count": {"21"}, "time": {"Am Montag und Dienstag"},
     }
     assert strike.place is not None and names(doc)[strike.place] == "Kobane"
@@ -51,7 +51,7 @@ def test_noun_trigger_with_genitive_agent_and_location(make_doc: MakeDoc) -> Non
     doc = make_doc("Obama ist besorgt über den Vormarsch des IS in der nordsyrischen Stadt Kobane.",
                    ents=[("Obama", "PER"), ("IS", "ORG"), ("Kobane", "LOC")], aux=["ist"], adj=["nordsyrischen"])
     advance = only(extract_events(doc), "military_advance")
-    assert roles(doc, advance) == {"agent": {"Islamischer Staat"}, "location": {"Kobane"}}
+    assert roles(doc, advance) == {"agent": {"IS"}, "location": {"Kobane"}}
     assert advance.modality == "asserted"
 
 
@@ -116,7 +116,7 @@ def test_feared_massacre_takes_the_actor_of_its_condition(make_doc: MakeDoc) -> 
     events = extract_events(doc)
     massacre = only(events, "massacre")
     assert massacre.modality == "feared"
-    assert roles(doc, massacre) == {"agent": {"Islamischer Staat"}, "location": {"Kobane"}}
+    assert roles(doc, massacre) == {"agent": {"IS"}, "location": {"Kobane"}}
     seize = only(events, "seize_territory")
     assert seize.modality == "hypothetical" and roles(doc, seize)["target"] == {"Kobane"}
 

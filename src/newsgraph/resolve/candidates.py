@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from newsgraph.resolve.docview import DocTokens
 from newsgraph.resolve.normalize import fold
-from newsgraph.resolve.tables import AliasTables, GazEntry
+from newsgraph.resolve.tables import BODY_KIND, AliasTables, GazEntry
 from newsgraph.resolve.words import (
     acronym_matches,
     demonym_word,
@@ -285,6 +285,19 @@ def _extend_left(view: DocView, candidate: Candidate) -> None:
     candidate.start_char = view.doc[i].idx
 
 
+def _coordinated_body(view: DocView, candidate: Candidate, entry: GazEntry) -> Candidate | None:
+    """``Wissenschafts- und Wirtschaftsministerium``: a state body whose compound shares its head with a
+    truncated word before ``und`` names one institution with a double remit; an unknown ORG of that name."""
+    i = candidate.start
+    if entry.kind != BODY_KIND or i < 2 or view.lower(i - 1) != "und" or " " in view.doc[i].text:
+        return None
+    first = view.doc[i - 2].text
+    if len(first) < 3 or not first.endswith("-") or not is_capitalised(first):
+        return None
+    name = view.doc[i - 2 : candidate.end].text
+    return view.candidate(i - 2, candidate.end, entry.type, name)
+
+
 # --- gazetteer and acronyms ----------------------------------------------------------------------------
 
 
@@ -328,7 +341,7 @@ def gazetteer_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
             entry, base = found
             candidate = view.candidate(i, i + n, "rule:gazetteer", base, key=entry.key)
             _extend_left(view, candidate)
-            candidates.append(candidate)
+            candidates.append(_coordinated_body(view, candidate, entry) or candidate)
             i += n - 1
             break
         i += 1

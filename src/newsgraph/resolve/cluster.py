@@ -15,7 +15,7 @@ from newsgraph.resolve.normalize import (
     strip_genitive_noun,
     transliteration_key,
 )
-from newsgraph.resolve.tables import GazEntry
+from newsgraph.resolve.tables import PARTY_KIND, AliasTables, GazEntry
 from newsgraph.resolve.words import ends_with_any, is_acronym, is_capitalised
 
 # Order in which NER labels win a vote on an unknown name's type.
@@ -31,6 +31,7 @@ class Cluster:
         entry: The gazetteer entry, for known things.
         person: True for persons.
         id, name, type: Filled by :func:`finish_cluster`.
+        attributes: Facts about the entity for later stages (``part_of``: the state of a state body).
     """
 
     candidates: list[Candidate] = field(default_factory=list)
@@ -39,6 +40,7 @@ class Cluster:
     id: str = ""
     name: str = ""
     type: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
 
     @property
     def first(self) -> int:
@@ -244,16 +246,72 @@ def _best_name(names: Iterable[tuple[str, int]]) -> str:
     return max(counts, key=lambda n: (not is_acronym(n), not inflected(n), counts[n], len(n), -first[n]))
 
 
+def _names_entry(tables: AliasTables, key: str, name: str) -> bool:
+    """True when ``name`` is a name of the entry ``key`` (its own alias, or one it shares with other parties)."""
+    folded = fold(name)
+    return tables.aliases.get(folded) == key or key in tables.shared.get(folded, ())
+
+
+def _base_alias(tables: AliasTables, key: str, name: str) -> str | None:
+    """The nominative of ``name`` when it is an inflected form of another name of the entry ``key``: a
+    genitive or dative ending (``Freiheitlichen`` → ``Freiheitliche``) or weak adjectives (``Deutschen
+    Bank`` → ``Deutsche Bank``, ``Vereinten Nationen`` → ``Vereinte Nationen``); else None."""
+    words = name.split()
+    head, last = words[:-1], words[-1]
+    # a lone word in -en is a plural as often as a dative (die Grünen, die Freiheitlichen): kept as written
+    variants = [v for v in inflection_variants(last) if head or not last.endswith("en")]
+    forms = []
+    if head and all(w.endswith("en") and is_capitalised(w) for w in head):
+        weak = [w[:-1] for w in head]  # nominative forms first: the weak ones are aliases too
+        forms += [*(" ".join([*weak, v]) for v in variants), " ".join([*weak, last])]
+    forms += [" ".join([*head, variant]) for variant in variants]
+    return next((form for form in forms if _names_entry(tables, key, form)), None)
+
+
+PREFIX_RULE = "rule:prefix"
+"""Label of the references a hyphen compound's first part makes (``US`` in ``US-Aussenminister``)."""
+
+
+def _usable_names(tables: AliasTables, entry: GazEntry, names: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The nominative forms of ``names`` that name ``entry``, with their positions."""
+    usable = []
+    for name, start in names:
+        # a word set in capitals (STANDARD) is typography, not a name
+        if not _names_entry(tables, entry.key, name) or (name.isupper() and len(name) > 4):
+            continue
+        name = _base_alias(tables, entry.key, name) or name
+        # a spelling that differs in case only (Nato, NATO) takes the gazetteer's
+        usable.append((entry.name if name.lower() == entry.name.lower() else name, start))
+    return usable
+
+
+def name_known_entity(view: DocView, cluster: Cluster, entry: GazEntry) -> None:
+    """Name, type and id of a cluster the gazetteer knows.
+
+    The name is the fullest nominative form the article uses (``ÖVP`` when the article never writes
+    ``Österreichische Volkspartei``, ``Weißrussland`` rather than ``Belarus``, ``Vereinte Nationen`` for
+    ``den Vereinten Nationen``), as a reader of the article would name it; the gazetteer's name where the
+    article uses it (modulo ß/ss: ``Grossbritannien``). Groups keep their plural name (``Muslime``). The id
+    stays the gazetteer's, so articles still join.
+    """
+    ordered = sorted(cluster.candidates, key=lambda c: c.start_char)
+    usable = _usable_names(view.tables, entry, [(c.name, c.start_char) for c in ordered if not c.ref])
+    if not usable and entry.type == "ORG":  # only in compounds (VW-Rivale, dpa-Meldung): the prefix names it
+        usable = _usable_names(view.tables, entry, [(c.name, c.start_char) for c in ordered if c.label == PREFIX_RULE])
+    if entry.kind == PARTY_KIND and any(is_acronym(name) for name, _ in usable):
+        # a party's acronym is its standard name in news (FPÖ, not die Freiheitlichen)
+        usable = [(name, start) for name, start in usable if is_acronym(name)]
+    own = [name for name, _ in usable if fold(name) == fold(entry.name)]
+    cluster.name = own[0] if own else _best_name(usable) if usable and entry.kind != "group" else entry.name
+    cluster.type = entry.type
+    cluster.id = entry.id
+
+
 def finish_cluster(view: DocView, cluster: Cluster) -> None:
     """Decide the cluster's canonical name, type and id."""
     names = [(c.name, c.start_char) for c in sorted(cluster.candidates, key=lambda c: c.start_char) if not c.ref]
     if cluster.entry is not None:
-        entry = cluster.entry
-        # The article's own spelling wins when it is the gazetteer's name modulo ß/ss (Grossbritannien).
-        own = [name for name, _ in names if fold(name) == fold(entry.name)]
-        cluster.name = own[0] if own else entry.name
-        cluster.type = entry.type
-        cluster.id = entry.id
+        name_known_entity(view, cluster, cluster.entry)
         return
     if cluster.person:
         full = [(n, p) for n, p in names if len(n.split()) >= 2] or names

@@ -20,10 +20,11 @@ from newsgraph.resolve.candidates import (
     ner_candidates,
     prefix_candidates,
 )
-from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster, surname_candidates
+from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster, name_known_entity, surname_candidates
 from newsgraph.resolve.coalitions import resolve_coalitions
 from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.roles import RoleLink, resolve_roles
+from newsgraph.resolve.states import resolve_shared_parties, resolve_state_bodies
 from newsgraph.resolve.tables import AliasTables, load_alias_tables
 
 
@@ -45,6 +46,7 @@ def _attach(view: DocView, clusters: list[Cluster], refs: list[Candidate]) -> No
         if not cluster.person:
             for candidate in cluster.candidates:
                 by_name.setdefault(fold(candidate.name), cluster)
+    created = []
     for ref in refs:
         if ref.key is None:
             target = by_name.get(ref.target or "")
@@ -54,11 +56,15 @@ def _attach(view: DocView, clusters: list[Cluster], refs: list[Candidate]) -> No
         known = by_key.get(ref.key)
         if known is None:
             entry = view.tables.entry(ref.key)
-            # A state known only from references is named by the gazetteer.
+            # A state known only from references is named by the gazetteer (an organisation: see below).
             known = Cluster(candidates=[], entry=entry, name=entry.name, type=entry.type, id=entry.id)
             clusters.append(known)
+            created.append(known)
             by_key[ref.key] = known
         known.candidates.append(ref)
+    for cluster in created:  # an organisation named only in compounds takes the article's form (VW-Rivale)
+        if cluster.entry is not None:
+            name_known_entity(view, cluster, cluster.entry)
 
 
 def _merge_same_id(clusters: list[Cluster]) -> list[Cluster]:
@@ -90,6 +96,7 @@ def _to_records(view: DocView, clusters: list[Cluster]) -> tuple[list[Mention], 
             Entity(
                 id=cluster.id, name=cluster.name, type=cluster.type,  # type: ignore[arg-type]
                 mentions=mentions, aliases=sorted({m.text for m in mentions}), mention_count=len(mentions),
+                attributes=dict(cluster.attributes),
             )
         )
     entities.sort(key=lambda e: (e.mentions[0].start, e.id))
@@ -115,6 +122,8 @@ def resolve_doc(doc: Doc, tables: AliasTables | None = None) -> Resolution:
         finish_cluster(view, cluster)
     clusters = _merge_same_id(clusters)
     _attach(view, clusters, refs)
+    resolve_shared_parties(view, clusters)
+    clusters = _merge_same_id(resolve_state_bodies(view, clusters))
     links = resolve_roles(view, clusters, taken)
     clusters = _merge_same_id(clusters + resolve_coalitions(view, clusters, taken))
     mentions, entities = _to_records(view, clusters)

@@ -27,8 +27,13 @@ BASE_LANG = "de"
 TABLE_LANGS = ("de", "en", "fr", "it")
 """Languages with resolver word lists (``lexicon.<lang>.v1.json``) and labels."""
 
-# Kinds whose names may be matched in an inflected form (Russlands, Syriens); organisation names may not.
-INFLECTABLE_KINDS = frozenset({"country", "capital", "city", "region", "area"})
+# Kinds whose names may be matched in an inflected form (Russlands, Syriens, Innenministeriums); the names of
+# organisations and parties may not.
+INFLECTABLE_KINDS = frozenset({"country", "capital", "city", "region", "area", "body"})
+PARTY_KIND = "party"
+"""A political party of one country; an alias parties of several countries share is resolved by context."""
+BODY_KIND = "body"
+"""An institution every state has (Innenministerium, Polizei): one entity per state, see resolve.states."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,9 @@ class GazEntry:
         qid: Wikidata QID, or None where none is verified.
         name: Canonical name (German).
         type: Entity type (GPE, LOC, ORG, NORP, MISC).
-        kind: country, capital, city, region, area, org or group.
+        kind: country, capital, city, region, area, org, party, body or group.
         capital_of: Key of the country this place is the capital of, if any.
+        country: Key of the country a party, organisation, region or city belongs to, if known.
     """
 
     key: str
@@ -50,6 +56,7 @@ class GazEntry:
     type: EntityType
     kind: str
     capital_of: str | None = None
+    country: str | None = None
 
     @property
     def id(self) -> str:
@@ -138,6 +145,8 @@ class AliasTables:
         aliases: ``fold(alias)`` → key; case-sensitive, so ``IS`` never matches ``is``.
         demonyms: Folded lowercase adjective stem (``russisch``) → key.
         lexicon: Word lists for the rules.
+        shared: ``fold(alias)`` → the keys of every party with that alias, when parties of different
+            countries share it (``Grüne``: Austria's, Germany's, Switzerland's), first party first.
     """
 
     version: str
@@ -146,6 +155,7 @@ class AliasTables:
     demonyms: Mapping[str, str]
     lexicon: Lexicon
     max_alias_tokens: int = 6
+    shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _upper_aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -210,22 +220,42 @@ def _tsv_rows(text: str) -> Iterable[list[str]]:
 
 
 def parse_gazetteer(text: str) -> tuple[dict[str, GazEntry], dict[str, str]]:
-    """Parse a gazetteer TSV (``key qid name type kind capital_of aliases``) into entries and an alias map.
+    """Parse a gazetteer TSV (``key qid name type kind capital_of aliases country``) into entries and an
+    alias map.
 
     Earlier rows win alias clashes (the build script orders rows by priority and reports clashes).
     """
     entries: dict[str, GazEntry] = {}
     aliases: dict[str, str] = {}
     for row in _tsv_rows(text):
-        key, qid, name, etype, kind, capital_of, alias_field = (row + [""] * 7)[:7]
+        key, qid, name, etype, kind, capital_of, alias_field, country = (row + [""] * 8)[:8]
         entries[key] = GazEntry(
             key=key, qid=qid or None, name=name, type=etype,  # type: ignore[arg-type]
-            kind=kind, capital_of=capital_of or None,
+            kind=kind, capital_of=capital_of or None, country=country or None,
         )
         for alias in [name, *alias_field.split("|")]:
             if alias:
                 aliases.setdefault(fold(alias), key)
     return entries, aliases
+
+
+def shared_party_aliases(gazetteer: str) -> dict[str, tuple[str, ...]]:
+    """``fold(alias) → party keys`` for the aliases that parties of different countries share (``Grüne``).
+
+    The alias map gives such an alias to the first party (by gazetteer order); the resolver picks among
+    all of them by the article's context (see :mod:`newsgraph.resolve.states`).
+
+    Args:
+        gazetteer: Contents of a gazetteer TSV.
+    """
+    owners: dict[str, list[str]] = {}
+    for row in _tsv_rows(gazetteer):
+        key, _qid, name, _type, kind, _capital, alias_field = (row + [""] * 7)[:7]
+        if kind != PARTY_KIND:
+            continue
+        for alias in dict.fromkeys(fold(a) for a in [name, *alias_field.split("|")] if a):
+            owners.setdefault(alias, []).append(key)
+    return {alias: tuple(keys) for alias, keys in owners.items() if len(keys) > 1}
 
 
 def parse_demonyms(text: str) -> dict[str, str]:
@@ -251,6 +281,7 @@ def build_alias_tables(gazetteer: str, demonyms: str, lexicon: Mapping[str, Any]
         demonyms=demonym_map,
         lexicon=Lexicon.from_dict(lexicon),
         max_alias_tokens=max_tokens,
+        shared=shared_party_aliases(gazetteer),
         _upper_aliases=upper,
     )
 
