@@ -253,8 +253,10 @@ def _to_event(ctx: DocContext, lexicon: EventLexicon, draft: _Draft, anchor: dat
         future = draft.modality == "intended"
         date_value = resolve_timex(draft.timex, lexicon.cues.time, anchor, future=future)
     place = next((a.ref.entity_id for a in draft.args if a.role == "location"), None)
+    event_type = lexicon.types[draft.type]
     return Event(
-        id=event_id(ctx.text, draft.type, trigger.start, trigger.end), type=draft.type, trigger=trigger,
+        id=event_id(ctx.text, draft.type, trigger.start, trigger.end), type=draft.type, plover=event_type.plover,
+        ace=event_type.ace, trigger=trigger,
         arguments=arguments, modality=draft.modality, time=time, date=date_value, place=place, quote=draft.quote,
     )
 

@@ -131,12 +131,13 @@ class Cues:
 
 @dataclass(frozen=True)
 class EventType:
-    """One event type of the typology and its CAMEO/PLOVER mapping."""
+    """One event type of the typology and its CAMEO/PLOVER/ACE 2005 mapping."""
 
     name: str
     cameo: str | None
     cameo_label: str | None
     plover: str | None
+    ace: str | None = None
     genitive: str = "agent"
     prefix: str = "agent"
     symmetric: bool = False
@@ -298,7 +299,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
     types = {
         name: EventType(
             name=name, cameo=spec.get("cameo"), cameo_label=spec.get("cameo_label"), plover=spec.get("plover"),
-            genitive=spec.get("genitive", "agent"), prefix=spec.get("prefix", spec.get("genitive", "agent")),
+            ace=spec.get("ace"), genitive=spec.get("genitive", "agent"), prefix=spec.get("prefix", spec.get("genitive", "agent")),
             symmetric=bool(spec.get("symmetric", False)), needs_target=bool(spec.get("needs_target", False)),
             description=spec.get("description", ""),
         )
