@@ -45,6 +45,7 @@ class _Draft:
     segment: int
     nominal: bool
     args: list[Arg] = field(default_factory=list)
+    needs_actor: bool = False
     modality: Modality = "asserted"
     timex: Timex | None = None
     count: int | None = None
@@ -97,6 +98,7 @@ def _draft(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, reported: M
     clause = ctx.clauses[number]
     chain = noun_chain(ctx, lexicon, trigger, clause) if trigger.nominal else []
     draft = _Draft(trigger.type, trigger.start, trigger.end, number, clause.segment, trigger.nominal)
+    draft.needs_actor = trigger.weak or (trigger.nominal and _generic(ctx, trigger.start, clause.start))
     draft.add(chain)
     draft.add(clause_args(ctx, lexicon, trigger, clause, chain))
     frame = reported.get(number)
@@ -172,10 +174,20 @@ def _link_situations(ctx: DocContext, drafts: list[_Draft]) -> None:
             draft.add(Arg("agent", a.ref) for a in cause.args if a.role == "agent")
 
 
+def _generic(ctx: DocContext, i: int, start: int) -> bool:
+    """A bare noun in a PP names a kind of event, not one that happened (``vor Luftangriffen warnen``)."""
+    j = i - 1
+    while j >= start and ctx.doc[j].pos_ == "ADJ":
+        j -= 1
+    return j >= start and ctx.lower(j) in ctx.cues.prepositions and ctx.doc[j].pos_ not in ("NOUN", "PROPN", "VERB")
+
+
 def _keep(draft: _Draft, lexicon: EventLexicon) -> bool:
+    """An event with a named actor, or one whose unambiguous trigger names it without one (an unnamed actor
+    leaves the roles empty: ``Die Polizei nahm einen Mann fest``)."""
     entity_roles = {a.role for a in draft.args} & _ACTOR_ROLES
     if not entity_roles:
-        return False
+        return not draft.needs_actor
     if lexicon.types[draft.type].needs_target:
         return bool(entity_roles & {"target", "participant"})
     return True
@@ -185,7 +197,8 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
     """Statement events: direct quotes (asserted, with the quote) and reported speech (reported)."""
     drafts: list[_Draft] = []
     for frame in frames:
-        if frame.speaker is None or frame.kind not in ("quote", "verb"):
+        # reported speech of an unnamed speaker ("sagte der Minister") is a statement without a speaker role
+        if frame.kind not in ("quote", "verb") or frame.speaker is None and frame.kind != "verb":
             continue
         if frame.verb is not None:
             start, end, span = frame.verb, frame.verb + 1, None
@@ -195,7 +208,8 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
             continue
         clause = ctx.clause_at(start)
         draft = _Draft("statement", start, end, ctx.clause_of[start], clause.segment, False, char_span=span)
-        draft.args.append(Arg("speaker", frame.speaker))
+        if frame.speaker is not None:
+            draft.args.append(Arg("speaker", frame.speaker))
         draft.modality = "asserted" if frame.kind == "quote" else "reported"
         if frame.quote is not None:
             draft.quote = ctx.text[frame.quote.start_char : frame.quote.end_char].strip()
@@ -210,7 +224,9 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
             trigger = Trigger(start, end, "statement", nominal=False)
             draft.add(a for a in clause_args(ctx, lexicon, trigger, clause, []) if a.role == "location")
             draft.timex = _nearest_timex(ctx, timexes, start)
-        previous = next((d for d in reversed(drafts) if d.args[0].ref.entity_id == frame.speaker.entity_id), None)
+        speaker = frame.speaker
+        previous = None if speaker is None else next(
+            (d for d in reversed(drafts) if d.args and d.args[0].ref.entity_id == speaker.entity_id), None)
         if previous is not None and frame.kind == "quote":
             draft.add(a for a in previous.args if a.role == "location")
             draft.timex = draft.timex or previous.timex

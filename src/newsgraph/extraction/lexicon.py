@@ -152,15 +152,23 @@ class VerbTrigger:
     type: str
     requires_any: frozenset[str] = frozenset()
     objects: Mapping[str, str] = field(default_factory=dict)
+    excludes_any: frozenset[str] = frozenset()
+    """Words none of which may stand in the clause (``Verantwortung übernehmen`` is no takeover)."""
+    contexts: Mapping[str, str] = field(default_factory=dict)
+    """Clause word → type that retypes the verb, which keeps its own type otherwise (``zu Haft verurteilen``)."""
 
 
 @dataclass(frozen=True)
 class Phrase:
-    """A fixed word sequence that signals an event (``ums Leben`` kommen)."""
+    """A fixed word sequence that signals an event (``ums Leben`` kommen), or blocks its words (type None:
+    ``in Kauf nehmen`` is no purchase)."""
 
     words: tuple[str, ...]
-    type: str
+    type: str | None
     subject_role: str = "agent"
+    verbs: Mapping[str, str] = field(default_factory=dict)
+    """When given, a verb of the clause must be one of these lemmas; it sets the subject's role
+    (``in Haft nehmen``: agent, ``in Haft kommen``: target)."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,10 @@ class EventLexicon:
     support_prepositions: Mapping[str, str]
     cues: Cues
     lang: str = BASE_LANG
+    exact_noun_triggers: Mapping[str, str] = field(default_factory=dict)
+    """Whole nouns (not compound ends) that are triggers: ``Tor`` but not ``Direktor``."""
+    needs_actor: frozenset[str] = frozenset()
+    """Ambiguous trigger words (a bare noun or a verb lemma) kept only with a named actor (``Wahl``, ``spielen``)."""
 
 
 @dataclass(frozen=True)
@@ -309,17 +321,23 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         fold_lower(lemma): VerbTrigger(
             type=spec["type"], requires_any=_words(spec.get("requires_any", [])),
             objects={fold_lower(k): v for k, v in spec.get("objects", {}).items()},
+            excludes_any=_words(spec.get("excludes_any", [])),
+            contexts={fold_lower(k): v for k, v in spec.get("contexts", {}).items()},
         )
         for lemma, spec in raw.get("verb_triggers", {}).items()
     }
     nouns = {fold_lower(k): v for k, v in raw.get("noun_triggers", {}).items()}
     phrases = tuple(
-        Phrase(words=tuple(fold_lower(w) for w in p["words"]), type=p["type"], subject_role=p.get("subject_role", "agent"))
+        Phrase(words=tuple(fold_lower(w) for w in p["words"]), type=p["type"], subject_role=p.get("subject_role", "agent"),
+               verbs={fold_lower(k): v for k, v in p.get("verbs", {}).items()})
         for p in raw.get("phrases", [])
     )
+    exact = {fold_lower(k): v for k, v in raw.get("exact_noun_triggers", {}).items()}
     support = {fold_lower(k): {fold_lower(v): t for v, t in m.items()} for k, m in raw.get("support", {}).items()}
-    used = set(nouns.values()) | {v.type for v in verbs.values()} | {p.type for p in phrases}
-    used |= {t for v in verbs.values() for t in v.objects.values()} | {t for m in support.values() for t in m.values()}
+    used = set(nouns.values()) | set(exact.values()) | {v.type for v in verbs.values()}
+    used |= {p.type for p in phrases if p.type is not None}
+    used |= {t for v in verbs.values() for t in (*v.objects.values(), *v.contexts.values())}
+    used |= {t for m in support.values() for t in m.values()}
     unknown = sorted(used - set(types))
     if unknown:
         raise ConfigError(f"{lexicon_file('events', version, lang)} uses event types missing from 'types': {unknown}; add them")
@@ -333,6 +351,8 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         support_prepositions={fold_lower(k): v for k, v in raw.get("support_prepositions", {}).items()},
         lang=lang,
         cues=load_cues(version, lang),
+        exact_noun_triggers=exact,
+        needs_actor=_words(raw.get("needs_actor", [])),
     )
 
 
