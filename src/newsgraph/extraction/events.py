@@ -14,9 +14,11 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from spacy.tokens import Doc
 
+from newsgraph.extraction.phrases import attachment
 from newsgraph.extraction.arguments import Arg, clause_args, count_of, noun_chain
 from newsgraph.extraction.context import DocContext, MentionRef
 from newsgraph.extraction.lexicon import EventLexicon, load_event_lexicon
@@ -28,8 +30,6 @@ from newsgraph.records import Entity, Event, EventArgument, Mention, Modality, S
 
 _AGENTIVE = frozenset({"agent", "participant"})
 _ACTOR_ROLES = frozenset({"agent", "participant", "target", "topic"})
-_SITUATIONAL = frozenset({"bei", "beim", "durch", "während"})
-_ANAPHORIC_ADVERBS = frozenset({"dabei", "dadurch", "hierbei"})
 _DEFINITE_WINDOW = 8  # sentence pieces a definite "das Treffen" may look back
 _AGENTLESS_WINDOW = 2  # sentence pieces an agentless passive may look back
 
@@ -102,7 +102,13 @@ def _draft(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, reported: M
     draft.add(chain)
     draft.add(clause_args(ctx, lexicon, trigger, clause, chain))
     frame = reported.get(number)
-    draft.modality = modality_at(ctx, trigger.start, nominal=trigger.nominal, reported=frame is not None)
+    where = attachment(ctx, trigger.start, clause) if trigger.nominal else None
+    background = where is not None and where.prep is not None and where.noun is None
+    draft.modality = modality_at(ctx, trigger.start, nominal=trigger.nominal, reported=frame is not None,
+                                 background=background)
+    default = lexicon.types[trigger.type].modality
+    if draft.modality == "asserted" and default is not None:
+        draft.modality = cast(Modality, default)
     if frame is not None and frame.speaker is not None:
         draft.add([Arg("source", frame.speaker)])
     draft.timex = _nearest_timex(ctx, timexes, trigger.start)
@@ -155,7 +161,7 @@ def _link_conditions(ctx: DocContext, drafts: list[_Draft]) -> None:
                 draft.add([Arg("location", places[0])])
 
 
-def _link_situations(ctx: DocContext, drafts: list[_Draft]) -> None:
+def _link_situations(ctx: DocContext, lexicon: EventLexicon, drafts: list[_Draft]) -> None:
     """An event without actor that happens in the course of another takes that event's actor:
     ``Bei einem US-Luftangriff ... kamen zwei Serben ums Leben``; ``Dabei kamen 49 Menschen ums Leben``."""
     for draft in drafts:
@@ -165,9 +171,10 @@ def _link_situations(ctx: DocContext, drafts: list[_Draft]) -> None:
         cause = None
         for other in drafts:
             if other is not draft and other.clause == draft.clause and other.nominal:
-                if ctx.lower(other.start - 1) in _SITUATIONAL or ctx.lower(other.start - 2) in _SITUATIONAL:
+                situational = lexicon.situational_prepositions
+                if ctx.lower(other.start - 1) in situational or ctx.lower(other.start - 2) in situational:
                     cause = other
-        if cause is None and ctx.lower(clause.start) in _ANAPHORIC_ADVERBS:
+        if cause is None and ctx.lower(clause.start) in lexicon.anaphoric_adverbs:
             earlier = [d for d in drafts if 0 < draft.segment - d.segment <= 1]
             cause = earlier[-1] if earlier else None
         if cause is not None:
@@ -210,7 +217,11 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
         draft = _Draft("statement", start, end, ctx.clause_of[start], clause.segment, False, char_span=span)
         if frame.speaker is not None:
             draft.args.append(Arg("speaker", frame.speaker))
-        draft.modality = "asserted" if frame.kind == "quote" else "reported"
+        # the article asserts that somebody spoke; what they said is reported (the events inside the content)
+        draft.modality = "asserted"
+        if frame.verb is not None:
+            spoken = modality_at(ctx, frame.verb, nominal=False)
+            draft.modality = "asserted" if spoken == "reported" else spoken
         if frame.quote is not None:
             draft.quote = ctx.text[frame.quote.start_char : frame.quote.end_char].strip()
         if frame.kind == "verb" and frame.clauses:
@@ -312,7 +323,7 @@ def extract_events(
     drafts = [_draft(ctx, lexicon, t, reported, timexes) for t in find_triggers(ctx, lexicon)]
     drafts = _merge(ctx, drafts)
     _link_conditions(ctx, drafts)
-    _link_situations(ctx, drafts)
+    _link_situations(ctx, lexicon, drafts)
     drafts = [d for d in drafts if _keep(d, lexicon)] + _statements(ctx, lexicon, frames, timexes)
     _add_affiliations(drafts, ctx, affiliations or {}, lexicon)
     events = [_to_event(ctx, lexicon, d, anchor) for d in drafts]

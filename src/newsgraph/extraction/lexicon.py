@@ -104,6 +104,18 @@ class Cues:
     future_auxiliaries: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
     negation_determiners: frozenset[str] = frozenset()
+    negation_exceptions: frozenset[str] = frozenset()
+    """Words after a negation that make it no negation of the event (``nicht nur``, ``nicht zuletzt``)."""
+    negation_degree_words: frozenset[str] = frozenset()
+    """Words between a negation and the adjective it negates (``nicht mehr benötigte Objekte``)."""
+    scope_barriers: frozenset[str] = frozenset()
+    """Openers of subordinate clauses whose modality is their own (``weil``, ``obwohl``)."""
+    conditional_modals: frozenset[str] = frozenset()
+    """Konjunktiv II modals that open a condition when verb-first (``sollte er ...``), not a hypothesis."""
+    weak_subordinators: frozenset[str] = frozenset()
+    """Subordinators that also join phrases (``als``, ``wie``): they open no subordinate clause by themselves."""
+    infinitive_openers: frozenset[str] = frozenset()
+    """Openers of purpose infinitive clauses (``um ... zu``)."""
     fear: frozenset[str] = frozenset()
     fear_with_preposition: Mapping[str, str] = field(default_factory=dict)
     intention: frozenset[str] = frozenset()
@@ -143,6 +155,8 @@ class EventType:
     symmetric: bool = False
     needs_target: bool = False
     description: str = ""
+    modality: str | None = None
+    """The modality an event of this type has when no cue says otherwise (a plan is ``intended``)."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,14 @@ class EventLexicon:
     support_prepositions: Mapping[str, str]
     cues: Cues
     lang: str = BASE_LANG
+    anaphoric_adverbs: frozenset[str] = frozenset()
+    """Adverbs that place an event in the previous one (``Dabei kamen 49 Menschen ums Leben``)."""
+    place_classifiers: frozenset[str] = frozenset()
+    """Nouns that classify a place name (``der Stadt Kobane``) or refer back to one (``die Stadt``)."""
+    np_coordinators: frozenset[str] = frozenset()
+    """Conjunctions that join names inside a noun phrase (``und``, ``sowie``)."""
+    elaboration_words: frozenset[str] = frozenset()
+    """Words that introduce members of a group named before (``darunter``, ``etwa``)."""
     exact_noun_triggers: Mapping[str, str] = field(default_factory=dict)
     """Whole nouns (not compound ends) that are triggers: ``Tor`` but not ``Direktor``."""
     needs_actor: frozenset[str] = frozenset()
@@ -313,7 +335,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
             name=name, cameo=spec.get("cameo"), cameo_label=spec.get("cameo_label"), plover=spec.get("plover"),
             ace=spec.get("ace"), genitive=spec.get("genitive", "agent"), prefix=spec.get("prefix", spec.get("genitive", "agent")),
             symmetric=bool(spec.get("symmetric", False)), needs_target=bool(spec.get("needs_target", False)),
-            description=spec.get("description", ""),
+            description=spec.get("description", ""), modality=spec.get("modality"),
         )
         for name, spec in raw["types"].items()
     }
@@ -351,6 +373,10 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         support_prepositions={fold_lower(k): v for k, v in raw.get("support_prepositions", {}).items()},
         lang=lang,
         cues=load_cues(version, lang),
+        anaphoric_adverbs=_words(raw.get("anaphoric_adverbs", [])),
+        place_classifiers=_words(raw.get("place_classifiers", [])),
+        np_coordinators=_words(raw.get("np_coordinators", [])),
+        elaboration_words=_words(raw.get("elaboration_words", [])),
         exact_noun_triggers=exact,
         needs_actor=_words(raw.get("needs_actor", [])),
     )
