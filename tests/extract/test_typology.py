@@ -54,6 +54,17 @@ def test_typology_covers_ace_plover_and_common_news_kinds(raw: dict[str, Any]) -
     assert set(NEWS_KINDS) <= set(types)
 
 
+def test_every_trigger_names_a_known_type_and_every_type_has_a_trigger(raw: dict[str, Any]) -> None:
+    types = set(raw["types"])
+    used = set(raw["noun_triggers"].values()) | set(raw.get("exact_noun_triggers", {}).values())
+    for spec in raw["verb_triggers"].values():
+        used |= {spec["type"], *spec.get("objects", {}).values(), *spec.get("contexts", {}).values()}
+    used |= {phrase["type"] for phrase in raw["phrases"] if phrase["type"] is not None}  # None: a blocking phrase
+    assert used <= types, sorted(used - types)
+    # statements come from quotes and speech verbs, not from the trigger lists
+    assert types - used == {"statement"}
+
+
 def test_extracted_events_carry_plover_and_ace_codes(make_doc: MakeDoc) -> None:
     doc = make_doc("Die Polizei verhaftete Anna Berger in Graz.", ents=[("Anna Berger", "PER"), ("Graz", "LOC")],
                    verbs={"verhaftete": "verhaften"})

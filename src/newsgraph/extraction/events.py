@@ -32,6 +32,7 @@ _AGENTIVE = frozenset({"agent", "participant"})
 _ACTOR_ROLES = frozenset({"agent", "participant", "target", "topic"})
 _DEFINITE_WINDOW = 8  # sentence pieces a definite "das Treffen" may look back
 _AGENTLESS_WINDOW = 2  # sentence pieces an agentless passive may look back
+_SPEAKER_WINDOW = 3  # sentence pieces "sagte der Minister" may look back for the minister's name
 
 
 @dataclass
@@ -200,13 +201,34 @@ def _keep(draft: _Draft, lexicon: EventLexicon) -> bool:
     return True
 
 
+def _definite_speaker(ctx: DocContext, verb: int) -> MentionRef | None:
+    """``sagte der Minister``: a definite noun (not a name) after the speech verb refers to the last person named
+    within :data:`_SPEAKER_WINDOW` sentence pieces."""
+    j = verb + 1
+    if j >= len(ctx.doc) or ctx.lower(j) not in ctx.cues.definite_determiners:
+        return None
+    j += 1
+    while j < len(ctx.doc) and ctx.doc[j].pos_ == "ADJ":
+        j += 1
+    if j >= len(ctx.doc) or not ctx.is_noun(j) or ctx.entity_at(j) is not None:
+        return None
+    lower_bound = ctx.segments[max(0, ctx.segment_of[verb] - _SPEAKER_WINDOW)][0]
+    for ref in reversed(ctx.mentions):
+        if lower_bound <= ref.start < verb and ref.type == "PER" and not ref.partial:
+            return ref
+    return None
+
+
 def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame], timexes: list[Timex]) -> list[_Draft]:
     """Statement events: direct quotes (asserted, with the quote) and reported speech (reported)."""
     drafts: list[_Draft] = []
     for frame in frames:
-        # reported speech of an unnamed speaker ("sagte der Minister") is a statement without a speaker role
+        # reported speech of an unnamed speaker ("sagte ein Sprecher") is a statement without a speaker role
         if frame.kind not in ("quote", "verb") or frame.speaker is None and frame.kind != "verb":
             continue
+        speaker = frame.speaker
+        if speaker is None and frame.verb is not None:
+            speaker = _definite_speaker(ctx, frame.verb)
         if frame.verb is not None:
             start, end, span = frame.verb, frame.verb + 1, None
         elif frame.quote is not None:
@@ -215,8 +237,8 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
             continue
         clause = ctx.clause_at(start)
         draft = _Draft("statement", start, end, ctx.clause_of[start], clause.segment, False, char_span=span)
-        if frame.speaker is not None:
-            draft.args.append(Arg("speaker", frame.speaker))
+        if speaker is not None:
+            draft.args.append(Arg("speaker", speaker))
         # the article asserts that somebody spoke; what they said is reported (the events inside the content)
         draft.modality = "asserted"
         if frame.verb is not None:
@@ -235,7 +257,6 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
             trigger = Trigger(start, end, "statement", nominal=False)
             draft.add(a for a in clause_args(ctx, lexicon, trigger, clause, []) if a.role == "location")
             draft.timex = _nearest_timex(ctx, timexes, start)
-        speaker = frame.speaker
         previous = None if speaker is None else next(
             (d for d in reversed(drafts) if d.args and d.args[0].ref.entity_id == speaker.entity_id), None)
         if previous is not None and frame.kind == "quote":
