@@ -136,7 +136,8 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[_Draft]:
             continue
         earlier = [k for k in kept if k.type == draft.type and k.segment < draft.segment]
         target = earlier[-1] if earlier else None
-        if target is not None:
+        # only an event with an actor is continued: two actorless mentions may well be two events
+        if target is not None and target.has(_AGENTIVE):
             gap = draft.segment - target.segment
             definite = draft.nominal and ctx.lower(draft.start - 1) in ctx.cues.definite_determiners
             agentless = not draft.has(_AGENTIVE)
