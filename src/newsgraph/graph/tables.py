@@ -45,7 +45,8 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                   ("target", "string"), ("type", "string"), ("modality", "string"), ("evidence_text", "string"),
                   ("evidence_start", "int64"), ("evidence_end", "int64"), ("evidence_sentence", "int32"),
                   ("attributes", "map<string,string>")),
-    "events": (("article_id", "string"), ("event_id", "string"), ("type", "string"), ("modality", "string"),
+    "events": (("article_id", "string"), ("event_id", "string"), ("type", "string"), ("plover", "string"),
+               ("ace", "string"), ("modality", "string"),
                ("trigger_text", "string"), ("trigger_start", "int64"), ("trigger_end", "int64"),
                ("trigger_sentence", "int32"), ("time", "string"), ("date", "string"), ("place", "string"),
                ("quote", "string")),
@@ -106,7 +107,8 @@ def article_rows(result: ArticleResult) -> dict[str, list[Row]]:
                          for index, relation in enumerate(result.relations)]
     for event in result.events:
         rows["events"].append({
-            "article_id": article_id, "event_id": event.id, "type": event.type, "modality": event.modality,
+            "article_id": article_id, "event_id": event.id, "type": event.type, "plover": event.plover,
+            "ace": event.ace, "modality": event.modality,
             "trigger_text": event.trigger.text, "trigger_start": event.trigger.start,
             "trigger_end": event.trigger.end, "trigger_sentence": event.trigger.sentence, "time": event.time,
             "date": event.date, "place": event.place, "quote": event.quote})
