@@ -21,7 +21,6 @@ from newsgraph.extraction.phrases import attachment, coordinated, np_after, obje
 from newsgraph.records import Relation
 from newsgraph.resolve.normalize import noun_forms
 
-_COPULAS = frozenset({"sein", "ist", "sind", "war", "waren", "bleiben", "bleibt", "gelten", "gilt", "galt"})
 
 
 def _cue_nouns(ctx: DocContext, words: frozenset[str]) -> Iterator[int]:
@@ -94,7 +93,7 @@ def _partners(scope: RelationScope, rtype: str, nouns: frozenset[str]) -> list[R
         if partner is None and before is not None and before.end == i and before.is_actor:
             partner, after = before, ctx.mention_starting(i + 1)
             holders = [after] if after is not None and after.is_actor else []
-        elif ctx.words(clause) & _COPULAS:
+        elif ctx.words(clause) & scope.lexicon.copulas:
             holders = [r for r in subjects(ctx, clause) if r.end <= i]
         else:
             j = i - 1
@@ -231,7 +230,7 @@ def _members(scope: RelationScope) -> list[Relation]:
     for i in _cue_nouns(ctx, lexicon.member_nouns):
         clause = ctx.clause_at(i)
         group = _genitive_after(ctx, i, clause) or next(iter(ctx.inner_entities(i)), None)
-        members = [r for r in subjects(ctx, clause) if r.end <= i] if ctx.words(clause) & _COPULAS else []
+        members = [r for r in subjects(ctx, clause) if r.end <= i] if ctx.words(clause) & scope.lexicon.copulas else []
         if not members and ctx.mention_starting(i + 1) is not None:
             members = [ctx.mention_starting(i + 1)]  # type: ignore[list-item]
         if group is not None:

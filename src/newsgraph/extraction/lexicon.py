@@ -214,6 +214,22 @@ class RelationLexicon:
     state_roles: frozenset[str] = frozenset()
     located_prepositions: frozenset[str] = frozenset()
     non_located_types: frozenset[str] = frozenset()
+    copulas: frozenset[str] = frozenset()
+    demand_verbs: frozenset[str] = frozenset()
+    leader_roles: frozenset[str] = frozenset()
+    member_roles: frozenset[str] = frozenset()
+    affiliation_roles: frozenset[str] = frozenset()
+    origin_nouns: frozenset[str] = frozenset()
+    origin_prepositions: frozenset[str] = frozenset()
+    membership_prepositions: frozenset[str] = frozenset()
+    role_prepositions: frozenset[str] = frozenset()
+    state_institutions: frozenset[str] = frozenset()
+    demonym_noun_endings: tuple[str, ...] = ()
+    """Endings of a demonym noun over its adjective's stem (``Australier`` → ``australi``), longest first."""
+    demonym_adjective_suffixes: tuple[str, ...] = ()
+    """What the stem of a demonym noun takes to form its adjective (``australi`` + ``sch``)."""
+    event_relations: Mapping[str, str] = field(default_factory=dict)
+    """PLOVER category of an event type → the relation its agent has to its target (``ACCUSE`` → opposes)."""
 
 
 def lexicon_file(stem: str, version: str, lang: str = BASE_LANG) -> str:
@@ -351,4 +367,7 @@ def _load_relation_lexicon(version: str, lang: str) -> RelationLexicon:
     words = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k in known}
     # Type names are upper case in the records; keep them as written.
     words["non_located_types"] = frozenset(raw.get("non_located_types", []))
-    return RelationLexicon(version=version, cues=load_cues(version, lang), lang=lang, **words)
+    event_relations = {str(k).upper(): str(v) for k, v in raw.get("event_relations", {}).items()}
+    ordered = {k: tuple(fold_lower(w) for w in raw.get(k, [])) for k in ("demonym_noun_endings", "demonym_adjective_suffixes")}
+    return RelationLexicon(version=version, cues=load_cues(version, lang), lang=lang, event_relations=event_relations,
+                           **ordered, **{k: v for k, v in words.items() if k not in ordered})

@@ -8,6 +8,7 @@ state named nearest to it in the same sentence (marked ``affiliation_source=cont
 
 from __future__ import annotations
 
+from newsgraph.extraction.appositions import role_type
 from newsgraph.extraction.context import MentionRef, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import match_suffix
@@ -16,9 +17,6 @@ from newsgraph.records import Relation
 from newsgraph.resolve.roles import RoleLink
 from newsgraph.resolve.tables import relational_roles
 
-
-
-_DEMAND_VERBS = frozenset({"verlangen", "fordern", "drängen", "dringen", "vorwerfen", "kritisieren", "warnen"})
 
 
 def _role_noun(link: RoleLink) -> str:
@@ -78,7 +76,7 @@ def _speaks(scope: RelationScope, state: MentionRef, anchor: MentionRef) -> bool
     if clause is ctx.clause_at(anchor.start) or ctx.is_passive(clause):
         return False
     verbs = {ctx.verb_lemma(v) for v in clause.verbs} | {ctx.lemma(v) for v in clause.verbs}
-    return bool(verbs & (ctx.cues.speech_verbs | _DEMAND_VERBS)) and state in subjects(ctx, clause)
+    return bool(verbs & (ctx.cues.speech_verbs | scope.lexicon.demand_verbs)) and state in subjects(ctx, clause)
 
 
 def _nearest(scope: RelationScope, entity_id: str, anchor: MentionRef) -> MentionRef | None:
@@ -115,7 +113,10 @@ def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation
             attributes["affiliation_source"] = "context"
         if target is None:
             continue
-        relation = make_relation(scope, "holds_role_in", source, target, description.end - 1, nominal=True,
+        rtype = "holds_role_in"
+        if target.type == "ORG" and not is_state(target.entity_id):
+            rtype = role_type(scope.lexicon, role, scope.ctx.cues.noun_endings) or rtype
+        relation = make_relation(scope, rtype, source, target, description.end - 1, nominal=True,
                                  attributes=attributes, modality="asserted")
         if relation is not None:
             found.append(relation)
