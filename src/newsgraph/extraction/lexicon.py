@@ -224,6 +224,7 @@ class RelationLexicon:
     membership_prepositions: frozenset[str] = frozenset()
     role_prepositions: frozenset[str] = frozenset()
     state_institutions: frozenset[str] = frozenset()
+    state_owned_prefixes: frozenset[str] = frozenset()
     demonym_noun_endings: tuple[str, ...] = ()
     """Endings of a demonym noun over its adjective's stem (``Australier`` → ``australi``), longest first."""
     demonym_adjective_suffixes: tuple[str, ...] = ()
