@@ -257,6 +257,7 @@ def interaction_relations(scope: RelationScope) -> list[Relation]:
     lexicon = scope.lexicon
     return (
         _partners(scope, "ally_of", lexicon.ally_nouns) + _partners(scope, "opposes", lexicon.opponent_nouns)
+        + _partners(scope, "supports", lexicon.supporter_nouns)
         + _fights(scope) + _controls(scope) + _supplies(scope) + _cooperation(scope) + _supports(scope)
         + _members(scope)
     )

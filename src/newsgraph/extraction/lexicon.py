@@ -203,6 +203,7 @@ class RelationLexicon:
     cooperation_verbs: frozenset[str] = frozenset()
     cooperation_nouns: frozenset[str] = frozenset()
     support_nouns: frozenset[str] = frozenset()
+    supporter_nouns: frozenset[str] = frozenset()
     member_nouns: frozenset[str] = frozenset()
     member_verbs: frozenset[str] = frozenset()
     participation_verbs: frozenset[str] = frozenset()
