@@ -27,6 +27,17 @@ from newsgraph.resolve.tables import load_alias_tables, table_lang
 ROLE_TYPES = ("leads", "member_of", "holds_role_in")
 
 
+def is_origin_noun(lexicon: RelationLexicon, word: str, endings: tuple[str, ...]) -> bool:
+    """True for a person noun that says where a person comes from rather than an office (``Schauspieler``,
+    ``Starinvestor``): its ``origin_nouns`` entry is longer than any role entry it ends with (``spieler``)."""
+    origin = match_suffix(word, lexicon.origin_nouns, endings)
+    if origin is None:
+        return False
+    roles = [match_suffix(word, words, endings)
+             for words in (lexicon.leader_roles, lexicon.member_roles, lexicon.affiliation_roles)]
+    return all(r is None or len(r) < len(origin) for r in roles)
+
+
 def role_type(lexicon: RelationLexicon, word: str, endings: tuple[str, ...]) -> str | None:
     """The relation a role noun gives its holder to an organisation (the longest matching list entry wins:
     ``Kampagnenleiter`` is holds_role_in, ``Leiter`` leads), or None for a word that is no role.
@@ -126,21 +137,27 @@ def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: li
         return
     endings = ctx.cues.noun_endings
     word = ctx.texts[i]
-    rtype = role_type(lexicon, word, endings)
-    origin = match_suffix(word, lexicon.origin_nouns, endings) is not None
+    origin = is_origin_noun(lexicon, word, endings)
+    rtype = None if origin else role_type(lexicon, word, endings)
     target = index.prefix_entity(i) if "-" in word else None
     if target is None and (origin or rtype) and i > 0 and ctx.texts[i - 1][:1].islower():
         target = index.demonym_state(ctx.texts[i - 1], lexicon) if origin else None
     if target is not None and target.entity_id != person.entity_id:
         if origin and is_state(target.entity_id):
-            _emit(scope, "originates_from", person, target, i, found)
+            _emit(scope, "originates_from", person, _at(target, i, ctx), i, found)
         elif rtype is not None:
             _emit(scope, _type_for(rtype, target), person, target, i, found, word.rsplit("-", 1)[-1])
         return
     if rtype is None and not origin:
         state = index.demonym_state(word, lexicon)
         if state is not None and is_state(state.entity_id):
-            _emit(scope, "originates_from", person, state, i, found)
+            _emit(scope, "originates_from", person, _at(state, i, ctx), i, found)
+
+
+def _at(ref: MentionRef, i: int, ctx: DocContext) -> MentionRef:
+    """``ref``'s entity placed on token ``i`` (a demonym or prefix that names it), so the evidence stays there."""
+    token = ctx.doc[i]
+    return MentionRef(ref.entity_id, ref.type, i, i + 1, token.idx, token.idx + len(token.text), True, ref.label)
 
 
 def _after_role(ctx: DocContext, lexicon: RelationLexicon, i: int, end: int) -> MentionRef | None:

@@ -232,17 +232,18 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
             start -= 1
         words = [ctx.doc[j].text for j in range(start, ref.end)]
         state: MentionRef | None = None
-        for word in words:
+        cue = ref.start
+        for j, word in enumerate(words, start):
             demonym = demonym_word(word, tables) if word[:1].islower() else None
             entry = tables.entries.get(demonym.key) if demonym is not None else None
             if entry is None and "-" in word:
                 entry = tables.lookup(word.rsplit("-", 1)[0])
-            if entry is not None and is_state(entry.id):
-                state = first.get(entry.id)
+            if entry is not None and is_state(entry.id) and entry.id in first:
+                state, cue = first[entry.id], min(j, ref.start)
         if state is None:
             continue
         owned = any(_state_owned(scope.lexicon, word, ctx.cues.noun_endings) for word in words)
-        relation = make_relation(scope, "part_of" if owned else "located_in", ref, state, ref.start, nominal=True)
+        relation = make_relation(scope, "part_of" if owned else "located_in", ref, state, cue, nominal=True)
         if relation is not None:
             found.append(relation)
     return found

@@ -8,7 +8,7 @@ state named nearest to it in the same sentence (marked ``affiliation_source=cont
 
 from __future__ import annotations
 
-from newsgraph.extraction.appositions import role_type
+from newsgraph.extraction.appositions import is_origin_noun, role_type
 from newsgraph.extraction.context import MentionRef, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import match_suffix
@@ -114,8 +114,11 @@ def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation
         if target is None:
             continue
         rtype = "holds_role_in"
+        endings = scope.ctx.cues.noun_endings
         if target.type == "ORG" and not is_state(target.entity_id):
-            rtype = role_type(scope.lexicon, role, scope.ctx.cues.noun_endings) or rtype
+            rtype = role_type(scope.lexicon, role, endings) or rtype
+        elif is_origin_noun(scope.lexicon, role, endings):
+            rtype = "originates_from"  # "US-Schauspieler X" says where X comes from, not an office
         relation = make_relation(scope, rtype, source, target, description.end - 1, nominal=True,
                                  attributes=attributes, modality="asserted")
         if relation is not None:
