@@ -129,3 +129,39 @@ def test_critic_in_apposition_opposes(make_doc: MakeDoc) -> None:
     doc = make_doc("Peter Pilz, ein Kritiker der Regierungspartei ÖVP, klagte.",
                    ents=[("Peter Pilz", "PER"), ("ÖVP", "ORG")], verbs={"klagte": "klagen"})
     assert [r[:3] for r in relations(doc)] == [("Peter Pilz", "opposes", "ÖVP")]
+
+
+def test_state_adjective_role_with_a_place_before_the_name(make_doc: MakeDoc) -> None:
+    doc = make_doc("Der ungarische Botschafter in Wien, Andor Nagy, sprach.",
+                   ents=[("Wien", "LOC"), ("Andor Nagy", "PER")], verbs={"sprach": "sprechen"}, adj=["ungarische"])
+    # the resolver only links a role right before the name; the place and the comma stand between them here
+    found = [r for r in relations(doc) if r[0] == "Andor Nagy"]
+    assert found == [("Andor Nagy", "holds_role_in", "Ungarn", "ungarische Botschafter in Wien, Andor Nagy")]
+
+
+def test_role_in_a_dash_apposition(make_doc: MakeDoc) -> None:
+    doc = make_doc("Karl Popper – damals Ehrenpräsident des Alpenvereins – schrieb.",
+                   ents=[("Karl Popper", "PER"), ("Alpenvereins", "ORG")], verbs={"schrieb": "schreiben"})
+    assert [r[:3] for r in relations(doc)] == [("Karl Popper", "holds_role_in", "Alpenverein")]
+
+
+def test_group_noun_before_a_name(make_doc: MakeDoc) -> None:
+    doc = make_doc("Die Schiiten protestieren, der Schiit Ali Hamdan floh.",
+                   ents=[("Schiiten", "NORP"), ("Schiit", "NORP"), ("Ali Hamdan", "PER")],
+                   verbs={"protestieren": "protestieren", "floh": "fliehen"})
+    assert [r[:3] for r in relations(doc)] == [("Ali Hamdan", "member_of", "Schiiten")]
+
+
+def test_party_role_without_a_party_takes_the_one_party_of_the_sentence(make_doc: MakeDoc) -> None:
+    doc = make_doc("Die NEOS danken Klubobfrau Beate Meinl-Reisinger. Die NEOS und die SPÖ loben Klubobfrau Eva Wolf.",
+                   ents=[("NEOS", "ORG"), ("SPÖ", "ORG"), ("Beate Meinl-Reisinger", "PER"), ("Eva Wolf", "PER")],
+                   verbs={"danken": "danken", "loben": "loben"})
+    # with two parties in the sentence the role stays without one
+    assert [r[:3] for r in relations(doc)] == [("Beate Meinl-Reisinger", "leads", "NEOS")]
+
+
+def test_state_role_takes_the_one_state_of_the_sentences_before(make_doc: MakeDoc) -> None:
+    doc = make_doc("Schweden baut Straßen. Das kündigte Verkehrsminister Andreas Carlson an.",
+                   ents=[("Schweden", "LOC"), ("Andreas Carlson", "PER")], verbs={"baut": "bauen", "kündigte": "ankündigen"})
+    relation = next(r for r in extract_relations(doc, links=role_links(doc)) if r.type == "holds_role_in")
+    assert (names(doc)[relation.target], relation.attributes["affiliation_source"]) == ("Schweden", "context")

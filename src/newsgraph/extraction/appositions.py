@@ -21,7 +21,7 @@ from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import RelationLexicon, match_suffix
 from newsgraph.extraction.phrases import np_after, subjects
 from newsgraph.records import Relation
-from newsgraph.resolve.normalize import fold, fold_lower
+from newsgraph.resolve.normalize import fold, fold_lower, noun_forms
 from newsgraph.resolve.tables import load_alias_tables, table_lang
 
 ROLE_TYPES = ("leads", "member_of", "holds_role_in")
@@ -74,6 +74,11 @@ class _Index:
         for ref in ctx.mentions:
             self.first.setdefault(ref.entity_id, ref)
             self.by_text.setdefault(fold(ctx.text[ref.start_char : ref.end_char]), ref)
+        for ref in ctx.mentions:
+            # the name of "Branchenverband Bitkom" is also its last word ("Bitkom-Expertin")
+            last = ctx.text[ref.start_char : ref.end_char].rsplit(" ", 1)[-1]
+            if ref.type == "ORG" and last[:1].isupper() and last != ctx.text[ref.start_char : ref.end_char]:
+                self.by_text.setdefault(fold(last), ref)
         self.tables = load_alias_tables(lang=table_lang(ctx.doc.lang_))
 
     def prefix_entity(self, i: int) -> MentionRef | None:
@@ -89,6 +94,16 @@ class _Index:
             return ref
         entry = self.tables.lookup(prefix)
         return self.first.get(entry.id) if entry is not None else None
+
+    def group_named(self, word: str, endings: tuple[str, ...]) -> MentionRef | None:
+        """The group (NORP) a noun names in one of its forms (``der Sunnit X`` → Sunniten), if the article has it."""
+        for form in noun_forms(word, endings):
+            ref = self.by_text.get(fold(form))
+            if ref is None:
+                ref = next((self.by_text[fold(form + e)] for e in endings if e and fold(form + e) in self.by_text), None)
+            if ref is not None and ref.type == "NORP":
+                return ref
+        return None
 
     def demonym_state(self, word: str, lexicon: RelationLexicon) -> MentionRef | None:
         """The state a demonym noun (``Australier``, ``Deutsche``, ``Steirer``) names, if the article has it."""
@@ -132,6 +147,10 @@ def _noun_before(ctx: DocContext, person: MentionRef) -> int | None:
 def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: list[Relation]) -> None:
     """``Rapid-Stürmer X``, ``US-Starinvestor X``, ``der österreichische Schauspieler X``, ``der Australier X``."""
     ctx, lexicon = scope.ctx, scope.lexicon
+    before = ctx.entity_at(person.start - 1)
+    if before is not None and before.type == "NORP" and before.end == person.start and before.start == person.start - 1:
+        _emit(scope, "member_of", person, before, before.start, found)  # "der Sunnit X"
+        return
     i = _noun_before(ctx, person)
     if i is None:
         return
@@ -152,6 +171,22 @@ def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: li
         state = index.demonym_state(word, lexicon)
         if state is not None and is_state(state.entity_id):
             _emit(scope, "originates_from", person, _at(state, i, ctx), i, found)
+        group = index.group_named(word, ctx.cues.noun_endings)
+        if group is not None:
+            _emit(scope, "member_of", person, _at(group, i, ctx), i, found)
+    elif rtype is not None and match_suffix(word, lexicon.party_roles, endings) is not None:
+        party = _organisation_nearby(ctx, i)
+        if party is not None:
+            _emit(scope, _type_for(rtype, party), person, party, i, found, word)
+
+
+def _organisation_nearby(ctx: DocContext, i: int) -> MentionRef | None:
+    """The one organisation (not a state) named in the sentence of token ``i``: the party of an unqualified
+    party role (``spenden die Grünen ... für Klubobfrau Eva Glawischnig``); None when there are several."""
+    sentence = ctx.sentence[i]
+    found = {r.entity_id: r for r in ctx.mentions
+             if r.type == "ORG" and not r.partial and ctx.sentence[r.start] == sentence and not is_state(r.entity_id)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _at(ref: MentionRef, i: int, ctx: DocContext) -> MentionRef:
@@ -183,8 +218,9 @@ def _np_start(ctx: DocContext, i: int, floor: int) -> int:
     return j
 
 
-def _role_phrases(scope: RelationScope, found: list[Relation]) -> None:
-    """``X, Chef der OMV``; ``der Chef der OMV, X``; ``X ist Chef der OMV``."""
+def _role_phrases(scope: RelationScope, index: _Index, found: list[Relation]) -> None:
+    """``X, Chef der OMV``; ``der Chef der OMV, X``; ``X ist Chef der OMV``; ``der russische Botschafter in
+    Wien, X``."""
     ctx, lexicon = scope.ctx, scope.lexicon
     endings = ctx.cues.noun_endings
     for i in ctx.capitalised_nouns():
@@ -197,6 +233,10 @@ def _role_phrases(scope: RelationScope, found: list[Relation]) -> None:
         segment_end = ctx.segments[ctx.segment_of[i]][1]
         target = _after_role(ctx, lexicon, i, segment_end)
         if target is None:
+            state = index.demonym_state(ctx.texts[i - 1], lexicon) if i > 0 and ctx.texts[i - 1][:1].islower() else None
+            person = _person_after_place(ctx, i + 1, segment_end) if state is not None else None
+            if state is not None and person is not None and is_state(state.entity_id):
+                _emit(scope, "holds_role_in", person, _at(state, i - 1, ctx), i, found, ctx.texts[i])
             continue
         person = _apposed_person(ctx, i, target, segment_end)
         if person is None and ctx.words(clause) & lexicon.copulas:
@@ -205,10 +245,26 @@ def _role_phrases(scope: RelationScope, found: list[Relation]) -> None:
             _emit(scope, _type_for(rtype, target), person, target, i, found, ctx.texts[i])
 
 
+_APPOSITION_MARKS = frozenset({",", "-", "–", "—"})  # lower() folds dashes to "-"
+
+
+def _person_after_place(ctx: DocContext, j: int, end: int) -> MentionRef | None:
+    """A person named after a role noun and an optional place PP and comma: ``Botschafter in Wien, X``."""
+    if ctx.lower(j) in ctx.cues.prepositions:
+        place, k = np_after(ctx, j + 1, end)
+        if place is None or not place.is_place:
+            return None
+        j = place.end
+    if ctx.lower(j) not in _APPOSITION_MARKS:
+        return None
+    after = ctx.mention_starting(j + 1)
+    return after if after is not None and after.type == "PER" else None
+
+
 def _apposed_person(ctx: DocContext, i: int, target: MentionRef, end: int) -> MentionRef | None:
     """The person a role NP is in apposition to: ``X, Chef der OMV`` or ``Chef der OMV, X``."""
     start = _np_start(ctx, i, ctx.segments[ctx.segment_of[i]][0])
-    if ctx.lower(start - 1) == ",":
+    if ctx.lower(start - 1) in _APPOSITION_MARKS:
         before = ctx.entity_at(start - 2)
         if before is not None and before.type == "PER" and before.end == start - 1:
             return before
@@ -256,5 +312,5 @@ def apposition_relations(scope: RelationScope) -> list[Relation]:
     for person in _persons(scope.ctx):
         _prefixed(scope, index, person, found)
         _following(scope, person, found)
-    _role_phrases(scope, found)
+    _role_phrases(scope, index, found)
     return found

@@ -220,6 +220,7 @@ class RelationLexicon:
     leader_roles: frozenset[str] = frozenset()
     member_roles: frozenset[str] = frozenset()
     affiliation_roles: frozenset[str] = frozenset()
+    party_roles: frozenset[str] = frozenset()
     origin_nouns: frozenset[str] = frozenset()
     origin_prepositions: frozenset[str] = frozenset()
     membership_prepositions: frozenset[str] = frozenset()
@@ -370,6 +371,11 @@ def _load_relation_lexicon(version: str, lang: str) -> RelationLexicon:
     # Type names are upper case in the records; keep them as written.
     words["non_located_types"] = frozenset(raw.get("non_located_types", []))
     event_relations = {str(k).upper(): str(v) for k, v in raw.get("event_relations", {}).items()}
-    ordered = {k: tuple(fold_lower(w) for w in raw.get(k, [])) for k in ("demonym_noun_endings", "demonym_adjective_suffixes")}
-    return RelationLexicon(version=version, cues=load_cues(version, lang), lang=lang, event_relations=event_relations,
-                           **ordered, **{k: v for k, v in words.items() if k not in ordered})
+    ordered = ("demonym_noun_endings", "demonym_adjective_suffixes")  # tried in the order written
+    for key in ordered:
+        words.pop(key, None)
+    return RelationLexicon(
+        version=version, cues=load_cues(version, lang), lang=lang, event_relations=event_relations,
+        demonym_noun_endings=tuple(fold_lower(w) for w in raw.get(ordered[0], [])),
+        demonym_adjective_suffixes=tuple(fold_lower(w) for w in raw.get(ordered[1], [])), **words,
+    )

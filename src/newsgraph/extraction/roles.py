@@ -68,6 +68,23 @@ def _state_nearby(scope: RelationScope, anchor: MentionRef, taken: list[tuple[in
     return min(after, key=lambda r: r.start) if after else None
 
 
+_CONTEXT_SENTENCES = 2  # sentences before a state role that may name its state
+
+
+def _state_before(scope: RelationScope, anchor: MentionRef) -> MentionRef | None:
+    """The one state named in the two sentences before ``anchor``'s (``Österreich bekommt Teststrecken.
+    Das kündigte Infrastrukturminister Alois Stöger an.``); None when they name several or none."""
+    ctx = scope.ctx
+    sentence = ctx.sentence[anchor.start]
+    states: dict[str, MentionRef] = {}
+    for ref in ctx.mentions:
+        if ctx.sentence[ref.start] >= sentence:
+            break
+        if sentence - _CONTEXT_SENTENCES <= ctx.sentence[ref.start] and ref.type == "GPE" and is_state(ref.entity_id):
+            states[ref.entity_id] = ref
+    return next(iter(states.values())) if len(states) == 1 else None
+
+
 def _speaks(scope: RelationScope, state: MentionRef, anchor: MentionRef) -> bool:
     """True when ``state`` is the subject of a speech verb in another clause (``Russland verlange,
     Präsident Assad ...``): a state talking about a person is not the state the person serves."""
@@ -109,7 +126,7 @@ def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation
             # (``der türkische Präsident Erdoğan hat Ministerpräsident Davutoğlu ...``)
             taken = [(other.start, other.end) for other in links
                      if other.person_id != link.person_id and other.start >= link.end]
-            target = _state_nearby(scope, source, taken)
+            target = _state_nearby(scope, source, taken) or _state_before(scope, source)
             attributes["affiliation_source"] = "context"
         if target is None:
             continue

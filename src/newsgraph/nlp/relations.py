@@ -105,15 +105,18 @@ class EventRelationExtractor:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        """Append the event relations that ``doc._.relations`` does not hold yet and return the Doc."""
+        """Append the event relations between pairs ``doc._.relations`` does not relate yet; return the Doc."""
         if doc._.entities is None or not doc._.events:
             return doc
         relations = list(doc._.relations or [])
-        known = {(r.source, r.type, r.target) for r in relations}
+        # a pair the text already relates (``fights`` from "Luftkrieg gegen den IS") gets no second edge
+        known = {frozenset((r.source, r.target)) for r in relations}
         entity_types = {entity.id: entity.type for entity in doc._.entities}
         for relation in event_relations(doc._.events, self.lexicon, self.events.types, text=doc.text,
                                         entity_types=entity_types):
-            if (relation.source, relation.type, relation.target) not in known:
+            pair = frozenset((relation.source, relation.target))
+            if pair not in known:
+                known.add(pair)
                 relations.append(relation)
         doc._.relations = relations
         return doc
