@@ -123,6 +123,18 @@ class Cues:
     number_words: Mapping[str, int] = field(default_factory=dict)
     quote_pairs: tuple[tuple[str, str], ...] = ()
     time: TimeWords = field(default_factory=TimeWords)
+    np_coordinators: frozenset[str] = frozenset()
+    """Words that join coordinated names (``A, B und C``)."""
+    subject_pronouns: frozenset[str] = frozenset()
+    """Pronouns that can be a clause's subject right before or after its finite verb (``man wähle``)."""
+    person_subject_pronouns: frozenset[str] = frozenset()
+    """Subject pronouns that refer back to the last person named (``er``)."""
+    person_object_pronouns: frozenset[str] = frozenset()
+    """Object pronouns that refer back to the last person named (``ihn``, ``ihm``)."""
+    np_boundaries: frozenset[str] = frozenset()
+    """Prepositions that end the walk left from a name instead of attaching it (``als``, ``bis``)."""
+    infinitive_markers: frozenset[str] = frozenset()
+    """The particle of an infinitive (``zu``): a preposition only when no infinitive follows."""
     noun_endings: tuple[str, ...] = ()
     """Inflection endings a noun may carry over a word-list entry, in the order the forms are tried."""
     nouns_capitalised: bool = True
@@ -231,6 +243,15 @@ class RelationLexicon:
     """Endings of a demonym noun over its adjective's stem (``Australier`` → ``australi``), longest first."""
     demonym_adjective_suffixes: tuple[str, ...] = ()
     """What the stem of a demonym noun takes to form its adjective (``australi`` + ``sch``)."""
+    of_prepositions: frozenset[str] = frozenset()
+    against_prepositions: frozenset[str] = frozenset()
+    campaign_prepositions: frozenset[str] = frozenset()
+    recipient_prepositions: frozenset[str] = frozenset()
+    participation_prepositions: frozenset[str] = frozenset()
+    partner_prepositions: frozenset[str] = frozenset()
+    between_prepositions: frozenset[str] = frozenset()
+    backing_prepositions: frozenset[str] = frozenset()
+    collective_words: frozenset[str] = frozenset()
     event_relations: Mapping[str, str] = field(default_factory=dict)
     """PLOVER category of an event type → the relation its agent has to its target (``ACCUSE`` → opposes)."""
 
@@ -279,9 +300,18 @@ def load_cues(version: str = LEXICON_VERSION, lang: str = BASE_LANG) -> Cues:
     return _load_cues(version, lang)
 
 
+INHERITED_CUES = ("np_coordinators", "subject_pronouns", "person_subject_pronouns", "person_object_pronouns",
+                  "np_boundaries", "infinitive_markers")
+"""Grammar cues that moved from code into the files: a language's file that does not list them yet keeps the
+German words that its texts ran through before."""
+
+
 @lru_cache(maxsize=8)
 def _load_cues(version: str, lang: str) -> Cues:
     raw = _read("cues", version, lang)
+    if lang != BASE_LANG:
+        base = _read("cues", version)
+        raw = {**{k: base[k] for k in INHERITED_CUES if k in base}, **raw}
     lists = {k: _words(v) for k, v in raw.items()
              if isinstance(v, list) and k not in ("speech_frames", "quote_pairs", "noun_endings")}
     known = set(Cues.__dataclass_fields__)
@@ -363,9 +393,21 @@ def load_relation_lexicon(version: str = LEXICON_VERSION, lang: str = BASE_LANG)
     return _load_relation_lexicon(version, lang)
 
 
+INHERITED_RELATION_WORDS = (
+    "of_prepositions", "against_prepositions", "campaign_prepositions", "recipient_prepositions",
+    "participation_prepositions", "partner_prepositions", "between_prepositions", "backing_prepositions",
+    "collective_words",
+)
+"""Relation words that moved from code into the files: a language's file that does not list them yet keeps the
+German words its texts ran through before."""
+
+
 @lru_cache(maxsize=8)
 def _load_relation_lexicon(version: str, lang: str) -> RelationLexicon:
     raw = _read("relations", version, lang)
+    if lang != BASE_LANG:
+        base = _read("relations", version)
+        raw = {**{k: base[k] for k in INHERITED_RELATION_WORDS if k in base}, **raw}
     known = set(RelationLexicon.__dataclass_fields__)
     words = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k in known}
     # Type names are upper case in the records; keep them as written.

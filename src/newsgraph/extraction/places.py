@@ -165,7 +165,7 @@ def _in_place(scope: RelationScope) -> list[Relation]:
         if place is None or not place.is_place:
             continue
         where = attachment(ctx, ref.start, clause, lexicon.place_classifiers)
-        if where.prep == "gegen" or _event_noun(ctx, where.noun):
+        if where.prep in lexicon.against_prepositions or _event_noun(ctx, where.noun):
             continue
         relation = make_relation(scope, "located_in", ref, place, ref.end, nominal=True)
         if relation is not None:
@@ -263,7 +263,7 @@ def _part_nouns(scope: RelationScope) -> list[Relation]:
         if not ctx.is_noun(i) or ctx.lower(i) not in scope.lexicon.part_nouns:
             continue
         clause = ctx.clause_at(i)
-        start = i + 1 + (ctx.lower(i + 1) in ("von", "vom"))
+        start = i + 1 + (ctx.lower(i + 1) in scope.lexicon.of_prepositions)
         whole, _ = np_after(ctx, start, clause.end)
         holders = [r for r in subjects(ctx, clause) if r.end <= i]
         if whole is None or not holders:

@@ -151,7 +151,7 @@ def party_relations(scope: RelationScope) -> list[Relation]:
         if text != "(" or i == 0:
             continue
         j = i + 1
-        collective = ctx.lower(j) in ("beide", "alle")
+        collective = ctx.lower(j) in scope.lexicon.collective_words
         j += collective
         party = ctx.mention_starting(j)
         if party is None or party.type != "ORG" or ctx.lower(party.end) != ")":
