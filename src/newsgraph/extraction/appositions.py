@@ -27,15 +27,33 @@ from newsgraph.resolve.tables import load_alias_tables, table_lang
 ROLE_TYPES = ("leads", "member_of", "holds_role_in")
 
 
+_ORIGIN = "originates_from"
+# id(lexicon) → (lexicon, all role and origin nouns, noun → what it says); built once per lexicon
+_ROLE_TABLES: dict[int, tuple[RelationLexicon, frozenset[str], dict[str, str]]] = {}
+
+
+def _role_table(lexicon: RelationLexicon) -> tuple[frozenset[str], dict[str, str]]:
+    """One word set for all role and origin nouns (one cached suffix match per noun instead of four)."""
+    known = _ROLE_TABLES.get(id(lexicon))
+    if known is None or known[0] is not lexicon:
+        kinds: dict[str, str] = {}
+        for kind, words in ((_ORIGIN, lexicon.origin_nouns), ("holds_role_in", lexicon.affiliation_roles),
+                            ("member_of", lexicon.member_roles), ("leads", lexicon.leader_roles)):
+            kinds.update(dict.fromkeys(words, kind))  # a word in two lists: the later list wins
+        known = _ROLE_TABLES[id(lexicon)] = (lexicon, frozenset(kinds), kinds)
+    return known[1], known[2]
+
+
+def _noun_kind(lexicon: RelationLexicon, word: str, endings: tuple[str, ...]) -> str | None:
+    words, kinds = _role_table(lexicon)
+    found = match_suffix(word, words, endings)
+    return kinds[found] if found is not None else None
+
+
 def is_origin_noun(lexicon: RelationLexicon, word: str, endings: tuple[str, ...]) -> bool:
     """True for a person noun that says where a person comes from rather than an office (``Schauspieler``,
-    ``Starinvestor``): its ``origin_nouns`` entry is longer than any role entry it ends with (``spieler``)."""
-    origin = match_suffix(word, lexicon.origin_nouns, endings)
-    if origin is None:
-        return False
-    roles = [match_suffix(word, words, endings)
-             for words in (lexicon.leader_roles, lexicon.member_roles, lexicon.affiliation_roles)]
-    return all(r is None or len(r) < len(origin) for r in roles)
+    ``Starinvestor``): its ``origin_nouns`` entry is the longest list entry it ends with (not ``spieler``)."""
+    return _noun_kind(lexicon, word, endings) == _ORIGIN
 
 
 def role_type(lexicon: RelationLexicon, word: str, endings: tuple[str, ...]) -> str | None:
@@ -50,13 +68,8 @@ def role_type(lexicon: RelationLexicon, word: str, endings: tuple[str, ...]) -> 
     Returns:
         ``leads``, ``member_of``, ``holds_role_in`` or None.
     """
-    best: tuple[int, str] | None = None
-    for rtype, words in (("leads", lexicon.leader_roles), ("member_of", lexicon.member_roles),
-                         ("holds_role_in", lexicon.affiliation_roles)):
-        found = match_suffix(word, words, endings)
-        if found is not None and (best is None or len(found) > best[0]):
-            best = (len(found), rtype)
-    return best[1] if best else None
+    kind = _noun_kind(lexicon, word, endings)
+    return None if kind == _ORIGIN else kind
 
 
 def _type_for(rtype: str, target: MentionRef) -> str:
