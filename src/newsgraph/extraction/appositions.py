@@ -135,16 +135,22 @@ class _Index:
         return None
 
 
+_ROLE_MENTION = "rule:role"  # the resolver's label of a role description that stands for a person
+
+
 def _persons(ctx: DocContext) -> Iterator[MentionRef]:
+    """Mentions of persons by name (not ``US-Präsident`` standing for Obama: its name follows it)."""
     for ref in ctx.mentions:
-        if ref.type == "PER" and not ref.partial and ctx.entity_at(ref.start) == ref:
+        if ref.type == "PER" and not ref.partial and ref.label != _ROLE_MENTION and ctx.entity_at(ref.start) == ref:
             yield ref
 
 
 def _emit(scope: RelationScope, rtype: str, person: MentionRef, target: MentionRef, cue: int,
           found: list[Relation], role: str | None = None) -> None:
     attributes = {"role": role} if role else None
-    relation = make_relation(scope, rtype, person, target, cue, nominal=True, attributes=attributes)
+    # what a noun phrase says of a person is a fact of the text, as for the resolver's role links, even in a quote
+    relation = make_relation(scope, rtype, person, target, cue, nominal=True, attributes=attributes,
+                             modality="asserted")
     if relation is not None:
         found.append(relation)
 
@@ -169,6 +175,9 @@ def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: li
         return
     endings = ctx.cues.noun_endings
     word = ctx.texts[i]
+    # the person with the noun before the name, as one span: the evidence keeps both even when a line break
+    # between them ends a sentence piece ("US-Präsident\nBarack Obama")
+    person = MentionRef(person.entity_id, person.type, i, person.end, ctx.doc[i].idx, person.end_char)
     origin = is_origin_noun(lexicon, word, endings)
     rtype = None if origin else role_type(lexicon, word, endings)
     target = index.prefix_entity(i) if "-" in word else None
