@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from spacy.tokens import Doc
 
 from conftest import names
@@ -52,3 +53,9 @@ def test_a_town_attacked_is_no_opponent(make_doc: MakeDoc) -> None:
     n = names(doc)
     assert any(e.type == "attack" for e in events)  # the attack on the town is an event ...
     assert {(n[r.source], r.type, n[r.target]) for r in found} == {("Miliz", "opposes", "Regierung")}  # ... no opponent
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "it"])
+def test_every_language_reads_events_into_relations(lang: str) -> None:
+    # the mapping names PLOVER categories, no words: a language's file need not repeat it
+    assert load_relation_lexicon(lang=lang).event_relations == load_relation_lexicon().event_relations != {}

@@ -400,6 +400,8 @@ INHERITED_RELATION_WORDS = (
 )
 """Relation words that moved from code into the files: a language's file that does not list them yet keeps the
 German words its texts ran through before."""
+LANGUAGE_INDEPENDENT_RELATION_KEYS = ("event_relations",)
+"""Keys that name no words (PLOVER category → relation type): every language takes the German file's."""
 
 
 @lru_cache(maxsize=8)
@@ -407,7 +409,8 @@ def _load_relation_lexicon(version: str, lang: str) -> RelationLexicon:
     raw = _read("relations", version, lang)
     if lang != BASE_LANG:
         base = _read("relations", version)
-        raw = {**{k: base[k] for k in INHERITED_RELATION_WORDS if k in base}, **raw}
+        raw = {**{k: base[k] for k in INHERITED_RELATION_WORDS + LANGUAGE_INDEPENDENT_RELATION_KEYS if k in base},
+               **raw}
     known = set(RelationLexicon.__dataclass_fields__)
     words = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k in known}
     # Type names are upper case in the records; keep them as written.
