@@ -16,12 +16,11 @@ from collections.abc import Iterator
 
 from newsgraph.extraction.context import Clause, DocContext, MentionRef
 from newsgraph.extraction.evidence import RelationScope, make_relation
-from newsgraph.extraction.lexicon import match_suffix
+from newsgraph.extraction.lexicon import RelationLexicon, match_suffix
 from newsgraph.extraction.phrases import attachment, coordinated, np_after, objects, subjects
 from newsgraph.records import Relation
 from newsgraph.resolve.normalize import noun_forms
 
-_COPULAS = frozenset({"sein", "ist", "sind", "war", "waren", "bleiben", "bleibt", "gelten", "gilt", "galt"})
 
 
 def _cue_nouns(ctx: DocContext, words: frozenset[str]) -> Iterator[int]:
@@ -36,16 +35,16 @@ def _cue_verbs(ctx: DocContext, words: frozenset[str]) -> Iterator[int]:
             yield i
 
 
-def _genitive_after(ctx: DocContext, i: int, clause: Clause) -> MentionRef | None:
-    """The name in a genitive (``Verbündeter Russlands``, ``Kampf der USA``) or ``von`` phrase after token ``i``."""
+def _genitive_after(ctx: DocContext, i: int, clause: Clause, of: frozenset[str]) -> MentionRef | None:
+    """The name in a genitive (``Verbündeter Russlands``, ``Kampf der USA``) or ``von`` phrase (``of``) after token ``i``."""
     nxt = i + 1
-    if ctx.lower(nxt) in ("von", "vom") or ctx.lower(nxt) in ctx.cues.genitive_determiners:
+    if ctx.lower(nxt) in of or ctx.lower(nxt) in ctx.cues.genitive_determiners:
         nxt += 1
     ref, _ = np_after(ctx, nxt, clause.end)
     return ref if ref is not None and ref.is_actor else None
 
 
-def _pp_after(ctx: DocContext, i: int, clause: Clause, preps: tuple[str, ...]) -> list[MentionRef]:
+def _pp_after(ctx: DocContext, i: int, clause: Clause, preps: frozenset[str]) -> list[MentionRef]:
     """Names in a PP with one of ``preps`` in the NP chain after token ``i`` (``Kampf ... gegen den IS``)."""
     for j in range(i + 1, min(clause.end, i + 8)):
         if ctx.is_verb(j):
@@ -56,7 +55,7 @@ def _pp_after(ctx: DocContext, i: int, clause: Clause, preps: tuple[str, ...]) -
     return []
 
 
-def _pp_in_clause(ctx: DocContext, clause: Clause, preps: tuple[str, ...]) -> list[MentionRef]:
+def _pp_in_clause(ctx: DocContext, clause: Clause, preps: frozenset[str]) -> list[MentionRef]:
     found = []
     for ref in ctx.outer_mentions(clause.start, clause.end):
         where = attachment(ctx, ref.start, clause)
@@ -88,13 +87,13 @@ def _partners(scope: RelationScope, rtype: str, nouns: frozenset[str]) -> list[R
     found = []
     for i in _cue_nouns(ctx, nouns):
         clause = ctx.clause_at(i)
-        partner = _genitive_after(ctx, i, clause)
+        partner = _genitive_after(ctx, i, clause, scope.lexicon.of_prepositions)
         holders: list[MentionRef] = []
         before = ctx.entity_at(i - 1)
         if partner is None and before is not None and before.end == i and before.is_actor:
             partner, after = before, ctx.mention_starting(i + 1)
             holders = [after] if after is not None and after.is_actor else []
-        elif ctx.words(clause) & _COPULAS:
+        elif ctx.words(clause) & scope.lexicon.copulas:
             holders = [r for r in subjects(ctx, clause) if r.end <= i]
         else:
             j = i - 1
@@ -116,19 +115,19 @@ def _fights(scope: RelationScope) -> list[Relation]:
     found = []
     for i in _cue_nouns(ctx, lexicon.fight_nouns):
         clause = ctx.clause_at(i)
-        enemies = _actors(_pp_after(ctx, i, clause, ("gegen",)))
+        enemies = _actors(_pp_after(ctx, i, clause, lexicon.against_prepositions))
         if not enemies:
             continue
-        fighters = [r for r in [_genitive_after(ctx, i, clause)] if r is not None]
+        fighters = [r for r in [_genitive_after(ctx, i, clause, lexicon.of_prepositions)] if r is not None]
         where = attachment(ctx, i, clause)
-        if not fighters and where.prep in ("im", "in", "zum", "beim") and where.prep_index is not None:
+        if not fighters and where.prep in lexicon.campaign_prepositions and where.prep_index is not None:
             before = ctx.entity_at(where.prep_index - 1)
             fighters = [before] if before is not None and before.end == where.prep_index else subjects(ctx, clause)
         found += _emit(scope, "fights", _actors(fighters), enemies, i, nominal=True, background=True)
     for i in _cue_verbs(ctx, lexicon.fight_verbs):
         clause = ctx.clause_at(i)
         fighters = _actors(subjects(ctx, clause))
-        enemies = _pp_in_clause(ctx, clause, ("gegen",)) or objects(ctx, clause, fighters)
+        enemies = _pp_in_clause(ctx, clause, lexicon.against_prepositions) or objects(ctx, clause, fighters)
         found += _emit(scope, "fights", fighters, _actors(enemies), i, nominal=False)
     return found
 
@@ -142,7 +141,7 @@ def _controls(scope: RelationScope) -> list[Relation]:
         clause = ctx.clause_at(i)
         if not ctx.words(clause) & lexicon.control_support_verbs:
             continue
-        controller = _genitive_after(ctx, i, clause)
+        controller = _genitive_after(ctx, i, clause, lexicon.of_prepositions)
         if controller is not None:
             places = [r for r in subjects(ctx, clause) if r.is_place]
             found += _emit(scope, "controls", [controller], places, i, nominal=True)
@@ -171,7 +170,7 @@ def _supplies(scope: RelationScope) -> list[Relation]:
         if not items:
             continue
         suppliers = _actors(subjects(ctx, clause))
-        receivers = _pp_in_clause(ctx, clause, ("an",)) or objects(ctx, clause, suppliers)
+        receivers = _pp_in_clause(ctx, clause, lexicon.recipient_prepositions) or objects(ctx, clause, suppliers)
         found += _emit(scope, "supplies", suppliers[:1], _actors(receivers), i, nominal=False,
                        attributes={"item": items[0]})
     return found
@@ -185,14 +184,14 @@ def _cooperation(scope: RelationScope) -> list[Relation]:
     for i in _cue_verbs(ctx, lexicon.cooperation_verbs):
         clause = ctx.clause_at(i)
         actors = _actors(subjects(ctx, clause))
-        partners = _actors(_pp_in_clause(ctx, clause, ("mit",)))
+        partners = _actors(_pp_in_clause(ctx, clause, lexicon.partner_prepositions))
         if partners:
             found += _emit(scope, "cooperates_with", actors[:1], partners, i, nominal=False)
         elif len(actors) > 1:
             found += _emit(scope, "cooperates_with", actors[:1], actors[1:], i, nominal=False)
     for i in _cue_nouns(ctx, lexicon.cooperation_nouns):
         clause = ctx.clause_at(i)
-        pair = _actors(_pp_after(ctx, i, clause, ("zwischen",)))
+        pair = _actors(_pp_after(ctx, i, clause, lexicon.between_prepositions))
         if len(pair) > 1:
             found += _emit(scope, "cooperates_with", pair[:1], pair[1:], i, nominal=True)
     return found
@@ -204,22 +203,22 @@ def _supports(scope: RelationScope) -> list[Relation]:
     found = []
     for i in _cue_nouns(ctx, scope.lexicon.support_nouns):
         clause = ctx.clause_at(i)
-        if ctx.lower(i - 1) != "mit":
+        if ctx.lower(i - 1) not in scope.lexicon.backing_prepositions:
             continue
-        supporter = _genitive_after(ctx, i, clause)
+        supporter = _genitive_after(ctx, i, clause, scope.lexicon.of_prepositions)
         if supporter is not None:
             found += _emit(scope, "supports", [supporter], _actors(subjects(ctx, clause))[:1], i, nominal=True)
     return found
 
 
-def _coalition_against(ctx: DocContext, coalition_nouns: frozenset[str], enemy: MentionRef) -> MentionRef | None:
+def _coalition_against(ctx: DocContext, lexicon: RelationLexicon, enemy: MentionRef) -> MentionRef | None:
     """The article's coalition whose name says it is against ``enemy`` (``Koalition gegen den IS``)."""
     aliases = {ctx.text[r.start_char : r.end_char] for r in ctx.mentions if r.entity_id == enemy.entity_id}
     for ref in ctx.mentions:
         name = ctx.names.get(ref.entity_id, "")
         words = name.replace("-", " ").split()
-        if ref.type == "ORG" and "gegen" in words and aliases & set(words) \
-                and any(match_suffix(word, coalition_nouns, ctx.cues.noun_endings) for word in words):
+        if ref.type == "ORG" and lexicon.against_prepositions & {w.lower() for w in words} and aliases & set(words) \
+                and any(match_suffix(word, lexicon.coalition_nouns, ctx.cues.noun_endings) for word in words):
             return ref
     return None
 
@@ -230,8 +229,8 @@ def _members(scope: RelationScope) -> list[Relation]:
     found = []
     for i in _cue_nouns(ctx, lexicon.member_nouns):
         clause = ctx.clause_at(i)
-        group = _genitive_after(ctx, i, clause) or next(iter(ctx.inner_entities(i)), None)
-        members = [r for r in subjects(ctx, clause) if r.end <= i] if ctx.words(clause) & _COPULAS else []
+        group = _genitive_after(ctx, i, clause, lexicon.of_prepositions) or next(iter(ctx.inner_entities(i)), None)
+        members = [r for r in subjects(ctx, clause) if r.end <= i] if ctx.words(clause) & scope.lexicon.copulas else []
         if not members and ctx.mention_starting(i + 1) is not None:
             members = [ctx.mention_starting(i + 1)]  # type: ignore[list-item]
         if group is not None:
@@ -244,10 +243,10 @@ def _members(scope: RelationScope) -> list[Relation]:
     for i in _cue_verbs(ctx, lexicon.participation_verbs):
         clause = ctx.clause_at(i)
         members = _actors(subjects(ctx, clause))
-        groups = [r for r in _pp_in_clause(ctx, clause, ("an", "am")) if r.type == "ORG"]
-        enemies = _actors(_pp_in_clause(ctx, clause, ("gegen",)))
+        groups = [r for r in _pp_in_clause(ctx, clause, lexicon.participation_prepositions) if r.type == "ORG"]
+        enemies = _actors(_pp_in_clause(ctx, clause, lexicon.against_prepositions))
         if not groups and enemies:
-            coalition = _coalition_against(ctx, lexicon.coalition_nouns, enemies[0])
+            coalition = _coalition_against(ctx, lexicon, enemies[0])
             groups = [coalition] if coalition is not None else []
         found += _emit(scope, "member_of", members, groups, i, nominal=False, also=enemies[0] if enemies else None)
     return found
@@ -258,6 +257,7 @@ def interaction_relations(scope: RelationScope) -> list[Relation]:
     lexicon = scope.lexicon
     return (
         _partners(scope, "ally_of", lexicon.ally_nouns) + _partners(scope, "opposes", lexicon.opponent_nouns)
+        + _partners(scope, "supports", lexicon.supporter_nouns)
         + _fights(scope) + _controls(scope) + _supplies(scope) + _cooperation(scope) + _supports(scope)
         + _members(scope)
     )

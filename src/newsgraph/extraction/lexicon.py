@@ -135,6 +135,18 @@ class Cues:
     number_words: Mapping[str, int] = field(default_factory=dict)
     quote_pairs: tuple[tuple[str, str], ...] = ()
     time: TimeWords = field(default_factory=TimeWords)
+    np_coordinators: frozenset[str] = frozenset()
+    """Words that join coordinated names (``A, B und C``)."""
+    subject_pronouns: frozenset[str] = frozenset()
+    """Pronouns that can be a clause's subject right before or after its finite verb (``man wähle``)."""
+    person_subject_pronouns: frozenset[str] = frozenset()
+    """Subject pronouns that refer back to the last person named (``er``)."""
+    person_object_pronouns: frozenset[str] = frozenset()
+    """Object pronouns that refer back to the last person named (``ihn``, ``ihm``)."""
+    np_boundaries: frozenset[str] = frozenset()
+    """Prepositions that end the walk left from a name instead of attaching it (``als``, ``bis``)."""
+    infinitive_markers: frozenset[str] = frozenset()
+    """The particle of an infinitive (``zu``): a preposition only when no infinitive follows."""
     noun_endings: tuple[str, ...] = ()
     """Inflection endings a noun may carry over a word-list entry, in the order the forms are tried."""
     nouns_capitalised: bool = True
@@ -238,6 +250,7 @@ class RelationLexicon:
     cooperation_verbs: frozenset[str] = frozenset()
     cooperation_nouns: frozenset[str] = frozenset()
     support_nouns: frozenset[str] = frozenset()
+    supporter_nouns: frozenset[str] = frozenset()
     member_nouns: frozenset[str] = frozenset()
     member_verbs: frozenset[str] = frozenset()
     participation_verbs: frozenset[str] = frozenset()
@@ -249,6 +262,33 @@ class RelationLexicon:
     state_roles: frozenset[str] = frozenset()
     located_prepositions: frozenset[str] = frozenset()
     non_located_types: frozenset[str] = frozenset()
+    copulas: frozenset[str] = frozenset()
+    demand_verbs: frozenset[str] = frozenset()
+    leader_roles: frozenset[str] = frozenset()
+    member_roles: frozenset[str] = frozenset()
+    affiliation_roles: frozenset[str] = frozenset()
+    party_roles: frozenset[str] = frozenset()
+    origin_nouns: frozenset[str] = frozenset()
+    origin_prepositions: frozenset[str] = frozenset()
+    membership_prepositions: frozenset[str] = frozenset()
+    role_prepositions: frozenset[str] = frozenset()
+    state_institutions: frozenset[str] = frozenset()
+    state_owned_prefixes: frozenset[str] = frozenset()
+    demonym_noun_endings: tuple[str, ...] = ()
+    """Endings of a demonym noun over its adjective's stem (``Australier`` → ``australi``), longest first."""
+    demonym_adjective_suffixes: tuple[str, ...] = ()
+    """What the stem of a demonym noun takes to form its adjective (``australi`` + ``sch``)."""
+    of_prepositions: frozenset[str] = frozenset()
+    against_prepositions: frozenset[str] = frozenset()
+    campaign_prepositions: frozenset[str] = frozenset()
+    recipient_prepositions: frozenset[str] = frozenset()
+    participation_prepositions: frozenset[str] = frozenset()
+    partner_prepositions: frozenset[str] = frozenset()
+    between_prepositions: frozenset[str] = frozenset()
+    backing_prepositions: frozenset[str] = frozenset()
+    collective_words: frozenset[str] = frozenset()
+    event_relations: Mapping[str, str] = field(default_factory=dict)
+    """PLOVER category of an event type → the relation its agent has to its target (``ACCUSE`` → opposes)."""
 
 
 def lexicon_file(stem: str, version: str, lang: str = BASE_LANG) -> str:
@@ -295,9 +335,18 @@ def load_cues(version: str = LEXICON_VERSION, lang: str = BASE_LANG) -> Cues:
     return _load_cues(version, lang)
 
 
+INHERITED_CUES = ("np_coordinators", "subject_pronouns", "person_subject_pronouns", "person_object_pronouns",
+                  "np_boundaries", "infinitive_markers")
+"""Grammar cues that moved from code into the files: a language's file that does not list them yet keeps the
+German words that its texts ran through before."""
+
+
 @lru_cache(maxsize=8)
 def _load_cues(version: str, lang: str) -> Cues:
     raw = _read("cues", version, lang)
+    if lang != BASE_LANG:
+        base = _read("cues", version)
+        raw = {**{k: base[k] for k in INHERITED_CUES if k in base}, **raw}
     lists = {k: _words(v) for k, v in raw.items()
              if isinstance(v, list) and k not in ("speech_frames", "quote_pairs", "noun_endings")}
     known = set(Cues.__dataclass_fields__)
@@ -391,11 +440,34 @@ def load_relation_lexicon(version: str = LEXICON_VERSION, lang: str = BASE_LANG)
     return _load_relation_lexicon(version, lang)
 
 
+INHERITED_RELATION_WORDS = (
+    "of_prepositions", "against_prepositions", "campaign_prepositions", "recipient_prepositions",
+    "participation_prepositions", "partner_prepositions", "between_prepositions", "backing_prepositions",
+    "collective_words",
+)
+"""Relation words that moved from code into the files: a language's file that does not list them yet keeps the
+German words its texts ran through before."""
+LANGUAGE_INDEPENDENT_RELATION_KEYS = ("event_relations",)
+"""Keys that name no words (PLOVER category → relation type): every language takes the German file's."""
+
+
 @lru_cache(maxsize=8)
 def _load_relation_lexicon(version: str, lang: str) -> RelationLexicon:
     raw = _read("relations", version, lang)
+    if lang != BASE_LANG:
+        base = _read("relations", version)
+        raw = {**{k: base[k] for k in INHERITED_RELATION_WORDS + LANGUAGE_INDEPENDENT_RELATION_KEYS if k in base},
+               **raw}
     known = set(RelationLexicon.__dataclass_fields__)
     words = {k: _words(v) for k, v in raw.items() if isinstance(v, list) and k in known}
     # Type names are upper case in the records; keep them as written.
     words["non_located_types"] = frozenset(raw.get("non_located_types", []))
-    return RelationLexicon(version=version, cues=load_cues(version, lang), lang=lang, **words)
+    event_relations = {str(k).upper(): str(v) for k, v in raw.get("event_relations", {}).items()}
+    ordered = ("demonym_noun_endings", "demonym_adjective_suffixes")  # tried in the order written
+    for key in ordered:
+        words.pop(key, None)
+    return RelationLexicon(
+        version=version, cues=load_cues(version, lang), lang=lang, event_relations=event_relations,
+        demonym_noun_endings=tuple(fold_lower(w) for w in raw.get(ordered[0], [])),
+        demonym_adjective_suffixes=tuple(fold_lower(w) for w in raw.get(ordered[1], [])), **words,
+    )

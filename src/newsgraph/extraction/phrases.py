@@ -10,9 +10,7 @@ from __future__ import annotations
 from newsgraph.extraction.context import Attachment, Clause, DocContext, MentionRef
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "sb"})
-_COORDINATORS = frozenset({",", "und", "sowie", "oder"})
 _PRONOUN_WINDOW = 4  # sentence pieces to look back for the antecedent of "er"
-_SUBJECT_PRONOUNS = frozenset({"man", "er", "sie", "wir", "ich", "es", "du", "ihr"})
 
 
 MAX_COORDINATED = 64
@@ -56,10 +54,10 @@ def attachment(ctx: DocContext, start: int, clause: Clause, classifiers: frozens
         if token.text in ("(", "["):
             return Attachment(prep="(", prep_index=j, noun=noun)
         if low in ctx.cues.prepositions and token.pos_ not in ("NOUN", "PROPN", "VERB", "AUX"):
-            if low in ("als", "bis") or (low == "zu" and ctx.is_zu_infinitive(j + 1)):
+            if low in ctx.cues.np_boundaries or (low in ctx.cues.infinitive_markers and ctx.is_zu_infinitive(j + 1)):
                 break
             return Attachment(prep=low, prep_index=j, noun=noun)
-        if low in ("und", "oder", "sowie") or (low == "," and j - 1 >= clause.start):
+        if (low in ctx.cues.np_coordinators and low != ",") or (low == "," and j - 1 >= clause.start):
             previous = ctx.entity_at(j - 1)
             hops += 1
             if previous is not None and previous.start >= clause.start and hops <= MAX_COORDINATED:
@@ -106,7 +104,7 @@ def coordinated(ctx: DocContext, ref: MentionRef, clause: Clause) -> list[Mentio
     j = ref.start - 1
     while j > clause.start and ctx.lower(j) in ctx.cues.determiners:
         j -= 1
-    while j > clause.start and ctx.lower(j) in _COORDINATORS and len(found) <= MAX_COORDINATED:
+    while j > clause.start and ctx.lower(j) in ctx.cues.np_coordinators and len(found) <= MAX_COORDINATED:
         k = j - 1
         while k >= clause.start and ctx.lower(k) in ctx.cues.determiners:
             k -= 1
@@ -116,7 +114,7 @@ def coordinated(ctx: DocContext, ref: MentionRef, clause: Clause) -> list[Mentio
         found.insert(0, previous)
         j = previous.start - 1
     j = _skip_same(ctx, ref)
-    while j < clause.end and ctx.lower(j) in _COORDINATORS and len(found) <= 2 * MAX_COORDINATED:
+    while j < clause.end and ctx.lower(j) in ctx.cues.np_coordinators and len(found) <= 2 * MAX_COORDINATED:
         nxt, _ = np_after(ctx, j + 1, clause.end)
         if nxt is None:
             break
@@ -165,7 +163,7 @@ def _expand(ctx: DocContext, refs: list[MentionRef], clause: Clause) -> list[Men
 def actor_at(ctx: DocContext, i: int) -> MentionRef | None:
     """The subject-like entity token ``i`` names: its mention, a resolved ``er``, or the state of a
     hyphen prefix on a noun (``US-Streitkräfte``, ``US-Regierung``) when the noun has no mention itself."""
-    ref = ctx.entity_at(i) or (resolve_pronoun(ctx, i) if ctx.lower(i) == "er" else None)
+    ref = ctx.entity_at(i) or (resolve_pronoun(ctx, i) if ctx.lower(i) in ctx.cues.person_subject_pronouns else None)
     if ref is not None:
         return ref
     if ctx.is_noun(i):
@@ -204,11 +202,11 @@ def _surface_subjects(ctx: DocContext, clause: Clause) -> list[MentionRef]:
         return []
     finite = next((i for i in clause.verbs if ctx.is_finite(i)), clause.verbs[0] if clause.verbs else clause.end)
     first = next((i for i in range(clause.start, finite) if not ctx.doc[i].is_punct), None)
-    if clause.kind == "main" and first is not None and finite - first == 1 and ctx.lower(first) in _SUBJECT_PRONOUNS:
+    if clause.kind == "main" and first is not None and finite - first == 1 and ctx.lower(first) in ctx.cues.subject_pronouns:
         # "man wähle ihn ...": a pronoun before the verb is the subject.
         ref = resolve_pronoun(ctx, first)
         return [ref] if ref is not None else []
-    if clause.kind == "main" and ctx.lower(finite + 1) in _SUBJECT_PRONOUNS:
+    if clause.kind == "main" and ctx.lower(finite + 1) in ctx.cues.subject_pronouns:
         # "Manuela Khom wähle man": a pronoun right after the verb is the subject, the front NP is not.
         ref = resolve_pronoun(ctx, finite + 1)
         return [ref] if ref is not None else []
@@ -226,7 +224,7 @@ def _surface_subjects(ctx: DocContext, clause: Clause) -> list[MentionRef]:
             return [ref]
     after = finite + 1 if clause.kind == "main" else clause.start + 1
     for i in range(after, clause.end):
-        if ctx.lower(i) == "er" and i <= after + 1:
+        if ctx.lower(i) in ctx.cues.person_subject_pronouns and i <= after + 1:
             ref = resolve_pronoun(ctx, i)
             if ref is not None:
                 return [ref]
@@ -266,7 +264,7 @@ def objects(ctx: DocContext, clause: Clause, exclude: list[MentionRef]) -> list[
         if where.prep is None:
             found.append(ref)
     for i in range(clause.start, clause.end):
-        if ctx.lower(i) in ("ihn", "ihm") and attachment(ctx, i, clause).prep is None:
+        if ctx.lower(i) in ctx.cues.person_object_pronouns and attachment(ctx, i, clause).prep is None:
             pronoun = resolve_pronoun(ctx, i)
             if pronoun is not None and (pronoun.start, pronoun.entity_id) not in taken:
                 found.append(pronoun)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from newsgraph.extraction.context import DocContext, MentionRef, gazetteer_kinds, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
-from newsgraph.extraction.lexicon import load_event_lexicon, match_suffix
+from newsgraph.extraction.lexicon import RelationLexicon, load_event_lexicon, match_suffix
 from newsgraph.extraction.phrases import attachment, np_after, subjects
 from newsgraph.records import Relation
+from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.tables import load_alias_tables, table_lang
 from newsgraph.resolve.words import demonym_word
 
@@ -58,7 +59,7 @@ def _classified(scope: RelationScope) -> list[Relation]:
         place = ctx.mention_starting(i + 1)
         if place is None or not place.is_place or is_state(place.entity_id):
             continue
-        container = _adjectival(ctx, i - 1)
+        container = _adjectival(ctx, i - 1) or _prefix_place(ctx, i, first)
         if container is None or not container.is_place:
             capital = match_suffix(ctx.doc[i].text, lexicon.capital_nouns, endings)
             container = _capital_state(first, place) if capital else None
@@ -67,6 +68,74 @@ def _classified(scope: RelationScope) -> list[Relation]:
         relation = make_relation(scope, "located_in", place, container, i, nominal=True)
         if relation is not None:
             found.append(relation)
+    return found
+
+
+def _prefix_place(ctx: DocContext, i: int, first: dict[str, MentionRef]) -> MentionRef | None:
+    """The state a hyphen prefix of a classifier noun names (``US-Ostküstenstadt Philadelphia``)."""
+    inner = [r for r in ctx.inner_entities(i) if r.is_place and is_state(r.entity_id)]
+    if inner:
+        return inner[0]
+    prefix, dash, _ = ctx.texts[i].rpartition("-")
+    if not dash or not prefix:
+        return None
+    entry = load_alias_tables(lang=table_lang(ctx.doc.lang_)).lookup(prefix)
+    return first.get(entry.id) if entry is not None and is_state(entry.id) else None
+
+
+def _apposed_places(scope: RelationScope) -> list[Relation]:
+    """``in Lyon, der drittgrößten Stadt Frankreichs``; ``im steirischen Leoben``."""
+    ctx = scope.ctx
+    lexicon = scope.lexicon
+    endings = ctx.cues.noun_endings
+    found = []
+    for ref in ctx.mentions:
+        if ref.partial or not ref.is_place or is_state(ref.entity_id):
+            continue
+        container = _adjectival(ctx, ref.start - 1) if ctx.entity_at(ref.start) == ref else None
+        cue = ref.start - 1
+        if container is None and ctx.lower(ref.end) == "," and ctx.lower(ref.end + 1) in ctx.cues.determiners:
+            end = ctx.segments[ctx.segment_of[ref.start]][1]
+            j = ref.end + 2
+            while j < end and (ctx.doc[j].pos_ in ("ADJ", "NUM") or ctx.texts[j][:1].islower() and ctx.doc[j].is_alpha
+                               and ctx.entity_at(j) is None and not ctx.is_verb(j)):
+                j += 1
+            if j < end and ctx.is_noun(j) and match_suffix(ctx.texts[j], lexicon.place_classifiers, endings):
+                cue = j
+                if ctx.lower(j + 1) in ctx.cues.genitive_determiners:
+                    j += 1
+                container, _ = np_after(ctx, j + 1, end)
+        if container is None or not container.is_place or container.entity_id == ref.entity_id:
+            continue
+        relation = make_relation(scope, "located_in", ref, container, cue, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
+def _named_after_place(scope: RelationScope) -> list[Relation]:
+    """An organisation whose name ends with a place the article names: ``Universität Salzburg``,
+    ``Landesgericht Wiener Neustadt`` → located_in."""
+    ctx = scope.ctx
+    tables = load_alias_tables(lang=table_lang(ctx.doc.lang_))
+    first = first_mentions(ctx)
+    places = {fold(ctx.text[r.start_char : r.end_char]): r for r in ctx.mentions if r.is_place and not r.partial}
+    found = []
+    for ref in ctx.mentions:
+        if ref.partial or ref.type != "ORG":
+            continue
+        words = ctx.text[ref.start_char : ref.end_char].split()
+        for size in (2, 1):
+            if len(words) <= size:
+                continue
+            tail = " ".join(words[-size:])
+            entry = tables.lookup(tail)
+            place = first.get(entry.id) if entry is not None else places.get(fold(tail))
+            if place is not None and place.is_place and place.entity_id != ref.entity_id:
+                relation = make_relation(scope, "located_in", ref, place, ref.start, nominal=True)
+                if relation is not None:
+                    found.append(relation)
+                break
     return found
 
 
@@ -96,7 +165,7 @@ def _in_place(scope: RelationScope) -> list[Relation]:
         if place is None or not place.is_place:
             continue
         where = attachment(ctx, ref.start, clause, lexicon.place_classifiers)
-        if where.prep == "gegen" or _event_noun(ctx, where.noun):
+        if where.prep in lexicon.against_prepositions or _event_noun(ctx, where.noun):
             continue
         relation = make_relation(scope, "located_in", ref, place, ref.end, nominal=True)
         if relation is not None:
@@ -135,10 +204,6 @@ def _prefix_state(ctx: DocContext, ref: MentionRef, first: dict[str, MentionRef]
     return [first[entry.id]] if entry.id in first else []
 
 
-_STATE_OWNED = ("staatlich", "staats", "bundes", "regierung", "ministerium", "armee", "streitkräfte", "parlament",
-                "landtag", "behörde", "polizei", "zentralbank", "geheimdienst")
-
-
 def first_mentions(ctx: DocContext) -> dict[str, MentionRef]:
     """Entity id → its first mention in the Doc (one pass, instead of a search of all mentions per lookup)."""
     found: dict[str, MentionRef] = {}
@@ -167,20 +232,27 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
             start -= 1
         words = [ctx.doc[j].text for j in range(start, ref.end)]
         state: MentionRef | None = None
-        for word in words:
+        cue = ref.start
+        for j, word in enumerate(words, start):
             demonym = demonym_word(word, tables) if word[:1].islower() else None
             entry = tables.entries.get(demonym.key) if demonym is not None else None
             if entry is None and "-" in word:
                 entry = tables.lookup(word.rsplit("-", 1)[0])
-            if entry is not None and is_state(entry.id):
-                state = first.get(entry.id)
+            if entry is not None and is_state(entry.id) and entry.id in first:
+                state, cue = first[entry.id], min(j, ref.start)
         if state is None:
             continue
-        owned = any(w.lower().startswith(_STATE_OWNED) or any(p in w.lower() for p in _STATE_OWNED[1:]) for w in words)
-        relation = make_relation(scope, "part_of" if owned else "located_in", ref, state, ref.start, nominal=True)
+        owned = any(_state_owned(scope.lexicon, word, ctx.cues.noun_endings) for word in words)
+        relation = make_relation(scope, "part_of" if owned else "located_in", ref, state, cue, nominal=True)
         if relation is not None:
             found.append(relation)
     return found
+
+
+def _state_owned(lexicon: RelationLexicon, word: str, endings: tuple[str, ...]) -> bool:
+    """``staatlichen``, ``Staatsholding``, ``Finanzministerium``: a word that says the state owns the organisation."""
+    low = word.lower()
+    return low.startswith(tuple(lexicon.state_owned_prefixes)) or match_suffix(word, lexicon.state_institutions, endings) is not None
 
 
 def _part_nouns(scope: RelationScope) -> list[Relation]:
@@ -191,7 +263,7 @@ def _part_nouns(scope: RelationScope) -> list[Relation]:
         if not ctx.is_noun(i) or ctx.lower(i) not in scope.lexicon.part_nouns:
             continue
         clause = ctx.clause_at(i)
-        start = i + 1 + (ctx.lower(i + 1) in ("von", "vom"))
+        start = i + 1 + (ctx.lower(i + 1) in scope.lexicon.of_prepositions)
         whole, _ = np_after(ctx, start, clause.end)
         holders = [r for r in subjects(ctx, clause) if r.end <= i]
         if whole is None or not holders:
@@ -204,5 +276,5 @@ def _part_nouns(scope: RelationScope) -> list[Relation]:
 
 def place_relations(scope: RelationScope) -> list[Relation]:
     """All ``located_in`` and ``part_of`` relations of the Doc (see the module docstring)."""
-    return (_parentheses(scope) + _classified(scope) + _in_place(scope) + _part_of(scope) + _national_orgs(scope)
-            + _part_nouns(scope))
+    return (_parentheses(scope) + _classified(scope) + _apposed_places(scope) + _in_place(scope) + _part_of(scope)
+            + _national_orgs(scope) + _named_after_place(scope) + _part_nouns(scope))

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from newsgraph.extraction.appositions import apposition_relations
 from newsgraph.extraction.context import DocContext, MentionRef
 from newsgraph.extraction.evidence import RelationScope
 from newsgraph.extraction.interactions import interaction_relations
@@ -22,8 +23,8 @@ from newsgraph.resolve import role_links
 from newsgraph.resolve.roles import RoleLink
 
 RELATION_TYPES = (
-    "holds_role_in", "member_of", "part_of", "located_in", "ally_of", "opposes", "fights", "controls",
-    "supplies", "cooperates_with", "supports",
+    "holds_role_in", "leads", "member_of", "part_of", "located_in", "originates_from", "ally_of", "opposes", "fights",
+    "controls", "supplies", "cooperates_with", "supports",
 )
 
 
@@ -72,6 +73,7 @@ def extract_relations(
         links = role_links(doc)
     ctx = DocContext(doc, lexicon.cues, mentions=mentions, entities=entities)
     scope = RelationScope(ctx, lexicon, _reported(ctx))
-    found = role_relations(scope, links) + party_relations(scope) + place_relations(scope) + interaction_relations(scope)
+    found = (role_relations(scope, links) + party_relations(scope) + apposition_relations(scope)
+             + place_relations(scope) + interaction_relations(scope))
     known = set(ctx.types)
     return _dedupe(r for r in found if not known or (r.source in known and r.target in known))

@@ -8,6 +8,7 @@ state named nearest to it in the same sentence (marked ``affiliation_source=cont
 
 from __future__ import annotations
 
+from newsgraph.extraction.appositions import is_origin_noun, role_type
 from newsgraph.extraction.context import MentionRef, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import match_suffix
@@ -16,9 +17,6 @@ from newsgraph.records import Relation
 from newsgraph.resolve.roles import RoleLink
 from newsgraph.resolve.tables import relational_roles
 
-
-
-_DEMAND_VERBS = frozenset({"verlangen", "fordern", "drängen", "dringen", "vorwerfen", "kritisieren", "warnen"})
 
 
 def _role_noun(link: RoleLink) -> str:
@@ -70,6 +68,23 @@ def _state_nearby(scope: RelationScope, anchor: MentionRef, taken: list[tuple[in
     return min(after, key=lambda r: r.start) if after else None
 
 
+_CONTEXT_SENTENCES = 2  # sentences before a state role that may name its state
+
+
+def _state_before(scope: RelationScope, anchor: MentionRef) -> MentionRef | None:
+    """The one state named in the two sentences before ``anchor``'s (``Österreich bekommt Teststrecken.
+    Das kündigte Infrastrukturminister Alois Stöger an.``); None when they name several or none."""
+    ctx = scope.ctx
+    sentence = ctx.sentence[anchor.start]
+    states: dict[str, MentionRef] = {}
+    for ref in ctx.mentions:
+        if ctx.sentence[ref.start] >= sentence:
+            break
+        if sentence - _CONTEXT_SENTENCES <= ctx.sentence[ref.start] and ref.type == "GPE" and is_state(ref.entity_id):
+            states[ref.entity_id] = ref
+    return next(iter(states.values())) if len(states) == 1 else None
+
+
 def _speaks(scope: RelationScope, state: MentionRef, anchor: MentionRef) -> bool:
     """True when ``state`` is the subject of a speech verb in another clause (``Russland verlange,
     Präsident Assad ...``): a state talking about a person is not the state the person serves."""
@@ -78,7 +93,7 @@ def _speaks(scope: RelationScope, state: MentionRef, anchor: MentionRef) -> bool
     if clause is ctx.clause_at(anchor.start) or ctx.is_passive(clause):
         return False
     verbs = {ctx.verb_lemma(v) for v in clause.verbs} | {ctx.lemma(v) for v in clause.verbs}
-    return bool(verbs & (ctx.cues.speech_verbs | _DEMAND_VERBS)) and state in subjects(ctx, clause)
+    return bool(verbs & (ctx.cues.speech_verbs | scope.lexicon.demand_verbs)) and state in subjects(ctx, clause)
 
 
 def _nearest(scope: RelationScope, entity_id: str, anchor: MentionRef) -> MentionRef | None:
@@ -111,11 +126,17 @@ def role_relations(scope: RelationScope, links: list[RoleLink]) -> list[Relation
             # (``der türkische Präsident Erdoğan hat Ministerpräsident Davutoğlu ...``)
             taken = [(other.start, other.end) for other in links
                      if other.person_id != link.person_id and other.start >= link.end]
-            target = _state_nearby(scope, source, taken)
+            target = _state_nearby(scope, source, taken) or _state_before(scope, source)
             attributes["affiliation_source"] = "context"
         if target is None:
             continue
-        relation = make_relation(scope, "holds_role_in", source, target, description.end - 1, nominal=True,
+        rtype = "holds_role_in"
+        endings = scope.ctx.cues.noun_endings
+        if target.type == "ORG" and not is_state(target.entity_id):
+            rtype = role_type(scope.lexicon, role, endings) or rtype
+        elif is_origin_noun(scope.lexicon, role, endings):
+            rtype = "originates_from"  # "US-Schauspieler X" says where X comes from, not an office
+        relation = make_relation(scope, rtype, source, target, description.end - 1, nominal=True,
                                  attributes=attributes, modality="asserted")
         if relation is not None:
             found.append(relation)
@@ -130,7 +151,7 @@ def party_relations(scope: RelationScope) -> list[Relation]:
         if text != "(" or i == 0:
             continue
         j = i + 1
-        collective = ctx.lower(j) in ("beide", "alle")
+        collective = ctx.lower(j) in scope.lexicon.collective_words
         j += collective
         party = ctx.mention_starting(j)
         if party is None or party.type != "ORG" or ctx.lower(party.end) != ")":

@@ -60,7 +60,9 @@ SENTENCE_HINTS = "newsgraph_sentence_hints"
 ENCODER_NER = "newsgraph_encoder_ner"  # accurate mode's NER (newsgraph.encoder.component)
 
 # Components newsgraph adds after the statistical pipeline, in order. Each is registered on import.
-NEWSGRAPH_COMPONENTS: tuple[str, ...] = ("newsgraph_resolver", "newsgraph_relations", "newsgraph_events")
+NEWSGRAPH_COMPONENTS: tuple[str, ...] = (
+    "newsgraph_resolver", "newsgraph_relations", "newsgraph_events", "newsgraph_event_relations",
+)
 
 
 # Where a shipped pipeline (de_newsgraph, it_newsgraph, de_e5_ner) was found, for messages and `newsgraph info`.
@@ -247,6 +249,10 @@ def component_configs(lang: str) -> dict[str, dict[str, object]]:
         "newsgraph_relations": {"lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v1", "lang": lang},
                                 "tables": tables},
         "newsgraph_events": {"lexicon": {"@misc": "newsgraph.EventLexicon.v1", "version": "v1", "lang": lang}},
+        "newsgraph_event_relations": {
+            "lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v1", "lang": lang},
+            "events": {"@misc": "newsgraph.EventLexicon.v1", "version": "v1", "lang": lang},
+        },
     }
 
 
