@@ -185,7 +185,7 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
     """Statement events: direct quotes (asserted, with the quote) and reported speech (reported)."""
     drafts: list[_Draft] = []
     for frame in frames:
-        if frame.speaker is None or frame.kind not in ("quote", "verb"):
+        if frame.speaker is None or not frame.is_statement:
             continue
         if frame.verb is not None:
             start, end, span = frame.verb, frame.verb + 1, None
@@ -196,7 +196,7 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
         clause = ctx.clause_at(start)
         draft = _Draft("statement", start, end, ctx.clause_of[start], clause.segment, False, char_span=span)
         draft.args.append(Arg("speaker", frame.speaker))
-        draft.modality = "asserted" if frame.kind == "quote" else "reported"
+        draft.modality = frame.statement_modality
         if frame.quote is not None:
             draft.quote = ctx.text[frame.quote.start_char : frame.quote.end_char].strip()
         if frame.kind == "verb" and frame.clauses:
