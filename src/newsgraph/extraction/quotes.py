@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from spacy.tokens import Token
+
 from newsgraph.extraction.context import Clause, DocContext, MentionRef
 from newsgraph.extraction.modality import is_subjunctive_i
 from newsgraph.extraction.phrases import np_after, resolve_pronoun, subjects
@@ -26,9 +28,11 @@ MIN_QUOTE_WORDS = 3  # shorter runs in quote marks are names or scare quotes
 _MAX_QUOTE_TOKENS = 400
 _CONTINUATION_SEGMENTS = 2  # Konjunktiv I this many sentences after a speech verb continues it
 _OPENING_MARKS = frozenset({"«", "„", "\"", "‹", "»", "‚", "“"})
-_MAX_SPEAKER_TOKENS = 6  # ``…, the foreign ministry spokesman said``: the longest subject before a closing speech verb
+_MAX_SPEAKER_TOKENS = 8  # ``…, the foreign ministry spokesman said``: the longest subject before a closing speech verb
 _PRONOUN_WINDOW = 3  # sentences back a dropped or neuter subject may name its speaker
 _STATEMENT_KINDS = frozenset({"quote", "verb", "phrase"})
+_PARSE_SUBJECTS = frozenset({"nsubj", "nsubj:pass", "nsubjpass"})  # UD and ClearNLP labels
+_ATTRIBUTES = frozenset({"nmod", "nmod:poss"})  # UD; ClearNLP hangs the name on a ``prep`` as ``pobj``
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,9 @@ class SpeechFrame:
         clauses: Indices of the clauses that are the speaker's words.
         quote: The direct quote the frame introduces, if any.
         kind: ``quote`` (direct quote), ``verb`` (reported speech with a speech verb), ``phrase``
-            (``nach den Worten des X``) or ``continuation`` (later Konjunktiv I).
+            (``nach den Worten des X``), ``source`` (a phrase whose clause holds another speaker's statement:
+            ``According to ABC News, Basya said …``; it makes that statement reported, it is none itself) or
+            ``continuation`` (later Konjunktiv I).
         statement_modality: The modality of the statement event itself: ``asserted``, or ``reported``
             when the frame lies inside another speaker's words.
     """
@@ -135,7 +141,9 @@ def _speech_verb(ctx: DocContext, clause: Clause) -> int | None:
     for i in clause.verbs:
         if ctx.verb_lemma(i) in ctx.cues.speech_verbs or ctx.lemma(i) in ctx.cues.speech_verbs:
             return i
-    return None
+    # a pipeline without a tagger (Italian) knows no verbs: its speech-verb list names the forms (``detto``)
+    return next((i for i in range(clause.start, clause.end)
+                 if not ctx.doc[i].pos and ctx.lower(i) in ctx.cues.speech_verbs), None)
 
 
 def _first_word(ctx: DocContext, clause: Clause, default: int) -> int:
@@ -149,16 +157,23 @@ def _is_lead(ctx: DocContext, i: int) -> bool:
     return ctx.doc[i].pos_ == "AUX" or ctx.lower(i) in ctx.cues.speech_clitics
 
 
-def _opens_clause(ctx: DocContext, clause: Clause, verb: int) -> bool:
-    """The speech verb opens its clause, so the words before it are what it reports: ``…, sagte Kerry``,
-    ``…, a déclaré X``, ``…, a-t-il affirmé``, ``…, ha detto X``; where the language puts the speaker first
-    (``subject_before_speech_verb``) also after a short subject without a verb: ``…, Ford said``, ``…, he added``."""
-    first = _first_word(ctx, clause, verb)
+def _opens_clause(ctx: DocContext, clause: Clause, verb: int, first: int | None = None) -> bool:
+    """The speech verb opens its clause (or the part of it from ``first`` on), so the words before it are what it
+    reports: ``…, sagte Kerry``, ``…, a déclaré X``, ``…, a-t-il affirmé``, ``…, ha detto X``; where the language
+    puts the speaker first (``subject_before_speech_verb``) also after a short subject without a verb: ``…, Ford
+    said``, ``…, he added``."""
+    first = _first_word(ctx, clause, verb) if first is None else first
     if all(_is_lead(ctx, i) for i in range(first, verb)):
         return True
     if not ctx.cues.subject_before_speech_verb or clause.kind != "main" or verb - first > _MAX_SPEAKER_TOKENS:
         return False
     return not any(ctx.is_verb(i) and not _is_lead(ctx, i) for i in range(first, verb))
+
+
+def _after_comma(ctx: DocContext, clause: Clause, verb: int) -> int | None:
+    """The token after the comma a speech verb opens a clause part after (``…, ha detto X``), or None."""
+    comma = next((j for j in range(verb - 1, clause.start, -1) if ctx.texts[j] == ","), None)
+    return comma + 1 if comma is not None and _opens_clause(ctx, clause, verb, comma + 1) else None
 
 
 def _last_actor(ctx: DocContext, i: int, types: frozenset[str]) -> MentionRef | None:
@@ -172,18 +187,67 @@ _ORGANISATIONS = frozenset({"ORG", "GPE", "NORP"})
 _PERSONS = frozenset({"PER"})
 
 
-def _speaker(ctx: DocContext, clause: Clause, verb: int) -> MentionRef | None:
-    found = [ref for ref in subjects(ctx, clause) if ref.is_actor]
-    if found:
-        return found[0]
+def _parse_subject(ctx: DocContext, verb: int, clause: Clause) -> MentionRef | None:
+    """The named subject the parse gives the speech verb inside its clause. A verb that opens its clause takes a
+    subject after it (``…, erklärte der Minister``), or anywhere in the sentence when its words follow it (``John
+    Burrows, the chairman of the panel, said the flag …``)."""
+    children = list(ctx.doc[verb].children)
     first = _first_word(ctx, clause, verb)
+    if not all(_is_lead(ctx, i) for i in range(first, verb)):
+        lowest = clause.start
+    elif any(child.dep_ == "ccomp" and child.i > verb for child in children):
+        lowest = ctx.segments[clause.segment][0]  # ``John Burrows, the chairman of …, said the flag …``
+    else:
+        lowest = verb
+    for child in children:
+        if child.dep_ in _PARSE_SUBJECTS and lowest <= child.i < clause.end:
+            ref = ctx.entity_at(child.i) or resolve_pronoun(ctx, child.i) or _speaking_for(ctx, child)
+            if ref is not None and ref.is_actor:
+                return ref
+    return None
+
+
+def _speaking_for(ctx: DocContext, subject: Token) -> MentionRef | None:
+    """``les dirigeants de RJR Nabisco``, ``a spokesman for Ford``: a common-noun subject speaks for the organisation
+    named in its attribute."""
+    if ctx.entity_at(subject.i) is not None or not ctx.is_noun(subject.i):
+        return None
+    for child in subject.children:
+        attributes = [child] if child.dep_ in _ATTRIBUTES else [c for c in child.children if c.dep_ == "pobj"]
+        for token in attributes:
+            ref = ctx.entity_at(token.i)
+            if token.i > subject.i and ref is not None and ref.type == "ORG":
+                return ref
+    return None
+
+
+def _speaker(ctx: DocContext, clause: Clause, verb: int, first: int | None = None) -> MentionRef | None:
+    """The speaker of a speech verb: its subject, a pronoun next to it, or (``null_subject``) the person just named.
+
+    ``first`` is where the speech verb's part of the clause starts when it opens that part (after a quote or a
+    comma); without a parse, the speaker is then the name after the verb (``…, ha detto Mario Draghi``)."""
+    if first is None:
+        first = _after_comma(ctx, clause, verb)
+        first = _first_word(ctx, clause, verb) if first is None else first
+    inverted = all(_is_lead(ctx, i) for i in range(first, verb))
+    parsed = _parse_subject(ctx, verb, clause)
+    if parsed is not None:
+        return parsed
+    if inverted and not ctx.doc[verb].pos:
+        ref, _ = np_after(ctx, verb + 1, clause.end)
+        if ref is not None and ref.is_actor:
+            return ref
+    else:
+        found = [ref for ref in subjects(ctx, clause) if ref.is_actor]
+        if found:
+            return found[0]
     for i in [*range(first, verb), *range(verb + 1, min(clause.end, verb + 3))]:
         ref = resolve_pronoun(ctx, i)
         if ref is None and ctx.lower(i) in ctx.cues.neuter_pronouns:
             ref = _last_actor(ctx, i, _ORGANISATIONS)  # ``…, it added``: the company or state named before
         if ref is not None:
             return ref
-    if ctx.cues.null_subject and all(_is_lead(ctx, i) for i in range(first, verb)) and not any(
+    if ctx.cues.null_subject and inverted and not any(
             ctx.entity_at(i) is not None for i in range(verb + 1, clause.end)):
         return _last_actor(ctx, verb, _PERSONS)  # ``«…», ha affermato.``: no subject, the person just named
     return None
@@ -211,9 +275,9 @@ def _speaker_after(ctx: DocContext, quote: Quote) -> tuple[MentionRef | None, in
         return ref or resolve_pronoun(ctx, i + frame_words), None
     clause = ctx.clause_at(i)
     verb = _speech_verb(ctx, clause)
-    if verb is None or verb < i or not _opens_clause(ctx, clause, verb):
+    if verb is None or verb < i or not _opens_clause(ctx, clause, verb, i):
         return None, None
-    return _speaker(ctx, clause, verb), verb
+    return _speaker(ctx, clause, verb, i), verb
 
 
 def _speaker_before(ctx: DocContext, quote: Quote) -> tuple[MentionRef | None, int | None]:
@@ -249,8 +313,16 @@ def _content(ctx: DocContext, clause_number: int, verb: int) -> list[int]:
     else after it when they are in Konjunktiv I or start with ``dass``."""
     clause = ctx.clauses[clause_number]
     same = ctx.segment_clauses[clause.segment]
-    if clause_number > same[0] and _opens_clause(ctx, clause, verb):
+    complement = next((child.i for child in ctx.doc[verb].children if child.dep_ == "ccomp" and child.i > verb), None)
+    if complement is not None:  # the parse's clausal complement: ``Basya said fishermen saw …``
+        return list(range(ctx.clause_of[complement], same.stop))
+    if clause_number > same[0] and (_opens_clause(ctx, clause, verb) or any(
+            child.dep_ == "ccomp" and child.i < clause.start for child in ctx.doc[verb].children)):
         return list(range(same.start, clause_number))
+    if _after_comma(ctx, clause, verb) is not None:
+        return [clause_number]  # one clause (untagged text, a verbless piece before): ``Il governo …, ha detto X``
+    if any(ctx.lower(j) in ctx.cues.complementizers for j in range(verb + 1, min(verb + _MAX_SPEAKER_TOKENS, clause.end))):
+        return [clause_number]  # no comma before the complementizer: ``said on Tuesday that …``, ``a déclaré que …``
     after = range(clause_number + 1, same.stop)
     if after and (ctx.clauses[after[0]].opener in ctx.cues.complementizers
                   or any(is_subjunctive_i(ctx, v) for v in ctx.clauses[after[0]].verbs)):
@@ -403,12 +475,15 @@ def _says_a_quote(ctx: DocContext, frame: SpeechFrame, quoted: set[Quote | None]
 
 
 def _mark_nested(ctx: DocContext, frames: list[SpeechFrame]) -> None:
-    """A statement inside another speaker's words (``According to ABC News, Basya said …``) is reported."""
-    phrase_clauses = {n: frame.speaker.entity_id for frame in frames
-                      if frame.kind == "phrase" and frame.speaker is not None for n in frame.clauses}
+    """A statement inside another speaker's words (``According to ABC News, Basya said …``) is reported, and the
+    phrase that attributes it (kind ``source``) is no statement of its own."""
+    phrases = {ctx.segment_of[frame.verb]: frame for frame in frames
+               if frame.kind == "phrase" and frame.speaker is not None and frame.verb is not None}
     for frame in frames:
-        if frame.kind == "phrase" or frame.verb is None or frame.speaker is None:
+        if frame.kind not in ("quote", "verb") or frame.verb is None or frame.speaker is None:
             continue
-        other = phrase_clauses.get(ctx.clause_of[frame.verb])
-        if other is not None and other != frame.speaker.entity_id:
+        phrase = phrases.get(ctx.segment_of[frame.verb])
+        if (phrase is not None and phrase.speaker is not None and phrase.verb is not None and phrase.verb < frame.verb
+                and phrase.speaker.entity_id != frame.speaker.entity_id):
             frame.statement_modality = "reported"
+            phrase.kind = "source"
