@@ -133,7 +133,9 @@ class Event(Record):
     """Who did what to whom, where and when, stated with a modality."""
 
     id: str
-    type: str
+    type: str = Field(description="newsgraph's event type (docs/TYPOLOGY.md).")
+    plover: str | None = Field(default=None, description="PLOVER category of the type (AGREE ... ASSAULT), or None.")
+    ace: str | None = Field(default=None, description="ACE 2005 type:subtype of the type (Conflict:Attack), or None.")
     trigger: Span
     arguments: list[EventArgument] = Field(default_factory=list)
     modality: Modality = "asserted"

@@ -16,9 +16,6 @@ from newsgraph.extraction.lexicon import EventLexicon, match_suffix
 from newsgraph.extraction.phrases import attachment, coordinated, np_after, objects, prefixed_nouns, subjects
 from newsgraph.extraction.triggers import Trigger
 
-_PLACE_CLASSIFIERS = frozenset({"stadt", "hauptstadt", "ort", "ortschaft", "dorf", "enklave", "provinz", "region",
-                                "gemeinde", "metropole", "stützpunkt", "militärstützpunkt", "lager", "gebiet"})
-_COORDINATION = frozenset({"und", "sowie", "oder"})
 _ANAPHOR_WINDOW = 8  # sentence pieces back to look for the place "die Stadt" refers to
 
 
@@ -54,19 +51,19 @@ def noun_chain(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause:
         low = ctx.lower(i)
         token = ctx.doc[i]
         if low in ctx.cues.prepositions and token.pos_ not in ("NOUN", "PROPN", "VERB"):
-            ref, stop = np_after(ctx, i + 1, clause.end, _PLACE_CLASSIFIERS)
+            ref, stop = np_after(ctx, i + 1, clause.end, lexicon.place_classifiers)
             place = ref is not None and ref.is_place and low in lexicon.location_prepositions
             role = "location" if place else lexicon.preposition_roles.get(low)
             if ref is None:
                 i = max(stop, i + 1)
                 continue
         elif low in ctx.cues.genitive_determiners or (i == trigger.end and ctx.mention_starting(i)):
-            ref, stop = np_after(ctx, i, clause.end, _PLACE_CLASSIFIERS)
+            ref, stop = np_after(ctx, i, clause.end, lexicon.place_classifiers)
             if ref is None:
                 i = max(stop, i + 1)
                 continue
-        elif low in _COORDINATION and found and found[-1].ref.end == i:
-            ref, stop = np_after(ctx, i + 1, clause.end, _PLACE_CLASSIFIERS)
+        elif low in lexicon.np_coordinators and found and found[-1].ref.end == i:
+            ref, stop = np_after(ctx, i + 1, clause.end, lexicon.place_classifiers)
             if ref is None:
                 break
             role = found[-1].role
@@ -127,10 +124,10 @@ def _is_time_word(ctx: DocContext, i: int) -> bool:
     return any(low.startswith(w) for w in words.weekdays) or low in words.months or low in words.day_parts
 
 
-def _definite_place(ctx: DocContext, clause: Clause, taken: set[int]) -> MentionRef | None:
+def _definite_place(ctx: DocContext, lexicon: EventLexicon, clause: Clause, taken: set[int]) -> MentionRef | None:
     """``die Stadt`` as an object: the last town named before it."""
     for i in range(clause.start + 1, clause.end):
-        if i in taken or ctx.lower(i) not in _PLACE_CLASSIFIERS or ctx.lower(i - 1) not in ctx.cues.definite_determiners:
+        if i in taken or ctx.lower(i) not in lexicon.place_classifiers or ctx.lower(i - 1) not in ctx.cues.definite_determiners:
             continue
         if ctx.mention_starting(i + 1) is not None:
             continue
@@ -143,7 +140,7 @@ def _definite_place(ctx: DocContext, clause: Clause, taken: set[int]) -> Mention
 
 def _attached(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> list[tuple[MentionRef, Attachment, bool]]:
     """Every name of the clause with its attachment; True for a state named only by a noun's prefix."""
-    found = [(ref, attachment(ctx, ref.start, clause, _PLACE_CLASSIFIERS), False)
+    found = [(ref, attachment(ctx, ref.start, clause, lexicon.place_classifiers), False)
              for ref in ctx.outer_mentions(clause.start, clause.end) if not ref.partial]
     for ref, where in prefixed_nouns(ctx, clause):
         noun = ctx.doc[ref.start].text
@@ -168,18 +165,18 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
         elif where.prep in lexicon.location_prepositions and ref.is_place and not prefixed:
             if verbal or not _np_internal(ctx, where.prep_index):
                 found.append(Arg("location", ref))
-        elif verbal and (where.prep not in ("von", "vom", "durch") or passive):
+        elif verbal and (lexicon.preposition_roles.get(where.prep) != "agent" or passive):
             role = lexicon.preposition_roles.get(where.prep)
             if role is not None:
                 found.append(Arg(role, ref))
     return found
 
 
-def _elaborated(ctx: DocContext, clause: Clause) -> list[MentionRef]:
+def _elaborated(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> list[MentionRef]:
     """Names after ``darunter`` in the sentence (``Vertreter von Staaten, ... darunter Deutschland``)."""
     start, end = ctx.segments[clause.segment]
     for i in range(start, end):
-        if ctx.lower(i) in ("darunter", "etwa", "namentlich"):
+        if ctx.lower(i) in lexicon.elaboration_words:
             ref, _ = np_after(ctx, i + 1, end)
             if ref is not None:
                 return coordinated(ctx, ref, ctx.clause_at(ref.start))
@@ -216,7 +213,7 @@ def clause_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause
                     if a.role == "agent"]
         found += pps
         if not any(a.role == role for a in found):
-            found += [Arg(role, r) for r in _elaborated(ctx, clause)]
+            found += [Arg(role, r) for r in _elaborated(ctx, lexicon, clause)]
         return found
     actors = _actors(ctx, clause)
     subject_role = "target" if passive else trigger.subject_role
@@ -226,7 +223,7 @@ def clause_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause
     object_role = "participant" if lexicon.types[trigger.type].symmetric else "target"
     found += [Arg(object_role, r) for r in objs]
     if not objs:
-        place = _definite_place(ctx, clause, {trigger.start})
+        place = _definite_place(ctx, lexicon, clause, {trigger.start})
         if place is not None:
             found.append(Arg("target", place))
     taken |= {(r.start, r.entity_id) for r in objs}

@@ -146,13 +146,13 @@ def _classify(ctx: DocContext, clause: Clause, number: int, segment_first: int) 
     cues = ctx.cues
     finite = [i for i in clause.verbs if ctx.is_finite(i) and not ctx.is_zu_infinitive(i)]
     last_word = max((i for i in range(clause.start, clause.end) if not ctx.is_punct(i)), default=first)
-    if clause.opener in cues.conditional_openers and (clause.opener not in ("sollte", "sollten") or first == clause.start
-                                                      or ctx.doc[first - 1].is_punct):
+    if clause.opener in cues.conditional_openers and (clause.opener not in cues.conditional_modals
+                                                      or first == clause.start or ctx.doc[first - 1].is_punct):
         clause.kind = "cond"
-    elif clause.opener in cues.subordinators and clause.opener not in ("als", "wie", "seit", "um") or (
-        clause.opener == "um" and any(ctx.is_zu_infinitive(i) for i in clause.verbs)
+    elif clause.opener in cues.subordinators and clause.opener not in cues.weak_subordinators or (
+        clause.opener in cues.infinitive_openers and any(ctx.is_zu_infinitive(i) for i in clause.verbs)
     ):
-        clause.kind = "sub" if clause.opener != "um" else "inf"
+        clause.kind = "inf" if clause.opener in cues.infinitive_openers else "sub"
     elif clause.verbs and not finite and any(ctx.is_zu_infinitive(i) for i in clause.verbs):
         clause.kind = "inf"
     elif (clause.opener in cues.relative_pronouns and number > segment_first and clause.verbs

@@ -14,9 +14,11 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from spacy.tokens import Doc
 
+from newsgraph.extraction.phrases import attachment
 from newsgraph.extraction.arguments import Arg, clause_args, count_of, noun_chain
 from newsgraph.extraction.context import DocContext, MentionRef
 from newsgraph.extraction.lexicon import EventLexicon, load_event_lexicon
@@ -28,10 +30,9 @@ from newsgraph.records import Entity, Event, EventArgument, Mention, Modality, S
 
 _AGENTIVE = frozenset({"agent", "participant"})
 _ACTOR_ROLES = frozenset({"agent", "participant", "target", "topic"})
-_SITUATIONAL = frozenset({"bei", "beim", "durch", "während"})
-_ANAPHORIC_ADVERBS = frozenset({"dabei", "dadurch", "hierbei"})
 _DEFINITE_WINDOW = 8  # sentence pieces a definite "das Treffen" may look back
 _AGENTLESS_WINDOW = 2  # sentence pieces an agentless passive may look back
+_SPEAKER_WINDOW = 3  # sentence pieces "sagte der Minister" may look back for the minister's name
 
 
 @dataclass
@@ -45,6 +46,7 @@ class _Draft:
     segment: int
     nominal: bool
     args: list[Arg] = field(default_factory=list)
+    needs_actor: bool = False
     modality: Modality = "asserted"
     timex: Timex | None = None
     count: int | None = None
@@ -97,10 +99,17 @@ def _draft(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, reported: M
     clause = ctx.clauses[number]
     chain = noun_chain(ctx, lexicon, trigger, clause) if trigger.nominal else []
     draft = _Draft(trigger.type, trigger.start, trigger.end, number, clause.segment, trigger.nominal)
+    draft.needs_actor = trigger.weak or (trigger.nominal and _generic(ctx, trigger.start, clause.start))
     draft.add(chain)
     draft.add(clause_args(ctx, lexicon, trigger, clause, chain))
     frame = reported.get(number)
-    draft.modality = modality_at(ctx, trigger.start, nominal=trigger.nominal, reported=frame is not None)
+    where = attachment(ctx, trigger.start, clause) if trigger.nominal else None
+    background = where is not None and where.prep is not None and where.noun is None
+    draft.modality = modality_at(ctx, trigger.start, nominal=trigger.nominal, reported=frame is not None,
+                                 background=background)
+    default = lexicon.types[trigger.type].modality
+    if draft.modality == "asserted" and default is not None:
+        draft.modality = cast(Modality, default)
     if frame is not None and frame.speaker is not None:
         draft.add([Arg("source", frame.speaker)])
     draft.timex = _nearest_timex(ctx, timexes, trigger.start)
@@ -127,7 +136,8 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[_Draft]:
             continue
         earlier = [k for k in kept if k.type == draft.type and k.segment < draft.segment]
         target = earlier[-1] if earlier else None
-        if target is not None:
+        # only an event with an actor is continued: two actorless mentions may well be two events
+        if target is not None and target.has(_AGENTIVE):
             gap = draft.segment - target.segment
             definite = draft.nominal and ctx.lower(draft.start - 1) in ctx.cues.definite_determiners
             agentless = not draft.has(_AGENTIVE)
@@ -153,7 +163,7 @@ def _link_conditions(ctx: DocContext, drafts: list[_Draft]) -> None:
                 draft.add([Arg("location", places[0])])
 
 
-def _link_situations(ctx: DocContext, drafts: list[_Draft]) -> None:
+def _link_situations(ctx: DocContext, lexicon: EventLexicon, drafts: list[_Draft]) -> None:
     """An event without actor that happens in the course of another takes that event's actor:
     ``Bei einem US-Luftangriff ... kamen zwei Serben ums Leben``; ``Dabei kamen 49 Menschen ums Leben``."""
     for draft in drafts:
@@ -163,30 +173,63 @@ def _link_situations(ctx: DocContext, drafts: list[_Draft]) -> None:
         cause = None
         for other in drafts:
             if other is not draft and other.clause == draft.clause and other.nominal:
-                if ctx.lower(other.start - 1) in _SITUATIONAL or ctx.lower(other.start - 2) in _SITUATIONAL:
+                situational = lexicon.situational_prepositions
+                if ctx.lower(other.start - 1) in situational or ctx.lower(other.start - 2) in situational:
                     cause = other
-        if cause is None and ctx.lower(clause.start) in _ANAPHORIC_ADVERBS:
+        if cause is None and ctx.lower(clause.start) in lexicon.anaphoric_adverbs:
             earlier = [d for d in drafts if 0 < draft.segment - d.segment <= 1]
             cause = earlier[-1] if earlier else None
         if cause is not None:
             draft.add(Arg("agent", a.ref) for a in cause.args if a.role == "agent")
 
 
+def _generic(ctx: DocContext, i: int, start: int) -> bool:
+    """A bare noun in a PP names a kind of event, not one that happened (``vor Luftangriffen warnen``)."""
+    j = i - 1
+    while j >= start and ctx.doc[j].pos_ == "ADJ":
+        j -= 1
+    return j >= start and ctx.lower(j) in ctx.cues.prepositions and ctx.doc[j].pos_ not in ("NOUN", "PROPN", "VERB")
+
+
 def _keep(draft: _Draft, lexicon: EventLexicon) -> bool:
+    """An event with a named actor, or one whose unambiguous trigger names it without one (an unnamed actor
+    leaves the roles empty: ``Die Polizei nahm einen Mann fest``)."""
     entity_roles = {a.role for a in draft.args} & _ACTOR_ROLES
     if not entity_roles:
-        return False
+        return not draft.needs_actor
     if lexicon.types[draft.type].needs_target:
         return bool(entity_roles & {"target", "participant"})
     return True
+
+
+def _definite_speaker(ctx: DocContext, verb: int) -> MentionRef | None:
+    """``sagte der Minister``: a definite noun (not a name) after the speech verb refers to the last person named
+    within :data:`_SPEAKER_WINDOW` sentence pieces."""
+    j = verb + 1
+    if j >= len(ctx.doc) or ctx.lower(j) not in ctx.cues.definite_determiners:
+        return None
+    j += 1
+    while j < len(ctx.doc) and ctx.doc[j].pos_ == "ADJ":
+        j += 1
+    if j >= len(ctx.doc) or not ctx.is_noun(j) or ctx.entity_at(j) is not None:
+        return None
+    lower_bound = ctx.segments[max(0, ctx.segment_of[verb] - _SPEAKER_WINDOW)][0]
+    for ref in reversed(ctx.mentions):
+        if lower_bound <= ref.start < verb and ref.type == "PER" and not ref.partial:
+            return ref
+    return None
 
 
 def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame], timexes: list[Timex]) -> list[_Draft]:
     """Statement events: direct quotes (asserted, with the quote) and reported speech (reported)."""
     drafts: list[_Draft] = []
     for frame in frames:
-        if frame.speaker is None or not frame.is_statement:
+        # reported speech of an unnamed speaker ("sagte ein Sprecher") is a statement without a speaker role
+        if not (frame.is_statement or frame.speaker is None and frame.kind == "verb"):
             continue
+        speaker = frame.speaker
+        if speaker is None and frame.verb is not None:
+            speaker = _definite_speaker(ctx, frame.verb)
         if frame.verb is not None:
             start, end, span = frame.verb, frame.verb + 1, None
         elif frame.quote is not None:
@@ -195,8 +238,15 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
             continue
         clause = ctx.clause_at(start)
         draft = _Draft("statement", start, end, ctx.clause_of[start], clause.segment, False, char_span=span)
-        draft.args.append(Arg("speaker", frame.speaker))
+        if speaker is not None:
+            draft.args.append(Arg("speaker", speaker))
+        # the article asserts that somebody spoke (reported when inside another source's words, see
+        # quotes.SpeechFrame.statement_modality); what they said is reported (the events inside the content)
         draft.modality = frame.statement_modality
+        # the speech verb's own modality (``sagte nicht``), unless its clause holds the words too (``said … would``)
+        if frame.verb is not None and frame.kind != "phrase" and ctx.clause_of[frame.verb] not in frame.clauses:
+            spoken = modality_at(ctx, frame.verb, nominal=False)
+            draft.modality = frame.statement_modality if spoken in ("reported", "asserted") else spoken
         if frame.quote is not None:
             draft.quote = ctx.text[frame.quote.start_char : frame.quote.end_char].strip()
         if frame.kind == "verb" and frame.clauses:
@@ -210,7 +260,8 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
             trigger = Trigger(start, end, "statement", nominal=False)
             draft.add(a for a in clause_args(ctx, lexicon, trigger, clause, []) if a.role == "location")
             draft.timex = _nearest_timex(ctx, timexes, start)
-        previous = next((d for d in reversed(drafts) if d.args[0].ref.entity_id == frame.speaker.entity_id), None)
+        previous = None if speaker is None else next(
+            (d for d in reversed(drafts) if d.args and d.args[0].ref.entity_id == speaker.entity_id), None)
         if previous is not None and frame.kind == "quote":
             draft.add(a for a in previous.args if a.role == "location")
             draft.timex = draft.timex or previous.timex
@@ -253,8 +304,10 @@ def _to_event(ctx: DocContext, lexicon: EventLexicon, draft: _Draft, anchor: dat
         future = draft.modality == "intended"
         date_value = resolve_timex(draft.timex, lexicon.cues.time, anchor, future=future)
     place = next((a.ref.entity_id for a in draft.args if a.role == "location"), None)
+    event_type = lexicon.types[draft.type]
     return Event(
-        id=event_id(ctx.text, draft.type, trigger.start, trigger.end), type=draft.type, trigger=trigger,
+        id=event_id(ctx.text, draft.type, trigger.start, trigger.end), type=draft.type, plover=event_type.plover,
+        ace=event_type.ace, trigger=trigger,
         arguments=arguments, modality=draft.modality, time=time, date=date_value, place=place, quote=draft.quote,
     )
 
@@ -294,7 +347,7 @@ def extract_events(
     drafts = [_draft(ctx, lexicon, t, reported, timexes) for t in find_triggers(ctx, lexicon)]
     drafts = _merge(ctx, drafts)
     _link_conditions(ctx, drafts)
-    _link_situations(ctx, drafts)
+    _link_situations(ctx, lexicon, drafts)
     drafts = [d for d in drafts if _keep(d, lexicon)] + _statements(ctx, lexicon, frames, timexes)
     _add_affiliations(drafts, ctx, affiliations or {}, lexicon)
     events = [_to_event(ctx, lexicon, d, anchor) for d in drafts]

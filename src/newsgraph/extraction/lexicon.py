@@ -104,6 +104,18 @@ class Cues:
     future_auxiliaries: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
     negation_determiners: frozenset[str] = frozenset()
+    negation_exceptions: frozenset[str] = frozenset()
+    """Words after a negation that make it no negation of the event (``nicht nur``, ``nicht zuletzt``)."""
+    negation_degree_words: frozenset[str] = frozenset()
+    """Words between a negation and the adjective it negates (``nicht mehr benötigte Objekte``)."""
+    scope_barriers: frozenset[str] = frozenset()
+    """Openers of subordinate clauses whose modality is their own (``weil``, ``obwohl``)."""
+    conditional_modals: frozenset[str] = frozenset()
+    """Konjunktiv II modals that open a condition when verb-first (``sollte er ...``), not a hypothesis."""
+    weak_subordinators: frozenset[str] = frozenset()
+    """Subordinators that also join phrases (``als``, ``wie``): they open no subordinate clause by themselves."""
+    infinitive_openers: frozenset[str] = frozenset()
+    """Openers of purpose infinitive clauses (``um ... zu``)."""
     fear: frozenset[str] = frozenset()
     fear_with_preposition: Mapping[str, str] = field(default_factory=dict)
     intention: frozenset[str] = frozenset()
@@ -141,17 +153,20 @@ class Cues:
 
 @dataclass(frozen=True)
 class EventType:
-    """One event type of the typology and its CAMEO/PLOVER mapping."""
+    """One event type of the typology and its CAMEO/PLOVER/ACE 2005 mapping."""
 
     name: str
     cameo: str | None
     cameo_label: str | None
     plover: str | None
+    ace: str | None = None
     genitive: str = "agent"
     prefix: str = "agent"
     symmetric: bool = False
     needs_target: bool = False
     description: str = ""
+    modality: str | None = None
+    """The modality an event of this type has when no cue says otherwise (a plan is ``intended``)."""
 
 
 @dataclass(frozen=True)
@@ -161,15 +176,23 @@ class VerbTrigger:
     type: str
     requires_any: frozenset[str] = frozenset()
     objects: Mapping[str, str] = field(default_factory=dict)
+    excludes_any: frozenset[str] = frozenset()
+    """Words none of which may stand in the clause (``Verantwortung übernehmen`` is no takeover)."""
+    contexts: Mapping[str, str] = field(default_factory=dict)
+    """Clause word → type that retypes the verb, which keeps its own type otherwise (``zu Haft verurteilen``)."""
 
 
 @dataclass(frozen=True)
 class Phrase:
-    """A fixed word sequence that signals an event (``ums Leben`` kommen)."""
+    """A fixed word sequence that signals an event (``ums Leben`` kommen), or blocks its words (type None:
+    ``in Kauf nehmen`` is no purchase)."""
 
     words: tuple[str, ...]
-    type: str
+    type: str | None
     subject_role: str = "agent"
+    verbs: Mapping[str, str] = field(default_factory=dict)
+    """When given, a verb of the clause must be one of these lemmas; it sets the subject's role
+    (``in Haft nehmen``: agent, ``in Haft kommen``: target)."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +213,18 @@ class EventLexicon:
     support_prepositions: Mapping[str, str]
     cues: Cues
     lang: str = BASE_LANG
+    anaphoric_adverbs: frozenset[str] = frozenset()
+    """Adverbs that place an event in the previous one (``Dabei kamen 49 Menschen ums Leben``)."""
+    place_classifiers: frozenset[str] = frozenset()
+    """Nouns that classify a place name (``der Stadt Kobane``) or refer back to one (``die Stadt``)."""
+    np_coordinators: frozenset[str] = frozenset()
+    """Conjunctions that join names inside a noun phrase (``und``, ``sowie``)."""
+    elaboration_words: frozenset[str] = frozenset()
+    """Words that introduce members of a group named before (``darunter``, ``etwa``)."""
+    exact_noun_triggers: Mapping[str, str] = field(default_factory=dict)
+    """Whole nouns (not compound ends) that are triggers: ``Tor`` but not ``Direktor``."""
+    needs_actor: frozenset[str] = frozenset()
+    """Ambiguous trigger words (a bare noun or a verb lemma) kept only with a named actor (``Wahl``, ``spielen``)."""
 
 
 @dataclass(frozen=True)
@@ -310,9 +345,9 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
     types = {
         name: EventType(
             name=name, cameo=spec.get("cameo"), cameo_label=spec.get("cameo_label"), plover=spec.get("plover"),
-            genitive=spec.get("genitive", "agent"), prefix=spec.get("prefix", spec.get("genitive", "agent")),
+            ace=spec.get("ace"), genitive=spec.get("genitive", "agent"), prefix=spec.get("prefix", spec.get("genitive", "agent")),
             symmetric=bool(spec.get("symmetric", False)), needs_target=bool(spec.get("needs_target", False)),
-            description=spec.get("description", ""),
+            description=spec.get("description", ""), modality=spec.get("modality"),
         )
         for name, spec in raw["types"].items()
     }
@@ -320,17 +355,23 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         fold_lower(lemma): VerbTrigger(
             type=spec["type"], requires_any=_words(spec.get("requires_any", [])),
             objects={fold_lower(k): v for k, v in spec.get("objects", {}).items()},
+            excludes_any=_words(spec.get("excludes_any", [])),
+            contexts={fold_lower(k): v for k, v in spec.get("contexts", {}).items()},
         )
         for lemma, spec in raw.get("verb_triggers", {}).items()
     }
     nouns = {fold_lower(k): v for k, v in raw.get("noun_triggers", {}).items()}
     phrases = tuple(
-        Phrase(words=tuple(fold_lower(w) for w in p["words"]), type=p["type"], subject_role=p.get("subject_role", "agent"))
+        Phrase(words=tuple(fold_lower(w) for w in p["words"]), type=p["type"], subject_role=p.get("subject_role", "agent"),
+               verbs={fold_lower(k): v for k, v in p.get("verbs", {}).items()})
         for p in raw.get("phrases", [])
     )
+    exact = {fold_lower(k): v for k, v in raw.get("exact_noun_triggers", {}).items()}
     support = {fold_lower(k): {fold_lower(v): t for v, t in m.items()} for k, m in raw.get("support", {}).items()}
-    used = set(nouns.values()) | {v.type for v in verbs.values()} | {p.type for p in phrases}
-    used |= {t for v in verbs.values() for t in v.objects.values()} | {t for m in support.values() for t in m.values()}
+    used = set(nouns.values()) | set(exact.values()) | {v.type for v in verbs.values()}
+    used |= {p.type for p in phrases if p.type is not None}
+    used |= {t for v in verbs.values() for t in (*v.objects.values(), *v.contexts.values())}
+    used |= {t for m in support.values() for t in m.values()}
     unknown = sorted(used - set(types))
     if unknown:
         raise ConfigError(f"{lexicon_file('events', version, lang)} uses event types missing from 'types': {unknown}; add them")
@@ -344,6 +385,12 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         support_prepositions={fold_lower(k): v for k, v in raw.get("support_prepositions", {}).items()},
         lang=lang,
         cues=load_cues(version, lang),
+        anaphoric_adverbs=_words(raw.get("anaphoric_adverbs", [])),
+        place_classifiers=_words(raw.get("place_classifiers", [])),
+        np_coordinators=_words(raw.get("np_coordinators", [])),
+        elaboration_words=_words(raw.get("elaboration_words", [])),
+        exact_noun_triggers=exact,
+        needs_actor=_words(raw.get("needs_actor", [])),
     )
 
 

@@ -45,7 +45,7 @@ def _scope(ctx: DocContext, clause: Clause) -> list[Clause]:
     """The clause and, for dass- and infinitive clauses, the clauses governing it."""
     scope = [clause]
     current = clause
-    while current.kind in ("sub", "inf") and current.opener not in ("weil", "obwohl", "nachdem", "während", "bevor"):
+    while current.kind in ("sub", "inf") and current.opener not in ctx.cues.scope_barriers:
         matrix = ctx.matrix_of(current)
         if matrix is None or matrix in scope:
             break
@@ -54,12 +54,18 @@ def _scope(ctx: DocContext, clause: Clause) -> list[Clause]:
     return scope
 
 
-def _has(ctx: DocContext, clauses: Iterable[Clause], words: frozenset[str]) -> bool:
-    return any(words & ctx.words(clause) for clause in clauses)
+def _has(ctx: DocContext, clauses: Iterable[Clause], words: frozenset[str], own: frozenset[str] = frozenset()) -> bool:
+    """True when a clause holds one of ``words`` other than the trigger's own (``kündigte ... an`` is an
+    announcement made, not an intended one)."""
+    return any(words & ctx.words(clause) - own for clause in clauses)
 
 
-def _feared(ctx: DocContext, clauses: list[Clause]) -> bool:
-    if _has(ctx, clauses, ctx.cues.fear):
+def _own_words(ctx: DocContext, i: int) -> frozenset[str]:
+    return frozenset({ctx.lower(i), ctx.lemma(i), ctx.verb_lemma(i)} if ctx.is_verb(i) else {ctx.lower(i), ctx.lemma(i)})
+
+
+def _feared(ctx: DocContext, clauses: list[Clause], own: frozenset[str] = frozenset()) -> bool:
+    if _has(ctx, clauses, ctx.cues.fear, own):
         return True
     for clause in clauses:
         found = ctx.words(clause)
@@ -68,19 +74,33 @@ def _feared(ctx: DocContext, clauses: list[Clause]) -> bool:
     return False
 
 
+def _attributive(ctx: DocContext, j: int, end: int) -> bool:
+    """True when the negation at ``j`` negates an attribute (``nicht mehr benötigte Objekte``), not the clause."""
+    k = j + 1
+    while k < end and ctx.lower(k) in ctx.cues.negation_degree_words:
+        k += 1
+    return k + 1 < end and ctx.doc[k].pos_ == "ADJ" and (ctx.is_noun(k + 1) or ctx.doc[k + 1].pos_ == "ADJ")
+
+
 def negated(ctx: DocContext, i: int, *, nominal: bool) -> bool:
     """True when the trigger at ``i`` is negated (``kein Angriff``; ``griff nicht an``)."""
-    if nominal:
-        return any(ctx.lower(j) in ctx.cues.negation_determiners or ctx.lower(j) == "nicht"
-                   for j in range(max(ctx.clause_at(i).start, i - _NEGATION_WINDOW), i))
     clause = ctx.clause_at(i)
-    return any(
-        ctx.lower(j) in ctx.cues.negations and ctx.lower(j + 1) not in ("nur", "zuletzt")
-        for j in range(clause.start, clause.end)
-    )
+    if nominal:
+        return any(ctx.lower(j) in ctx.cues.negation_determiners or ctx.lower(j) in ctx.cues.negations
+                   for j in range(max(clause.start, i - _NEGATION_WINDOW), i))
+    for j in range(clause.start, clause.end):
+        if ctx.lower(j) not in ctx.cues.negations:
+            continue
+        if j == i - 1:
+            return True
+        if ctx.lower(j + 1) in ctx.cues.negation_exceptions or _attributive(ctx, j, clause.end):
+            continue
+        return True
+    return False
 
 
-def modality_at(ctx: DocContext, i: int, *, nominal: bool, reported: bool = False) -> Modality:
+def modality_at(ctx: DocContext, i: int, *, nominal: bool, reported: bool = False,
+                background: bool = False) -> Modality:
     """The modality of the trigger or cue at token ``i``.
 
     Args:
@@ -88,23 +108,28 @@ def modality_at(ctx: DocContext, i: int, *, nominal: bool, reported: bool = Fals
         i: Token index of the trigger (or relation cue).
         nominal: The trigger is a noun (negation then needs ``kein`` on it, not a clause ``nicht``).
         reported: The clause is the content of reported speech or a quote (from :mod:`quotes`).
+        background: The trigger is a noun inside a PP (``im Rahmen der Gespräche``): the clause's plans and
+            considerations are not its own.
+
+    The trigger's own word is no cue for itself (``kündigte an`` is an announcement that happened).
     """
     clause = ctx.clause_at(i)
     scope = _scope(ctx, clause)
     cues = ctx.cues
+    own = _own_words(ctx, i)
     if negated(ctx, i, nominal=nominal):
         return "negated"
-    if _feared(ctx, scope):
+    if _feared(ctx, scope, own):
         return "feared"
     if clause.kind == "cond":
         return "hypothetical"
     words = ctx.words(clause)
-    subjunctive_ii = words & cues.subjunctive_ii - {"sollte", "sollten"}
+    subjunctive_ii = words & cues.subjunctive_ii - cues.conditional_modals
     if subjunctive_ii and not reported and not (words & cues.subjunctive_i):
         return "hypothetical"
-    if _has(ctx, scope, cues.consideration):
+    if not background and _has(ctx, scope, cues.consideration, own):
         return "considered"
-    if _has(ctx, scope, cues.intention):
+    if not background and _has(ctx, scope, cues.intention, own):
         return "intended"
     if not nominal and words & cues.future_auxiliaries and not ctx.is_passive(clause):
         return "intended"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsgraph.extraction.context import DocContext
-from newsgraph.extraction.lexicon import EventLexicon, match_suffix
-from newsgraph.resolve.normalize import noun_forms
+from newsgraph.extraction.lexicon import EventLexicon, Phrase, match_suffix
+from newsgraph.resolve.normalize import fold_lower, noun_forms
 
 _NAME_TYPES = frozenset({"PER", "ORG"})
 
@@ -20,6 +20,7 @@ class Trigger:
         type: Event type (a key of the lexicon's ``types``).
         nominal: True for a noun trigger (``Luftangriffe``), False for a verb or phrase.
         subject_role: Role of the clause subject (``target`` for ``ums Leben kommen``).
+        weak: An ambiguous word (the lexicon's ``needs_actor``): the event is kept only with a named actor.
     """
 
     start: int
@@ -27,6 +28,7 @@ class Trigger:
     type: str
     nominal: bool
     subject_role: str = "agent"
+    weak: bool = False
 
 
 def _in_name(ctx: DocContext, i: int) -> bool:
@@ -37,12 +39,17 @@ def _in_name(ctx: DocContext, i: int) -> bool:
 
 def _noun_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | None:
     text = ctx.doc[i].text
+    whole = fold_lower(text).split("-")[-1]
+    if whole in lexicon.exact_noun_triggers:
+        return Trigger(i, i + 1, lexicon.exact_noun_triggers[whole], nominal=True, weak=whole in lexicon.needs_actor)
     key = match_suffix(text, lexicon.noun_triggers, ctx.cues.noun_endings)
     if key is None:
         return None
     forms = noun_forms(text, ctx.cues.noun_endings, last_part=True)
     if any(form.endswith(tuple(lexicon.noun_exclusions)) for form in forms):
         return None
+    # only the bare word is ambiguous: "Wahl" may be a choice, "Landtagswahl" is an election
+    weak = key in lexicon.needs_actor and key in forms
     event_type = lexicon.noun_triggers[key]
     overrides = lexicon.support.get(key, {})
     if overrides:
@@ -51,17 +58,24 @@ def _noun_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | N
             lemma = ctx.verb_lemma(verb)
             if lemma in overrides or ctx.lemma(verb) in overrides:
                 event_type = overrides.get(lemma) or overrides[ctx.lemma(verb)]
-    return Trigger(i, i + 1, event_type, nominal=True)
+    return Trigger(i, i + 1, event_type, nominal=True, weak=weak)
 
 
 def _verb_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | None:
-    entry = lexicon.verb_triggers.get(ctx.verb_lemma(i)) or lexicon.verb_triggers.get(ctx.lemma(i))
+    lemma = ctx.verb_lemma(i)
+    entry = lexicon.verb_triggers.get(lemma)
+    if entry is None:
+        lemma = ctx.lemma(i)
+        entry = lexicon.verb_triggers.get(lemma)
     if entry is None:
         return None
     clause = ctx.clause_at(i)
-    if entry.requires_any and not entry.requires_any & ctx.words(clause):
+    words = ctx.words(clause)
+    if entry.requires_any and not entry.requires_any & words or entry.excludes_any & words:
         return None
     event_type = entry.type
+    if entry.contexts:
+        event_type = next((t for word, t in entry.contexts.items() if word in words), event_type)
     if entry.objects:
         matched = [
             entry.objects[form] for j in range(clause.start, clause.end) if j != i and ctx.is_noun(j)
@@ -70,17 +84,54 @@ def _verb_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | N
         if not matched:
             return None
         event_type = matched[0]
-    return Trigger(i, i + 1, event_type, nominal=False)
+    return Trigger(i, i + 1, event_type, nominal=False, weak=lemma in lexicon.needs_actor)
 
 
-def _phrase_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
-    found = []
-    for phrase in lexicon.phrases:
-        size = len(phrase.words)
-        for i in range(len(ctx.doc) - size + 1):
-            if all(ctx.lower(i + k) == word for k, word in enumerate(phrase.words)):
-                found.append(Trigger(i, i + size, phrase.type, nominal=False, subject_role=phrase.subject_role))
-    return found
+def _phrases_by_first_word(lexicon: EventLexicon) -> dict[str, list[Phrase]]:
+    known = _PHRASE_INDEX.get(id(lexicon))
+    if known is None or known[0] is not lexicon:
+        index: dict[str, list[Phrase]] = {}
+        for phrase in lexicon.phrases:
+            index.setdefault(phrase.words[0], []).append(phrase)
+        known = _PHRASE_INDEX[id(lexicon)] = (lexicon, index)
+    return known[1]
+
+
+_PHRASE_INDEX: dict[int, tuple[EventLexicon, dict[str, list[Phrase]]]] = {}
+
+
+def _phrase_verb_role(ctx: DocContext, phrase: Phrase, i: int) -> str | None:
+    """The subject's role for a phrase at ``i``: its own, or the one its clause verb gives; None when the
+    phrase needs a verb its clause lacks."""
+    if not phrase.verbs:
+        return phrase.subject_role
+    clause = ctx.clause_at(i)
+    for verb in clause.verbs:
+        role = phrase.verbs.get(ctx.verb_lemma(verb)) or phrase.verbs.get(ctx.lemma(verb))
+        if role is not None:
+            return role
+    return None
+
+
+def _phrase_triggers(ctx: DocContext, lexicon: EventLexicon) -> tuple[list[Trigger], set[int]]:
+    """Phrase triggers and the tokens phrases take (blocking phrases take their words without a trigger)."""
+    index = _phrases_by_first_word(lexicon)
+    found: list[Trigger] = []
+    taken: set[int] = set()
+    for i in range(len(ctx.doc)):
+        for phrase in index.get(ctx.lower(i), ()):
+            size = len(phrase.words)
+            if i in taken or i + size > len(ctx.doc):
+                continue
+            if not all(ctx.lower(i + k) == word for k, word in enumerate(phrase.words)):
+                continue
+            role = _phrase_verb_role(ctx, phrase, i)
+            if role is None:
+                continue
+            taken.update(range(i, i + size))
+            if phrase.type is not None:
+                found.append(Trigger(i, i + size, phrase.type, nominal=False, subject_role=role))
+    return found, taken
 
 
 def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
@@ -91,8 +142,7 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     particle (``lote ... aus``) and must meet the entry's conditions (``sich verständigen``). In a language
     whose nouns are lower case, nouns are found by their tag; without tags, every word is tried as a noun.
     """
-    found = _phrase_triggers(ctx, lexicon)
-    taken = {i for t in found for i in range(t.start, t.end)}
+    found, taken = _phrase_triggers(ctx, lexicon)
     # a pipeline without a tagger (Italian): any word may be a noun trigger; verbs cannot be told apart
     untagged = not lexicon.cues.nouns_capitalised and not ctx.doc.has_annotation("POS")
     for i, token in enumerate(ctx.doc):

@@ -78,6 +78,8 @@ class EventNode:
     place: str = ""
     quote: str = ""
     literal_arguments: str = ""
+    plover: str = ""
+    ace: str = ""
     roles: tuple[EventRole, ...] = ()
 
 
@@ -243,6 +245,8 @@ class CorpusAggregate:
             date=event.date or "",
             place=place or "",
             quote=event.quote or "",
+            plover=event.plover or "",
+            ace=event.ace or "",
             literal_arguments=ALIAS_SEPARATOR.join(literals),
             roles=tuple(sorted(roles)),
         )
@@ -322,7 +326,8 @@ def build_graph(results: Iterable[ArticleResult] | CorpusAggregate) -> nx.MultiD
       ``article_count``, ``aliases`` (joined by ``" | "``);
     * articles, keyed ``article:<id>``: ``kind="article"``, ``title``, ``date``, ``url``, ``lang``,
       ``source``, ``error`` (empty strings when missing or ok);
-    * events, keyed ``event:<event id>``: ``kind="event"``, ``type``, ``modality``, ``trigger``,
+    * events, keyed ``event:<event id>``: ``kind="event"``, ``type``, ``plover``, ``ace`` (empty when the
+      type has no such code), ``modality``, ``trigger``,
       ``trigger_start``, ``trigger_end``, ``sentence``, ``time``, ``date``, ``place``, ``quote``,
       ``literal_arguments`` (non-entity arguments as ``role=text``), ``article``.
 
@@ -390,6 +395,8 @@ def build_graph(results: Iterable[ArticleResult] | CorpusAggregate) -> nx.MultiD
             event.key,
             kind="event",
             type=event.type,
+            plover=event.plover,
+            ace=event.ace,
             modality=event.modality,
             trigger=event.trigger,
             trigger_start=event.trigger_start,
