@@ -195,3 +195,29 @@ def test_the_output_folder_is_not_read_and_is_reported(use_stand_in: Path, tmp_p
     assert [(s.path, s.reason) for s in stats.skipped_folders] == [(str(out), "the output folder of this run")]
     with pytest.raises(InputPathError, match="is a file newsgraph writes in the output folder of this run"):
         newsgraph.extract([out / "articles.jsonl"], lang="de", out=out)
+
+
+def test_an_entity_named_only_in_the_headline_is_found(use_stand_in: Path, tmp_path: Path) -> None:
+    """A plain-text file's heading line becomes the title; its names are analysed with the body's and merge."""
+    (tmp_path / "a.txt").write_text("Kerry reist nach Genf\n\nKerry sprach am Montag in Paris.\n",
+                                    encoding="utf-8")
+    (result,) = newsgraph.extract([tmp_path / "a.txt"], lang="de")
+    assert result.article.title == "Kerry reist nach Genf"
+    names = {e.name: e for e in result.entities}
+    assert "Genf" in names
+    assert {m.part for m in names["Kerry"].mentions} == {"text", "title"}  # one entity for headline and body
+
+
+def test_headline_spans_point_into_the_title_and_body_spans_stay_put(use_stand_in: Path) -> None:
+    body = "In Berlin sagte Kerry am Montag nichts.\n\nKerry reist nach Paris."
+    with_title = Article(id="a", text=body, title="Kerry in Genf", lang="de")
+    (result,) = newsgraph.extract([with_title])
+    (plain,) = newsgraph.extract([Article(id="b", text=body, lang="de")])
+    title_mentions = [m for m in result.mentions if m.part == "title"]
+    assert {(m.text, m.start, m.end, m.sentence) for m in title_mentions} == {("Kerry", 0, 5, 0), ("Genf", 9, 13, 0)}
+    body_mentions = [m for m in result.mentions if m.part == "text"]
+    assert [(m.text, m.start, m.end, m.sentence) for m in body_mentions] == [
+        (m.text, m.start, m.end, m.sentence) for m in plain.mentions]
+    for mention in result.mentions:
+        assert result.article.part_text(mention.part)[mention.start:mention.end] == mention.text
+    assert '"part"' not in plain.to_json()  # records of the body look as they always did

@@ -18,7 +18,7 @@ from newsgraph.engines import check_dask, make_engine
 from newsgraph.errors import ConfigError, Errors, InputError, LanguageError, ModelError, NewsgraphError
 from newsgraph.ingest.read import SkippedFolder, article_from_text, check_sources, read_articles
 from newsgraph.ingest.langid import check_languages, detect_language
-from newsgraph.nlp.convert import doc_to_result
+from newsgraph.nlp.convert import analysed_text, doc_to_result, title_offset
 from newsgraph.nlp.limits import ArticleTimeout, deadline, size_message, timeout_message, token_message
 from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
 from newsgraph.nlp.tokenize import tokenize
@@ -141,8 +141,16 @@ DATE_KEY = "newsgraph_date"
 
 def make_doc(nlp: Language, article: Article) -> Doc:
     """Tokenise an article (in time linear in its length, see :mod:`newsgraph.nlp.tokenize`) and hand its
-    metadata date to the components (relative time resolution)."""
-    doc = tokenize(nlp, article.text)
+    metadata date to the components (relative time resolution).
+
+    The Doc holds :func:`~newsgraph.nlp.convert.analysed_text`: the body, then the headline as a sentence of its
+    own, so that entities, relations and events of the headline are found and merge with the body's."""
+    doc = tokenize(nlp, analysed_text(article))
+    offset = title_offset(article)
+    if offset is not None:
+        first = doc.char_span(offset, len(doc.text), alignment_mode="expand")
+        if first is not None and len(first):
+            doc[first.start].is_sent_start = True
     if article.date:
         doc.user_data[DATE_KEY] = article.date
     return doc
@@ -151,8 +159,9 @@ def make_doc(nlp: Language, article: Article) -> Doc:
 def _checked_doc(nlp: Language, article: Article, settings: Settings) -> Doc | str:
     """The article's Doc, or why it is not processed: over ``max_chars`` (checked before tokenising) or
     ``max_tokens``, or the tokenizer failed."""
-    if len(article.text) > settings.max_chars:
-        return size_message(len(article.text), settings.max_chars)
+    size = len(analysed_text(article))
+    if size > settings.max_chars:
+        return size_message(size, settings.max_chars)
     try:
         doc = make_doc(nlp, article)
     except Exception as e:  # noqa: BLE001 - reported on the record, run goes on

@@ -8,12 +8,14 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 SCHEMA_VERSION = "1.0"
 
 EntityType = Literal["PER", "ORG", "GPE", "LOC", "NORP", "MISC", "EVENT"]
 Modality = Literal["asserted", "reported", "intended", "considered", "feared", "hypothetical", "negated"]
+TextPart = Literal["text", "title"]
+"""Which part of an article a span lies in: the body (``Article.text``) or the headline (``Article.title``)."""
 
 
 class Record(BaseModel):
@@ -53,14 +55,34 @@ class Article(Record):
     def _no_control_chars(cls, value: str | None) -> str | None:
         return replace_control_chars(value) if value else value
 
+    def part_text(self, part: TextPart) -> str:
+        """The string a record's offsets point into: the body for ``"text"``, the headline for ``"title"``."""
+        return (self.title or "") if part == "title" else self.text
 
-class Mention(Record):
-    """A span of an article's text that names or refers to an entity."""
+
+class InPart(Record):
+    """Base for records located in an article: ``part`` names the string their offsets and sentence index
+    point into (``"text"``, the body, or ``"title"``, the headline). The default ``"text"`` is left out of the
+    dumped record, so records of the body read and look exactly as before headlines were analysed."""
+
+    part: TextPart = Field(default="text", description="'text' (offsets into Article.text) or 'title' "
+                                                       "(offsets into Article.title); left out when 'text'.")
+
+    @model_serializer(mode="wrap")
+    def _omit_body_part(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("part") == "text":
+            del data["part"]
+        return data
+
+
+class Mention(InPart):
+    """A span of an article's text (or headline, see ``part``) that names or refers to an entity."""
 
     text: str
-    start: int = Field(description="Char offset into the article text (inclusive).")
-    end: int = Field(description="Char offset into the article text (exclusive).")
-    sentence: int = Field(description="0-based sentence index in the article.")
+    start: int = Field(description="Char offset into the article text (inclusive); into the title when part='title'.")
+    end: int = Field(description="Char offset into the article text (exclusive); into the title when part='title'.")
+    sentence: int = Field(description="0-based sentence index in the article text (in the title when part='title').")
     label: str = Field(description="Label assigned by NER or the rule that found the mention.")
     entity_id: str | None = None
 
@@ -81,8 +103,8 @@ class Entity(Record):
                     "(an Innenministerium in an Austrian article: Q40).")
 
 
-class Span(Record):
-    """Evidence or trigger: a char span of an article's text."""
+class Span(InPart):
+    """Evidence or trigger: a char span of an article's text (or headline, see ``part``)."""
 
     text: str
     start: int
@@ -101,7 +123,7 @@ class Relation(Record):
     attributes: dict[str, str] = Field(default_factory=dict)
 
 
-class EventArgument(Record):
+class EventArgument(InPart):
     """An entity (or a literal such as a count) filling a role of an event."""
 
     role: str = Field(description="agent, target, participant, location, time, count, speaker ...")

@@ -66,8 +66,7 @@ def test_reported_speech_before_the_speech_verb(make_doc: MakeDoc) -> None:
     assert {(a.role, names(doc)[a.entity_id or ""]) for a in permission.arguments} == {("agent", "Türkei"),
                                                                                       ("source", "Kerry")}
     statement = next(e for e in events if e.type == "statement")
-    # the article asserts that Kerry spoke; what he said (the permission) is reported
-    assert statement.modality == "asserted"
+    assert statement.modality == "asserted"  # the article states that Kerry said it (ANNOTATION.md); its content is reported
     assert statement.quote == "mit Sicherheit die Nutzung bestimmter Einrichtungen erlaubt"
 
 

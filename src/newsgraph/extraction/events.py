@@ -225,7 +225,7 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
     drafts: list[_Draft] = []
     for frame in frames:
         # reported speech of an unnamed speaker ("sagte ein Sprecher") is a statement without a speaker role
-        if frame.kind not in ("quote", "verb") or frame.speaker is None and frame.kind != "verb":
+        if not (frame.is_statement or frame.speaker is None and frame.kind == "verb"):
             continue
         speaker = frame.speaker
         if speaker is None and frame.verb is not None:
@@ -240,11 +240,13 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
         draft = _Draft("statement", start, end, ctx.clause_of[start], clause.segment, False, char_span=span)
         if speaker is not None:
             draft.args.append(Arg("speaker", speaker))
-        # the article asserts that somebody spoke; what they said is reported (the events inside the content)
-        draft.modality = "asserted"
-        if frame.verb is not None:
+        # the article asserts that somebody spoke (reported when inside another source's words, see
+        # quotes.SpeechFrame.statement_modality); what they said is reported (the events inside the content)
+        draft.modality = frame.statement_modality
+        # the speech verb's own modality (``sagte nicht``), unless its clause holds the words too (``said … would``)
+        if frame.verb is not None and frame.kind != "phrase" and ctx.clause_of[frame.verb] not in frame.clauses:
             spoken = modality_at(ctx, frame.verb, nominal=False)
-            draft.modality = "asserted" if spoken == "reported" else spoken
+            draft.modality = frame.statement_modality if spoken in ("reported", "asserted") else spoken
         if frame.quote is not None:
             draft.quote = ctx.text[frame.quote.start_char : frame.quote.end_char].strip()
         if frame.kind == "verb" and frame.clauses:

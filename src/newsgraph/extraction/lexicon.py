@@ -151,6 +151,16 @@ class Cues:
     """Inflection endings a noun may carry over a word-list entry, in the order the forms are tried."""
     nouns_capitalised: bool = True
     """German capitalises every noun, so a noun trigger must be capitalised; English, French and Italian do not."""
+    complementizers: frozenset[str] = frozenset({"dass"})
+    """Words that open the clause a speech verb reports (``dass``, ``that``, ``que``, ``che``)."""
+    speech_clitics: frozenset[str] = frozenset()
+    """Clitic subject pronouns between an auxiliary and a speech verb (``a-t-il affirmé``)."""
+    neuter_pronouns: frozenset[str] = frozenset()
+    """Pronouns a statement's organisation or state is named by (``…, it added``)."""
+    subject_before_speech_verb: bool = False
+    """``…, Ford said``: the speaker may stand before the speech verb that closes a quote (English)."""
+    null_subject: bool = False
+    """A speech verb may have no subject at all (``…», ha affermato``): the last person named is the speaker."""
 
 
 @dataclass(frozen=True)
@@ -359,6 +369,8 @@ def _load_cues(version: str, lang: str) -> Cues:
         noun_endings=tuple(fold_lower(e) for e in raw.get("noun_endings", [])),
         time=_time_words(raw.get("time", {})),
         nouns_capitalised=bool(raw.get("nouns_capitalised", True)),
+        subject_before_speech_verb=bool(raw.get("subject_before_speech_verb", False)),
+        null_subject=bool(raw.get("null_subject", False)),
     )
 
 

@@ -96,7 +96,6 @@ def _gather(results: Iterable[ArticleResult], max_evidence: int) -> _Gathered:
     gathered = _Gathered()
     for result in results:
         gathered.aggregate.add(result)
-        text = result.article.text
         article_id = result.article.id
         gathered.articles.setdefault(article_id, _article_label(result))
         mentioned = gathered.mentioned.setdefault(article_id, Counter())
@@ -106,13 +105,14 @@ def _gather(results: Iterable[ArticleResult], max_evidence: int) -> _Gathered:
             mentioned[mention.entity_id] += 1
             node = gathered.evidence.setdefault(mention.entity_id, _Evidence())
             node.total += 1
-            before, span, after = sentence_around(text, mention.start, mention.end)
+            before, span, after = sentence_around(result.article.part_text(mention.part), mention.start, mention.end)
             key = (article_id, mention.start - len(before))
             if len(node.snippets) < max_evidence and key not in node.seen:
                 node.seen.add(key)
                 node.snippets.append({"article": article_id, "before": before, "text": span, "after": after})
         for event in result.events:
-            before, span, after = sentence_around(text, event.trigger.start, event.trigger.end)
+            before, span, after = sentence_around(result.article.part_text(event.trigger.part), event.trigger.start,
+                                                  event.trigger.end)
             gathered.event_evidence[article_id, event.trigger.start, event.trigger.end] = {
                 "article": article_id, "before": before, "text": span, "after": after,
             }

@@ -62,8 +62,8 @@ def article_html(result: ArticleResult) -> str:
     pieces: list[str] = []
     cursor = 0
     for mention in sorted(result.mentions, key=lambda m: (m.start, -m.end)):
-        if mention.start < cursor or mention.end > len(text) or mention.start >= mention.end:
-            continue  # overlapping or out of range: keep the first, outermost one
+        if mention.part != "text" or mention.start < cursor or mention.end > len(text) or mention.start >= mention.end:
+            continue  # in the headline, overlapping or out of range: keep the first, outermost one
         group = group_of(types.get(mention.entity_id or "", mention.label))
         color = GROUPS[group][1]
         tip = f"{group} · {name(mention.entity_id) or mention.text}" + (f" ({mention.entity_id})" if mention.entity_id else "")
