@@ -254,7 +254,7 @@ def test_different_persons_do_not_merge(nlp: Language, text: str, ents: list[Ent
 def test_surname_the_ner_missed_joins_the_full_name(nlp: Language, text: str, ents: list[Ent], surname: str) -> None:
     mentions, entities = resolve(nlp, text, ents)
     assert len(entities) == 1 and entities[0].type == "PER"
-    assert [(m.text, m.label) for m in mentions if m.text == surname] == [(surname, "rule:surname")]
+    assert [(m.text, m.found_by) for m in mentions if m.text == surname] == [(surname, "surname")]
 
 
 def test_missed_surname_of_two_persons_is_left_alone(nlp: Language) -> None:
@@ -356,7 +356,7 @@ def test_prefix_mention_has_offsets_of_the_prefix_only(nlp: Language) -> None:
     mentions, entities = resolve(nlp, text, [("US-Aussenminister", "MISC"), ("Paris", "LOC")])
     usa = the(entities, "USA")
     (mention,) = usa.mentions
-    assert (mention.text, mention.label, mention.start) == ("US", "rule:prefix", text.index("US-"))
+    assert (mention.text, mention.label, mention.found_by, mention.start) == ("US", "GPE", "prefix", text.index("US-"))
     assert mention.end == mention.start + 2
     assert not any(e.type == "MISC" for e in entities)
 
@@ -419,7 +419,7 @@ def test_demonym_with_governing_noun_names_the_state(
     mentions, entities = resolve(nlp, text, [])
     entity = the(entities, name)
     assert entity.type == etype
-    assert [(m.text, m.label) for m in entity.mentions] == [(surface, "rule:demonym")]
+    assert [(m.text, m.found_by) for m in entity.mentions] == [(surface, "demonym")]
     assert all(text[m.start : m.end] == m.text for m in mentions)
 
 
@@ -453,7 +453,7 @@ def test_capital_acting_for_its_state(nlp: Language, text: str, ents: list[Ent],
     city, state = the(entities, capital), the(entities, country)
     assert city.type == state.type == "GPE"
     assert [m.text for m in city.mentions] == [capital]
-    assert [(m.text, m.label) for m in state.mentions] == [(capital, "rule:capital")]
+    assert [(m.text, m.label, m.found_by) for m in state.mentions] == [(capital, "GPE", "capital")]
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,12 @@ class Mention(InPart):
     start: int = Field(description="Char offset into the article text (inclusive); into the title when part='title'.")
     end: int = Field(description="Char offset into the article text (exclusive); into the title when part='title'.")
     sentence: int = Field(description="0-based sentence index in the article text (in the title when part='title').")
-    label: str = Field(description="Label assigned by NER or the rule that found the mention.")
+    label: str = Field(description="The span's NER label (PER, LOC, ORG, MISC); the entity's type (PER, ORG, GPE, "
+                                   "LOC, NORP, ...) when a rule found the span.")
+    found_by: str = Field(default="ner", description="How the span was found: 'ner' (the statistical NER or its "
+                                                     "gazetteer ruler), or the resolver rule that added it (gazetteer, "
+                                                     "prefix, demonym, capital, role, surname, acronym, cue, "
+                                                     "coalition, ...).")
     entity_id: str | None = None
 
 
@@ -110,6 +115,13 @@ class Span(InPart):
     start: int
     end: int
     sentence: int
+
+
+RELATION_TYPES: tuple[str, ...] = (
+    "holds_role_in", "leads", "member_of", "part_of", "located_in", "originates_from", "ally_of", "opposes", "fights",
+    "controls", "supplies", "cooperates_with", "supports",
+)
+"""The relation types the shipped extractors write (see docs/TYPOLOGY.md)."""
 
 
 class Relation(Record):
@@ -203,9 +215,18 @@ def set_html_renderer(render: Callable[[ArticleResult], str]) -> None:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of an exported line of ``articles.jsonl`` (with all nested records)."""
+    """The JSON Schema of an exported line of ``articles.jsonl`` (with all nested records).
+
+    Relation and event types are enums of what the shipped extractors produce (``RELATION_TYPES``; the event
+    types of the shipped typology, docs/TYPOLOGY.md); a custom lexicon may add others.
+    """
+    from newsgraph.extraction.lexicon import load_event_lexicon  # the typology is package data read there
+
     schema = ArticleResult.model_json_schema()
     schema["$id"] = f"https://newsgraph.invalid/schema/{SCHEMA_VERSION}/article-result.json"
+    definitions = schema["$defs"]
+    definitions["Relation"]["properties"]["type"]["enum"] = sorted(RELATION_TYPES)
+    definitions["Event"]["properties"]["type"]["enum"] = sorted(load_event_lexicon().types)
     return schema
 
 

@@ -327,3 +327,13 @@ def test_a_rebuilt_cache_is_a_plain_warning_line(use_stand_in: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     assert "warning: " in result.output and "the result cache was damaged" in result.output
     assert "RuntimeWarning" not in result.output and "cache.py:" not in result.output
+
+
+def test_schema_lists_the_relation_and_event_types_and_how_a_mention_was_found() -> None:
+    schema = json.loads(runner.invoke(app, ["schema"]).output)
+    definitions = schema["$defs"]
+    relation_types = definitions["Relation"]["properties"]["type"]["enum"]
+    event_types = definitions["Event"]["properties"]["type"]["enum"]
+    assert {"holds_role_in", "member_of", "located_in", "opposes"} <= set(relation_types)
+    assert {"statement", "meeting", "arrest", "election"} <= set(event_types) and len(event_types) > 50
+    assert "found_by" in definitions["Mention"]["properties"]

@@ -272,3 +272,10 @@ def test_the_output_lock_is_reentrant_here_and_exclusive_for_other_processes(tmp
     assert message.startswith(f"another newsgraph run (pid {os.getpid()}, started {held['started']}) "
                               f"is writing {tmp_path}; wait for it to finish")
     assert not (tmp_path / LOCK_FILE).exists()
+
+
+def test_entities_file_lines_carry_no_empty_mention_lists(tmp_path: Path) -> None:
+    write_outputs(make_results(), tmp_path)
+    lines = [json.loads(line) for line in (tmp_path / "entities.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines and all("mentions" not in line and line["mention_count"] >= 1 for line in lines)
+    assert {entity.id for entity in read_entities(tmp_path / "entities.jsonl")} == {line["id"] for line in lines}

@@ -350,10 +350,12 @@ JSONL_BYTES = {
 
 
 @pytest.mark.parametrize("content", JSONL_BYTES.values(), ids=JSONL_BYTES.keys())
-def test_jsonl_is_streamed_with_the_records_of_the_whole_file_reader(tmp_path: Path, content: bytes) -> None:
+def test_jsonl_is_streamed_with_the_records_of_the_whole_file_reader(tmp_path: Path, content: bytes,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from newsgraph.ingest.read import _parse
 
-    path = write(tmp_path, "feed.jsonl", content)
+    monkeypatch.chdir(tmp_path)  # a path relative to the folder it is read from: the ids need no renaming
+    path = write(tmp_path, "feed.jsonl", content).relative_to(tmp_path)
 
     def canonical(items: object) -> list[str]:
         return [str(i) if isinstance(i, InputError) else i.model_dump_json() for i in items]  # type: ignore[attr-defined]
@@ -591,3 +593,19 @@ def test_check_sources_names_every_unusable_path(corpus: Path, monkeypatch: pyte
     assert str(caught.value).startswith("seedz: no such file or folder; news/*.jsonl: pattern matched no files; ")
     assert str(caught.value).endswith("Check the spelling: inputs are files, folders, glob patterns, or - for stdin. "
                                       "Nothing was read or written.")
+
+
+def test_article_ids_stay_when_the_corpus_folder_moves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "first" / "corpus", tmp_path / "elsewhere" / "copy"
+    for folder in (first / "sub", second / "sub"):
+        folder.mkdir(parents=True)
+        (folder / "a.txt").write_text("Angela Merkel traf Emmanuel Macron.", encoding="utf-8")
+        (folder.parent / "b.jsonl").write_text('{"text": "Olaf Scholz sprach."}\n', encoding="utf-8")
+    ids = [article.id for article in read_articles([first])]
+    assert [article.id for article in read_articles([second])] == ids
+    monkeypatch.chdir(tmp_path / "first")
+    assert [article.id for article in read_articles(["corpus"])] == ids  # named from another folder
+    assert [article.id for article in read_articles(["corpus/**/*.txt", "corpus/*.jsonl"])] == ids[1:] + ids[:1]
+    assert [article.id for article in read_articles([first / "sub" / "a.txt"])] != ids[1:]  # path 'a.txt', not 'sub/a.txt'
+    # the records keep the path as read: only the ids are named from the source folder
+    assert {a.path for a in read_articles([first])}.isdisjoint({a.path for a in read_articles([second])})

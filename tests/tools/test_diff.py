@@ -255,3 +255,21 @@ def test_cli_exit_2_when_an_output_has_no_readable_articles_jsonl(tmp_path: Path
     assert "nodifferences" not in squeezed
     with pytest.raises(ExportError, match="not a complete newsgraph output"):
         diff_outputs(*folders)
+
+
+def test_a_moved_file_is_not_reported_as_a_changed_text(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kerry.txt").write_text("John Kerry traf Angela Merkel.", encoding="utf-8")
+    assert runner.invoke(app, ["extract", str(corpus), "--lang", "de", "-o", str(tmp_path / "old"), "-q"]).exit_code == 0
+    (corpus / "2024").mkdir()
+    (corpus / "kerry.txt").rename(corpus / "2024" / "kerry.txt")
+    assert runner.invoke(app, ["extract", str(corpus), "--lang", "de", "-o", str(tmp_path / "moved"), "-q"]).exit_code == 0
+    moved = diff_outputs(tmp_path / "old", tmp_path / "moved")
+    assert len(moved.articles_renamed) == 1
+    assert [note for note in moved.notes if "changed its text" in note] == []
+    assert any("not its text" in note for note in moved.notes)
+    (corpus / "2024" / "kerry.txt").write_text("John Kerry traf Olaf Scholz.", encoding="utf-8")
+    assert runner.invoke(app, ["extract", str(corpus), "--lang", "de", "-o", str(tmp_path / "edited"), "-q"]).exit_code == 0
+    edited = diff_outputs(tmp_path / "moved", tmp_path / "edited")
+    assert any("changed its text" in note for note in edited.notes)

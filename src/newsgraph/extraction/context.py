@@ -159,8 +159,9 @@ class DocContext(DocTokens):
                 continue
             partial = (mention.start > span.start_char or mention.end < span.end_char) and len(span) == 1
             etype = self.types.get(mention.entity_id, mention.label if mention.label in _ACTOR_TYPES else "MISC")
+            label = mention.label if mention.found_by == "ner" else f"rule:{mention.found_by}"
             refs.append(MentionRef(mention.entity_id, etype, span.start, span.end, mention.start, mention.end, partial,
-                                   mention.label))
+                                   label))
         return sorted(refs, key=lambda r: (r.start, -(r.end - r.start), r.start_char))
 
     def entity_at(self, i: int) -> MentionRef | None:

@@ -18,14 +18,10 @@ from newsgraph.extraction.lexicon import RelationLexicon, load_relation_lexicon
 from newsgraph.extraction.places import place_relations
 from newsgraph.extraction.quotes import speech_frames
 from newsgraph.extraction.roles import party_relations, role_relations
-from newsgraph.records import Entity, Mention, Relation
+from newsgraph.records import RELATION_TYPES, Entity, Mention, Relation
 from newsgraph.resolve import role_links
 from newsgraph.resolve.roles import RoleLink
 
-RELATION_TYPES = (
-    "holds_role_in", "leads", "member_of", "part_of", "located_in", "originates_from", "ally_of", "opposes", "fights",
-    "controls", "supplies", "cooperates_with", "supports",
-)
 
 
 def _reported(ctx: DocContext) -> dict[int, MentionRef | None]:

@@ -645,7 +645,8 @@ def _write_set(results: Iterable[ArticleResult], out_dir: Path, formats: Sequenc
         entities = sorted(aggregate.entities(), key=lambda entity: (entity.type, entity.name, entity.id))
         with entities_target.open_text() as handle:
             for entity in entities:
-                _write_line(handle, entity.model_dump_json(), entities_target.path)
+                # the mentions stay in articles.jsonl: a corpus-level list would grow with the corpus
+                _write_line(handle, entity.model_dump_json(exclude={"mentions"}), entities_target.path)
 
         if graph_formats:
             graph = build_graph(aggregate)

@@ -38,7 +38,8 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                  ("source", "string"), ("lang", "string"), ("path", "string"), ("line", "int64"),
                  ("text", "string"), ("warnings", "list<string>"), ("error", "string"), ("model", "string")),
     "mentions": (("article_id", "string"), ("mention_index", "int32"), ("entity_id", "string"), ("text", "string"),
-                 ("start", "int64"), ("end", "int64"), ("sentence", "int32"), ("label", "string")),
+                 ("start", "int64"), ("end", "int64"), ("sentence", "int32"), ("label", "string"),
+                 ("found_by", "string")),
     "entities": (("entity_id", "string"), ("name", "string"), ("type", "string"), ("aliases", "list<string>"),
                  ("articles", "list<string>"), ("mention_count", "int64")),
     "relations": (("article_id", "string"), ("relation_index", "int32"), ("source", "string"),
@@ -97,7 +98,8 @@ def article_rows(result: ArticleResult) -> dict[str, list[Row]]:
         "model": result.model})
     rows["mentions"] = [{"article_id": article_id, "mention_index": index, "entity_id": mention.entity_id,
                          "text": mention.text, "start": mention.start, "end": mention.end,
-                         "sentence": mention.sentence, "label": mention.label}
+                         "sentence": mention.sentence, "label": mention.label,
+                         "found_by": mention.found_by}
                         for index, mention in enumerate(result.mentions)]
     rows["relations"] = [{"article_id": article_id, "relation_index": index, "source": relation.source,
                           "target": relation.target, "type": relation.type, "modality": relation.modality,

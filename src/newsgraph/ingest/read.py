@@ -231,7 +231,9 @@ def read_articles(
     (see :mod:`newsgraph.ingest.warc`). Text is NFC-normalised with ``\\n`` line ends.
 
     Ids are ``<file-stem>-<hash>`` (``<file-stem>#<line>-<hash>`` for JSON items), the hash covering
-    the path and the text, so a re-run gives the same ids; an explicit ``id`` field is kept as it is.
+    the text and the file's path from its source (the folder given, a glob's fixed start, or the file's own
+    folder), so a re-run gives the same ids, and so does the same corpus moved to or named from another
+    folder; an explicit ``id`` field is kept as it is.
     A repeated id within one call gets ``-2``, ``-3`` ... and a warning on the article.
 
     Args:
@@ -329,6 +331,7 @@ def _read_sources(sources: Iterable[str | Path], max_bytes: int, lang: str | Non
         if str(source) == "-":
             yield from _guarded(_read_stdin(max_bytes, lang), "-")
             continue
+        root = _source_root(str(source))
         for path in _expand(str(source), folders):
             if isinstance(path, InputError):
                 yield path
@@ -336,7 +339,26 @@ def _read_sources(sources: Iterable[str | Path], max_bytes: int, lang: str | Non
             key = os.path.realpath(path)
             if key not in seen:
                 seen.add(key)
-                yield from _guarded(_read_file(path, max_bytes, lang), path)
+                for item in _guarded(_read_file(path, max_bytes, lang), path):
+                    yield _rekeyed(item, os.path.relpath(path, root)) if isinstance(item, Article) else item
+
+
+def _source_root(source: str) -> str:
+    """The folder a source's files are named from in article ids: the folder itself, a glob's fixed start, or
+    a file's own folder; so the ids stay the same when the corpus folder moves or is named another way."""
+    if os.path.isdir(source):
+        return source
+    if _GLOB_CHARS.search(source) and not os.path.lexists(source):
+        return str(_glob_root(source))
+    return os.path.dirname(source) or "."
+
+
+def _rekeyed(article: Article, relative: str) -> Article:
+    """``article`` with its generated id made from ``relative`` (its path from the source root) instead of the
+    path as given; an id the input set explicitly is kept."""
+    if relative == article.path or article.path is None or article.id != _generated_id(article.path, article.line, article.text):
+        return article
+    return article.model_copy(update={"id": _generated_id(relative, article.line, article.text)})
 
 
 def _guarded(items: Iterator[Result], path: str) -> Iterator[Result]:
@@ -735,10 +757,14 @@ def _article(text: str, *, path: str, warnings: list[str], line: int | None = No
              title: str | None = None, date: str | None = None, url: str | None = None,
              source: str | None = None, lang: str | None = None) -> Article:
     if id is None:
-        stem = _slug(path) + (f"#{line}" if line is not None else "")
-        id = f"{stem}-{_digest(path, text)}"
+        id = _generated_id(path, line, text)
     return Article(id=id, text=text, title=title, date=date, url=url, source=source, lang=lang, path=path,
                    line=line, warnings=list(warnings))
+
+
+def _generated_id(path: str, line: int | None, text: str) -> str:
+    """``<file-stem>-<hash>`` (``<file-stem>#<line>-<hash>`` for JSON items), the hash covering path and text."""
+    return f"{_slug(path)}{f'#{line}' if line is not None else ''}-{_digest(path, text)}"
 
 
 def _slug(path: str) -> str:

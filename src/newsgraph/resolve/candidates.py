@@ -27,6 +27,9 @@ NER_LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": 
 _COMPASS = re.compile(r"^(Nordost|Nordwest|Südost|Südwest|Nord|Süd|Ost|West|Zentral)-?(.+)$")
 _PERSON_OVERRIDE_KINDS = frozenset({"country", "org", "group"})
 
+RULE_PREFIX = "rule:"
+"""A candidate's label starts with this when a rule, not the NER, found it (``rule:prefix``)."""
+
 
 @dataclass
 class Candidate:
@@ -60,7 +63,7 @@ class Candidate:
     @property
     def ner_label(self) -> str | None:
         """The resolver label of an NER span, None for rule-found spans."""
-        return None if self.label.startswith("rule:") else NER_LABELS.get(self.label)
+        return None if self.label.startswith(RULE_PREFIX) else NER_LABELS.get(self.label)
 
 
 class DocView(DocTokens):

@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 
 from newsgraph.records import Entity, Mention
 from newsgraph.resolve.candidates import (
+    RULE_PREFIX,
     Candidate,
     DocView,
     acronym_links,
@@ -87,9 +88,11 @@ def _to_records(view: DocView, clusters: list[Cluster]) -> tuple[list[Mention], 
         for c in sorted(cluster.candidates, key=lambda c: (c.ref, c.start_char, c.end_char, c.label)):
             span = (c.start_char, c.end_char)
             if span not in seen:
+                rule = c.label.startswith(RULE_PREFIX)
                 seen[span] = Mention(
                     text=text[c.start_char : c.end_char], start=c.start_char, end=c.end_char,
-                    sentence=view.sentence[c.start], label=c.label, entity_id=cluster.id,
+                    sentence=view.sentence[c.start], label=cluster.type if rule else c.label,
+                    found_by=c.label[len(RULE_PREFIX):] if rule else "ner", entity_id=cluster.id,
                 )
         mentions = sorted(seen.values(), key=lambda m: (m.start, m.end))
         entities.append(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from newsgraph.tools.canonical import canonical_results
 from newsgraph.errors import ConfigError, Errors, ExportError
 from newsgraph.graph.export import ARTICLES_FILE, ENTITIES_FILE, read_entities, read_results, recover
+from newsgraph.records import ArticleResult
 
 TOLERANCES: tuple[str, ...] = ("mention-counts", "names", "types", "relations", "events", "offsets")
 """What ``ignore`` may name: entity mention counts, names or types; all relations; all events;
@@ -84,6 +86,8 @@ class Facts:
     events: Counter[EventRow] | None
     label: str = ""
     articles: set[str] | None = None
+    texts: dict[str, str] | None = None
+    """Article id → a hash of its text (read from ``articles.jsonl``; None for golden snapshots)."""
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -312,9 +316,17 @@ def read_facts(path: Path) -> Facts:
     }
     if articles_path is None:
         return Facts(entities, None, None, label=str(path))
-    canonical = canonical_results(read_results(articles_path))
+    texts: dict[str, str] = {}
+
+    def hashing(results: Iterable[ArticleResult]) -> Iterator[ArticleResult]:
+        for result in results:
+            texts[result.article.id] = hashlib.sha256(result.article.text.encode("utf-8", "surrogatepass")).hexdigest()
+            yield result
+
+    canonical = canonical_results(hashing(read_results(articles_path)))
     relations, events = _rows_from_canonical(canonical)
-    return Facts(entities, relations, events, label=str(path), articles={str(a["article"]) for a in canonical})
+    return Facts(entities, relations, events, label=str(path), articles={str(a["article"]) for a in canonical},
+                 texts=texts)
 
 
 def _without_offsets(rows: Counter[Any], articles: set[str] | None = None) -> Counter[Any]:
@@ -345,6 +357,15 @@ def pair_articles(old: set[str], new: set[str]) -> dict[str, str]:
 
     old_stems, new_stems = stems(old - new), stems(new - old)
     return {old_stems[stem]: new_stems[stem] for stem in sorted(old_stems.keys() & new_stems.keys())}
+
+
+def _what_changed(old: Facts, new: Facts, old_id: str, new_id: str) -> str:
+    """Why a paired article's id changed, as far as the two sides tell."""
+    if old.texts is None or new.texts is None or old_id not in old.texts or new_id not in new.texts:
+        return "changed its text or its file's path"
+    if old.texts[old_id] == new.texts[new_id]:
+        return "changed its id, not its text (its file was moved or renamed)"
+    return "changed its text"
 
 
 def _rename(rows: Counter[Any], renamed: dict[str, str]) -> Counter[Any]:
@@ -383,8 +404,8 @@ def diff_facts(old: Facts, new: Facts, *, ignore: Iterable[str] = ()) -> OutputD
         result.articles_renamed = pair_articles(old.articles, new.articles)
         result.articles_removed = sorted(old.articles - new.articles - result.articles_renamed.keys())
         result.articles_added = sorted(new.articles - old.articles - set(result.articles_renamed.values()))
-        result.notes += [f"article {a} changed its text (now {b}); compared by its name, without char offsets"
-                         for a, b in result.articles_renamed.items()]
+        result.notes += [f"article {a} {_what_changed(old, new, a, b)} (now {b}); compared by its name, without "
+                         "char offsets" for a, b in result.articles_renamed.items()]
 
     for kind in ("relations", "events"):
         if kind in tolerances:
