@@ -220,11 +220,11 @@ def export_graph(model: Any, path: Path, *, kept: list[int] | None = None) -> No
 
     if kept is not None:
         embeddings = model.get_input_embeddings()
-        trimmed = torch.nn.Embedding(len(kept), embeddings.weight.shape[1], padding_idx=1)
+        trimmed = torch.nn.Embedding(len(kept), embeddings.weight.shape[1])
         trimmed.weight.data = embeddings.weight.data[torch.tensor(kept)].clone()
         model.set_input_embeddings(trimmed)
         model.config.vocab_size = len(kept)
-    ids = torch.tensor([[0, 100, 200, 300, 2], [0, 150, 2, 1, 1]])
+    ids = torch.tensor([[0, 5, 6, 7, 2], [0, 8, 2, 1, 1]])  # shapes only: the axes are dynamic
     mask = (ids != 1).long()
     dynamic = {0: "batch", 1: "pieces"}
     torch.onnx.export(
@@ -253,14 +253,16 @@ class _Calibration:
         return next(self.batches, None)
 
 
-def calibration_batches(tokenizer: Any, sentences: list[list[str]], *, batch_size: int = 16) -> list[dict[str, np.ndarray]]:
-    """``input_ids``/``attention_mask`` batches (``<s> … </s>``, padded with id 1) of ``sentences``."""
+def calibration_batches(tokenizer: Any, sentences: list[list[str]], *,
+                        batch_size: int = 10) -> list[dict[str, np.ndarray]]:
+    """``input_ids``/``attention_mask`` batches (``<s> … </s>``, padded with id 1) of ``sentences``, all padded to
+    the same width and cut to whole batches (the histogram calibration stacks the batches' activations)."""
     batches = []
-    for start in range(0, len(sentences), batch_size):
-        encodings = tokenizer.encode_batch(sentences[start : start + batch_size], is_pretokenized=True,
-                                           add_special_tokens=False)
-        rows = [[0, *e.ids[:510], 2] for e in encodings]
-        width = max(len(r) for r in rows)
+    encodings = tokenizer.encode_batch(sentences, is_pretokenized=True, add_special_tokens=False)
+    width = min(max(len(e.ids) for e in encodings) + 2, 512)
+    full = max(len(sentences) // batch_size, 1) * batch_size  # whole batches only: the same shape for all
+    for start in range(0, min(full, len(sentences)), batch_size):
+        rows = [[0, *e.ids[:510], 2] for e in encodings[start : start + batch_size]]
         ids = np.ones((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
         for i, row in enumerate(rows):
