@@ -16,9 +16,12 @@ Only numpy, onnxruntime and tokenizers are imported here (``pip install "newsgra
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ FORMAT = "newsgraph.OnnxEncoder.v1"
 ENCODER_PIP = 'pip install "newsgraph[encoder]"'
 MAX_PIECES = 512  # the encoder's positions, <s> and </s> included
 PAD_ID, BOS_ID, EOS_ID = 1, 0, 2
+SHIPPED = "de_e5_onnx"  # the package name of the shipped model (newsgraph.nlp.loading.ONNX_PACKAGE)
 _NO_FEATURES = np.zeros((0, 0, 0), dtype=np.float32)
 
 
@@ -267,6 +271,50 @@ def load_encoder(folder: Path, **options: Any) -> OnnxEncoder:
     return OnnxEncoder(folder, **options)
 
 
+@lru_cache(maxsize=4)
+def _shared(folder: str) -> OnnxEncoder:
+    return OnnxEncoder(Path(folder))
+
+
+def default_model_dir() -> Path:
+    """The shipped ONNX model, looked for where :func:`newsgraph.nlp.loading.find_shipped_model` looks (that
+    module imports this one): ``$NEWSGRAPH_MODELS/de_e5_onnx`` when set, else the checkout's
+    ``models/de_e5_onnx``, else the installed package ``de_e5_onnx``.
+
+    Raises:
+        ModelError: it is not installed.
+    """
+    env = os.environ.get("NEWSGRAPH_MODELS")
+    places = [Path(env) / SHIPPED] if env else [Path(__file__).resolve().parents[3] / "models" / SHIPPED]
+    if not env:
+        spec = importlib.util.find_spec(SHIPPED)
+        if spec is not None and spec.origin is not None:
+            places.append(Path(spec.origin).parent)
+    for place in places:
+        if is_onnx_model(place):
+            return place
+    raise ModelError(Errors.E217.format(path=" or ".join(map(str, places)),
+                                        problem="the shipped ONNX encoder is not there"))
+
+
+def encode(words: Sequence[Sequence[str]], *, folder: Path | None = None, features: bool = True) -> list[Encoded]:
+    """NER logits and layer features per word of each text, from the model at ``folder`` (default: the shipped
+    one), loaded once per process on one thread: what the syntax heads read.
+
+    Args:
+        words: The texts, each a list of words (the non-space tokens of a sentence).
+        folder: An exported model folder.
+        features: Also return the hidden states of every layer.
+
+    Returns:
+        One :class:`Encoded` per text: ``logits`` ``[words, 9]``, ``features`` ``[words, 13, 384]`` (float32).
+
+    Raises:
+        ModelError: as :class:`OnnxEncoder`.
+    """
+    return _shared(str(folder if folder is not None else default_model_dir())).encode(words, features=features)
+
+
 __all__ = ["ENCODER_PIP", "Encoded", "FORMAT", "INFO_FILE", "MAX_PIECES", "MODEL_FILE", "OnnxEncoder",
-           "TOKENIZER_FILE", "central_owner", "is_onnx_model", "load_encoder", "read_info", "sha256", "verify",
+           "TOKENIZER_FILE", "central_owner", "default_model_dir", "encode", "is_onnx_model", "load_encoder", "read_info", "sha256", "verify",
            "windows"]

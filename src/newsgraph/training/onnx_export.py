@@ -274,14 +274,19 @@ def calibration_batches(tokenizer: Any, sentences: list[list[str]], *,
 
 def quantize_static(source: Path, target: Path, batches: list[dict[str, np.ndarray]], *,
                     per_channel: bool = True) -> None:
-    """int8 weights and activations (QDQ), activation ranges calibrated on ``batches``; the embedding table,
-    softmax and layer norms stay float32."""
+    """int8 weights and activations of the matrix products (QDQ), activation ranges calibrated on ``batches``;
+    then the embedding table int8 as in :func:`quantize_dynamic` (softmax and layer norms stay float32)."""
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static as quantize
 
-    quantize(str(source), str(target), _Calibration(batches), quant_format=QuantFormat.QDQ,  # type: ignore[arg-type]
+    products = target.with_name(target.stem + ".matmul.onnx")
+    quantize(str(source), str(products), _Calibration(batches), quant_format=QuantFormat.QDQ,  # type: ignore[arg-type]
              per_channel=per_channel, weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8,
              op_types_to_quantize=["MatMul"], calibrate_method=CalibrationMethod.Percentile,
              extra_options={"ActivationSymmetric": False, "WeightSymmetric": True})
+    from onnxruntime.quantization import quantize_dynamic as quantize_tables
+
+    quantize_tables(str(products), str(target), weight_type=QuantType.QInt8, op_types_to_quantize=["Gather"])
+    products.unlink()
 
 
 def calibration_sentences(data: Path, count: int, *, seed: int = 13) -> list[list[str]]:
