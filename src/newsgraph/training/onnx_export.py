@@ -1,15 +1,20 @@
 """Export the fine-tuned e5 NER encoder to ONNX: trimmed vocabulary, int8 weights, for the torch-free runtime.
 
-    newsgraph models export-onnx models/de_e5_ner OUT [--data ../shared/data] [--vocab 30000] [--quant dynamic]
+    newsgraph models export-onnx models/de_e5_ner OUT [--data ../shared/data] [--vocab 50000] [--by-score 60000]
+        [--quant dynamic]
 
 Steps (:func:`export_onnx_model`):
 
 1. The encoder package (``models/de_e5_ner``) is loaded with torch as accurate mode does
    (:func:`newsgraph.encoder.package.load_package`).
-2. Vocabulary: the 250,002 SentencePiece pieces of multilingual-e5 are counted over the German, English, French
-   and Italian text of the shared corpora (:data:`VOCAB_SOURCES`; GermEval dev, the UNER PUD sentences, KIND's
-   Wikinews test and Le Temps test are held out to measure coverage, 10kGNAD is not used). The ``top_n`` most
-   frequent pieces are kept, plus the special tokens and every single-character piece of the Latin, Greek and
+2. Vocabulary: the 250,002 SentencePiece pieces of multilingual-e5 are counted over the text of the shared
+   corpora without non-commercial terms (:func:`vocabulary_sentences`: GermEval part-a without the held-out
+   tuning news, SmartData, MobIE, Europeana de/fr, HIPE-2022 newseye/sonar, NEISS Sturm, LER, Europarl, UD GSD
+   dev and PUD, GUM news, UNER PUD German). Never counted: WikiNEuRal, HIPE hipe2020, NEISS Arendt, UD LIT, KIND,
+   10kGNAD (NC terms), GermEval dev, UD GSD test, and the held-out texts that measure coverage (:data:`HELD_OUT`).
+   Kept: the ``top_n`` most frequent pieces, the ``by_score`` Latin-script pieces with the highest Unigram
+   log-probability (the tokenizer's own ranking, no corpus involved: it stands in for Italian, English and French
+   text the clean corpora lack), the special tokens and every single-character piece of the Latin, Greek and
    Cyrillic scripts, digits, punctuation and symbols, so any text still tokenizes (an unknown character is
    ``<unk>``, as before). The Unigram tokenizer keeps the kept pieces with their original scores, so a word whose
    pieces all survive is segmented exactly as before; the word-embedding rows are remapped.
@@ -25,6 +30,7 @@ Needs the training extra (torch, transformers) and ``onnx``; the result needs on
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import unicodedata
@@ -38,14 +44,21 @@ from newsgraph.encoder.onnx_runtime import FORMAT, INFO_FILE, MODEL_FILE, TOKENI
 from newsgraph.encoder.tags import TAGS
 from newsgraph.errors import InputError, ModelError
 
-# Text whose pieces decide the vocabulary (relative to the shared data folder); glob patterns.
+# Text whose pieces decide the vocabulary (relative to the shared data folder; glob patterns): only corpora
+# without non-commercial terms (../shared/data/README.md), never an evaluation set. Not here: WikiNEuRal, HIPE
+# hipe2020 and the French/English HIPE, NEISS Arendt, UD LIT, KIND (NC); 10kGNAD (NC); GermEval dev; UD GSD test
+# (its held-out 20 % scores the parser); UNER PUD English (it measures English coverage). GermEval part-a and
+# SmartData/MobIE are read by :func:`vocabulary_sentences` (part-a without the 400 held-out news sentences).
 VOCAB_SOURCES = (
-    "de/ner/europarl/*.tsv", "de/ner/europeana/*.bio", "de/ner/germeval2014/NER-de-test.part-a.tsv",
-    "de/ner/hipe2022/*.tsv", "de/ner/ler/*.conll", "de/ner/neiss/*.conll", "de/ner/wikineural/*.conllu",
-    "de/ud/*.conllu", "multi/en_gum_news/conllu/*.conllu", "multi/fr_europeana/*.bio",
-    "multi/hipe2022_fr_en/en/*.tsv", "multi/hipe2022_fr_en/fr/*.tsv",
-    "multi/hipe2022_fr_en/letemps/fr/*dev*.tsv", "multi/it_kind_wikinews/WN_dev.tsv",
+    "de/ner/europarl/*.tsv", "de/ner/europeana/*.bio", "de/ner/hipe2022/HIPE-2022-v2.1-newseye-*-de.tsv",
+    "de/ner/hipe2022/HIPE-2022-v2.1-sonar-*-de.tsv", "de/ner/ler/*.conll", "de/ner/neiss/*_sturm.conll",
+    "de/ud/de_gsd-ud-dev.conllu", "de/ud/de_pud-ud-test.conllu", "multi/en_gum_news/conllu/*.conllu",
+    "multi/uner_pud/de_pud-ud-test.iob2", "multi/fr_europeana/*.bio",
 )
+GERMEVAL_PART_A = "de/ner/germeval2014/NER-de-test.part-a.tsv"
+GERMEVAL_TUNE = 400  # part-a news sentences held out for model selection (training/build.py, seed 0)
+SMARTDATA = ("de/ner/smartdata/v1_20180119_train.json.gz", "de/ner/smartdata/v3_20200302_dev.json.gz")
+MOBIE = ("de/ner/mobie/ner_conll03_formatted.zip", "train.conll2003")
 # Held out: never counted, used to measure coverage (share of pieces that survive).
 HELD_OUT = {
     "de": "de/ner/germeval2014/NER-de-dev.tsv", "en": "multi/uner_pud/en_pud-ud-test.iob2",
@@ -96,6 +109,21 @@ def corpus_sentences(data: Path, patterns: Iterable[str]) -> Iterator[list[str]]
             yield from read_sentences(path)
 
 
+def vocabulary_sentences(data: Path, *, seed: int = 0) -> Iterator[list[str]]:
+    """The sentences whose pieces decide the vocabulary: :data:`VOCAB_SOURCES`, GermEval part-a without the
+    held-out tuning news (the split of ``training/build.py`` for ``seed``), SmartData train/dev and MobIE train."""
+    from newsgraph.training import corpora as c
+
+    part_a = list(c.read_germeval(data / GERMEVAL_PART_A))
+    news, _ = c.split_holdout([s for s in part_a if c.is_news_source(s.source)], GERMEVAL_TUNE, seed=seed)
+    yield from (s.words for s in news)
+    yield from (s.words for s in part_a if not c.is_news_source(s.source))
+    for name in SMARTDATA:
+        yield from (text.split() for _, text, _ in c.read_smartdata_docs(data / name))
+    yield from (s.words for s in c.read_mobie_conll(data / MOBIE[0], MOBIE[1]))
+    yield from corpus_sentences(data, VOCAB_SOURCES)
+
+
 def count_pieces(tokenizer: Any, sentences: Iterable[list[str]], size: int) -> np.ndarray:
     """How often each of the ``size`` piece ids occurs in ``sentences`` (a ``tokenizers.Tokenizer``)."""
     counts = np.zeros(size, dtype=np.int64)
@@ -124,19 +152,33 @@ def _fallback_piece(piece: str) -> bool:
     return unicodedata.name(text, "").split(" ")[0] in KEEP_SCRIPTS
 
 
-def select_pieces(counts: np.ndarray, vocab: list[tuple[str, float]], top_n: int) -> list[int]:
-    """The piece ids to keep, in the original order: specials, the ``top_n`` most frequent, fallback characters.
+def _latin_piece(piece: str) -> bool:
+    """Every letter of ``piece`` is of the Latin script (the four languages' alphabet); digits, marks and
+    punctuation may occur, and at least one letter must."""
+    letters = [ch for ch in piece.lstrip("\u2581") if unicodedata.category(ch).startswith("L")]
+    return bool(letters) and all(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+
+
+def select_pieces(counts: np.ndarray, vocab: list[tuple[str, float]], top_n: int, by_score: int = 0) -> list[int]:
+    """The piece ids to keep, in the original order: specials, the ``top_n`` most frequent, the ``by_score``
+    most probable Latin-script pieces, fallback characters.
 
     Args:
         counts: Occurrences per piece id (:func:`count_pieces`).
         vocab: The Unigram vocabulary, ``(piece, score)`` per id.
         top_n: Frequent pieces to keep (0: all pieces).
+        by_score: Latin-script pieces with the highest Unigram log-probability to keep as well (the
+            tokenizer's own ranking, independent of any corpus; 0: none).
     """
     if top_n <= 0 or top_n >= len(vocab):
         return list(range(len(vocab)))
     keep = set(range(SPECIAL)) | {len(vocab) - 1}
     ranked = np.argsort(-counts, kind="stable")
     keep |= {int(i) for i in ranked[:top_n] if counts[i] > 0}
+    if by_score > 0:
+        latin = [i for i in range(SPECIAL, len(vocab) - 1) if _latin_piece(vocab[i][0])]
+        scores = np.array([vocab[i][1] for i in latin])
+        keep |= {latin[int(j)] for j in np.argsort(-scores, kind="stable")[:by_score]}
     keep |= {i for i, (piece, _) in enumerate(vocab) if _fallback_piece(piece)}
     return sorted(keep)
 
@@ -298,12 +340,15 @@ def calibration_sentences(data: Path, count: int, *, seed: int = 13) -> list[lis
 
 def _piece_counts(tokenizer: Any, data: Path, size: int, work_dir: Path | None,
                   log: Callable[[str], None]) -> np.ndarray:
-    """Piece counts over :data:`VOCAB_SOURCES`, kept in ``work_dir`` (when given) for the next export."""
-    cached = Path(work_dir) / "piece_counts.npy" if work_dir is not None else None
+    """Piece counts over :func:`vocabulary_sentences`, kept in ``work_dir`` (when given) for the next export;
+    the file name carries a digest of the sources, so a changed source list is counted afresh."""
+    digest = hashlib.sha256(json.dumps([VOCAB_SOURCES, GERMEVAL_PART_A, GERMEVAL_TUNE, SMARTDATA, MOBIE])
+                            .encode()).hexdigest()[:12]
+    cached = Path(work_dir) / f"piece_counts-{digest}.npy" if work_dir is not None else None
     if cached is not None and cached.is_file():
         return np.load(cached)
     log("counting pieces")
-    counts = count_pieces(tokenizer, corpus_sentences(data, VOCAB_SOURCES), size)
+    counts = count_pieces(tokenizer, vocabulary_sentences(data), size)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         np.save(cached, counts)
@@ -311,8 +356,8 @@ def _piece_counts(tokenizer: Any, data: Path, size: int, work_dir: Path | None,
 
 
 def export_onnx_model(
-    package_dir: Path, out_dir: Path, *, data: Path, top_n: int = 30000, quant: str = "dynamic",
-    per_channel: bool = True, calibration: int = 300, work_dir: Path | None = None,
+    package_dir: Path, out_dir: Path, *, data: Path, top_n: int = 30000, by_score: int = 0,
+    quant: str = "dynamic", per_channel: bool = True, calibration: int = 300, work_dir: Path | None = None,
     log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Export the encoder package at ``package_dir`` to the ONNX model folder ``out_dir``.
@@ -322,6 +367,7 @@ def export_onnx_model(
         out_dir: The folder to write (``model.onnx``, ``tokenizer.json``, ``newsgraph_onnx.json``).
         data: The shared corpora folder (vocabulary counts, calibration).
         top_n: Frequent pieces to keep (0: the whole vocabulary).
+        by_score: Pieces with the highest Unigram log-probability to keep as well (:func:`select_pieces`).
         quant: ``dynamic``, ``static`` or ``none`` (float32).
         per_channel: Quantize weights per output channel.
         calibration: Training sentences for static calibration.
@@ -347,7 +393,7 @@ def export_onnx_model(
     original = load_tokenizer(config)
     vocab = config["model"]["vocab"]
     counts = _piece_counts(original, data, len(vocab), work_dir, log)
-    kept = select_pieces(counts, vocab, top_n)
+    kept = select_pieces(counts, vocab, top_n, by_score)
     trimmed_config = trim_tokenizer(config, kept)
     trimmed = load_tokenizer(trimmed_config)
     held_out = {lang: list(read_sentences(data / path)) for lang, path in HELD_OUT.items()}
@@ -373,7 +419,9 @@ def export_onnx_model(
         "format": FORMAT, "tags": list(TAGS), "layers": int(model.config.num_hidden_layers),
         "hidden": int(model.config.hidden_size), "max_pieces": 512,
         "source": {"package": Path(package_dir).name, "package_sha256": sha256(Path(package_dir) / "ner_delta.safetensors")},
-        "vocabulary": {"top_n": top_n, "kept": len(kept), "of": len(vocab), "sources": list(VOCAB_SOURCES),
+        "vocabulary": {"top_n": top_n, "by_score": by_score, "kept": len(kept), "of": len(vocab),
+                       "sources": [f"{GERMEVAL_PART_A} without {GERMEVAL_TUNE} held-out news sentences", *SMARTDATA,
+                                   f"{MOBIE[0]}:{MOBIE[1]}", *VOCAB_SOURCES],
                        "held_out": HELD_OUT, "coverage": covered},
         "quantization": {"mode": quant, "per_channel": per_channel,
                          **({"calibration": f"{calibration} sentences of {CALIBRATION_SOURCE}"} if quant == "static" else {})},
@@ -386,4 +434,4 @@ def export_onnx_model(
 
 __all__ = ["HELD_OUT", "VOCAB_SOURCES", "calibration_batches", "count_pieces", "coverage", "export_graph",
            "export_onnx_model", "quantize_dynamic", "quantize_static", "read_sentences", "select_pieces",
-           "trim_tokenizer"]
+           "trim_tokenizer", "vocabulary_sentences"]
