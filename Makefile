@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-ner joint-corpus train-joint select train-shared check-install
+.PHONY: export-onnx default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-ner joint-corpus train-joint select train-shared check-install
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -189,6 +189,13 @@ distill: install-accurate
 ## Ship the fine-tuned teacher as accurate mode's NER (models/de_e5_ner, ~22 MB) and record its dev-news figures
 package-teacher: install-accurate
 	$(BIN)/newsgraph models package-teacher $(TEACHER)/best models/de_e5_ner $(DATA)
+
+# models/de_e5_onnx: the e5 NER as ONNX for the torch-free runtime (model card, "Accurate mode without torch");
+# the float32 graph and the piece counts go to ONNX_WORK, outside the repository
+ONNX_WORK ?= $(HOME)/.cache/newsgraph/onnx-export
+export-onnx: install-accurate
+	$(BIN)/pip install "onnx>=1.17" "onnxruntime>=1.20,<2"
+	$(BIN)/newsgraph models export-onnx models/de_e5_ner models/de_e5_onnx --data $(DATA) --vocab 50000 --by-score 60000 --quant dynamic --work $(ONNX_WORK)
 
 train-ner-student: install
 	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner-student --system.seed $(SEED) \
