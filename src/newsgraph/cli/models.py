@@ -321,3 +321,22 @@ def train_syntax_heads_cli(
     with _exit_on_error():
         result = train_heads(out, data / "de/ud", config=config, log=lambda m: typer.echo(m, err=True))
     _print_json(result)
+
+
+@models_app.command("check-syntax-heads")
+def check_syntax_heads_cli(
+    run: Path = typer.Argument(..., help="A run folder of `newsgraph models train-syntax-heads`."),
+    data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (reads de/ud)."),
+    sentences: int = typer.Option(100, "--sentences", help="How many held-out sentences to compare on."),
+) -> None:
+    """Compare the numpy run-time heads (float16 weights) with the torch model of RUN's checkpoint.
+
+    Prints the share of words with the same UPOS, tag, morphology, head and label, and the held-out GSD figures
+    of RUN/best (spaCy's scorer, as the model card).
+    """
+    from newsgraph.training.syntax_heads import check_numpy_heads, evaluate_heads  # training code
+
+    with _exit_on_error():
+        result = check_numpy_heads(run, data / "de/ud", sentences=sentences)
+        result["best_heldout_gsd"] = evaluate_heads(run / "best", data / "de/ud")
+    _print_json(result)

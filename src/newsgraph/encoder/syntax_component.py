@@ -68,7 +68,8 @@ def set_annotations(doc: Doc, parses: Sequence[Parse]) -> None:
             token = doc[i]
             token.tag_ = pred.tags[k]
             token.pos_ = pred.upos[k]
-            token.set_morph(pred.morph[k] or None)  # type: ignore[attr-defined]  # not in the stubs; spaCy >= 3.0
+            # "" is the empty analysis (what a CoNLL-U "_" becomes); None would mark the morphology missing
+            token.set_morph(pred.morph[k])  # type: ignore[attr-defined]  # not in the stubs; spaCy >= 3.0
         for i, (head, dep) in _sentence_tree(span, words, pred).items():
             heads[i], deps[i] = head, dep
     if len(doc):

@@ -348,6 +348,70 @@ def train_heads(
             "seconds": meta["train_seconds"], "bytes": (out / "best" / WEIGHTS_FILE).stat().st_size}
 
 
+def evaluate_heads(folder: Path, ud_dir: Path, *, features_dir: Path | None = None) -> dict[str, float]:
+    """The held-out GSD figures (spaCy's scorer) of the exported heads in ``folder``, from the cached features."""
+    splits = read_ud_splits(ud_dir)
+    heads = SyntaxHeads.load(folder)
+    predictions = predict_all(heads, load_features("test", splits["test"], out_dir=features_dir))
+    return {k: round(v, 4) for k, v in spacy_scores(predictions, read_ud_blocks(ud_dir)["test"]).items()}
+
+
+def check_numpy_heads(run: Path, ud_dir: Path, *, sentences: int = 100, split: str = "test",
+                      features_dir: Path | None = None) -> dict[str, Any]:
+    """Agreement of the run-time heads (numpy, float16 weights) with the torch model of ``run``'s checkpoint on the
+    first ``sentences`` sentences of ``split``: share of words with the same UPOS, tag, morphology, head and label.
+
+    Both sides decode with the same single-root MST, so a difference comes from the forward pass or the float16
+    weights.
+
+    Raises:
+        InputError: ``run`` has no checkpoint.
+    """
+    import tempfile
+
+    import torch
+
+    from newsgraph.encoder.syntax_heads import decode_tree
+
+    if not (run / CHECKPOINT).is_file():
+        raise InputError("no checkpoint to check: train first", path=run / CHECKPOINT)
+    saved = torch.load(run / CHECKPOINT, weights_only=False)
+    config = HeadsConfig(**saved["config"])
+    splits = read_ud_splits(ud_dir)
+    vocab = Vocab.build(splits["train"])
+    items = splits[split][:sentences]
+    features = load_features(split, splits[split], out_dir=features_dir)[:sentences]
+    model = build_model(config, vocab, dim=features[0].shape[-1])
+    model.load_state_dict(saved["model"])
+    model.eval()
+    params, meta = export_heads(model, config, vocab)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_heads(Path(tmp), params, meta)
+        runtime = SyntaxHeads.load(Path(tmp))
+    same: Counter[str] = Counter()
+    words = 0
+    with torch.no_grad():
+        for feats in features:
+            x = torch.from_numpy(feats[:, config.layers, :].astype(np.float32))[None]
+            out = model(x, torch.tensor([len(feats)]))
+            arc = out["arc"][0, :, : len(feats) + 1].numpy().copy()
+            arc[np.arange(len(feats)), np.arange(len(feats)) + 1] = -np.inf
+            heads = decode_tree(arc)
+            labels = model.label_scores(out["lab_dep"], out["lab_head"], torch.tensor(heads)[None])[0].numpy()
+            deps = runtime.constrain_root_label(labels, heads).argmax(1)
+            pred = runtime.predict(feats.transpose(1, 0, 2))
+            for kind, ours, theirs in (("upos", pred.upos, out["upos"][0].argmax(-1)),
+                                       ("tag", pred.tags, out["tag"][0].argmax(-1)),
+                                       ("morph", pred.morph, out["morph"][0].argmax(-1)),
+                                       ("dep", pred.deps, deps)):
+                table = getattr(vocab, kind)
+                same[kind] += sum(a == table[int(b)] for a, b in zip(ours, theirs))
+            same["head"] += sum(a == b for a, b in zip(pred.heads, heads))
+            words += len(feats)
+    return {"sentences": len(features), "words": words, "step": saved["state"]["step"],
+            **{f"{k}_agreement": round(v / words, 4) for k, v in same.items()}}
+
+
 def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence[UdSentence],
               features: Sequence[np.ndarray], out: Path, state: dict[str, Any], started: float,
               log: Callable[[str], None]) -> None:
@@ -365,4 +429,5 @@ def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence
         state["bad"] += 1
 
 
-__all__ = ["HeadsConfig", "Vocab", "build_model", "export_heads", "spacy_scores", "train_heads", "write_heads"]
+__all__ = ["HeadsConfig", "Vocab", "build_model", "check_numpy_heads", "evaluate_heads", "export_heads", "spacy_scores",
+           "train_heads", "write_heads"]
