@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from newsgraph import __version__
 from newsgraph.encoder.package import PACKAGE_FILE
+from newsgraph.encoder.onnx_runtime import INFO_FILE as ONNX_INFO_FILE
 from newsgraph.config import Settings
 from newsgraph.errors import CacheError, Errors, NewsgraphError
 from newsgraph.graph.export import output_lock
@@ -87,7 +88,7 @@ def _code_digest() -> str:
 
 def _model_files_digest(folder: Path) -> str:
     digest = hashlib.sha256(str(folder.resolve()).encode("utf-8"))
-    for name in ("meta.json", "config.cfg", "config.json", PACKAGE_FILE):
+    for name in ("meta.json", "config.cfg", "config.json", PACKAGE_FILE, ONNX_INFO_FILE):
         file = folder / name
         if file.is_file():
             digest.update(file.read_bytes())
@@ -114,7 +115,7 @@ def _accurate_folders(settings: Settings) -> list[Path]:
     if not settings.accurate:
         return []
     try:
-        return [accurate_model_dir(settings.accurate_model)]
+        return [accurate_model_dir(settings.accurate_model, onnx=settings.accurate_onnx)]
     except NewsgraphError:
         return []
 

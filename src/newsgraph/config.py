@@ -32,6 +32,11 @@ class Settings(BaseModel):
         default=None,
         description="The fine-tuned encoder NER for accurate mode (default: $NEWSGRAPH_CACHE/ner/de-e5-small).",
     )
+    accurate_onnx: bool = Field(
+        default=False,
+        description="Accurate mode runs the shipped ONNX encoder (models/de_e5_onnx, onnxruntime, no torch) when it "
+        "is installed and no accurate_model is given.",
+    )
     max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected (.jsonl: each line).")
     max_chars: int = Field(
         default=150_000, gt=0,

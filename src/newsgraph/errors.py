@@ -120,6 +120,12 @@ class Errors(metaclass=_Catalogue):
     E213 = "could not detect the language; set it with --lang or a 'lang' field"
     E214 = "the {lang!r} pipeline failed to load: {type}: {error}"
     E215 = "NLP failed on this article: {type}: {error}"
+    E216 = "the ONNX encoder needs onnxruntime and tokenizers ({error}): run `{pip}`"
+    E217 = ("{path}: {problem}; give a folder written by `newsgraph models export-onnx` (the shipped one is "
+            "models/de_e5_onnx)")
+    E218 = ("device: onnxruntime has no CUDA provider here (available: {available}); install onnxruntime-gpu on a "
+            "machine with a GPU, or use device cpu")
+    E219 = "max_pieces: {value} is outside 3..{limit} (the encoder's positions)"
     # E3xx engines and the result cache (engines.py, cache.py)
     E301 = ("a worker process died ({error}); it may have run out of memory: try fewer --workers or a smaller "
             "batch_size. {resume}")

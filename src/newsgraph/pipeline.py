@@ -20,7 +20,7 @@ from newsgraph.ingest.read import SkippedFolder, article_from_text, check_source
 from newsgraph.ingest.langid import check_languages, detect_language
 from newsgraph.nlp.convert import doc_to_result
 from newsgraph.nlp.limits import ArticleTimeout, deadline, size_message, timeout_message, token_message
-from newsgraph.nlp.loading import ENCODER_NER, PIPELINES, accurate_model_dir, load_pipeline
+from newsgraph.nlp.loading import ENCODER_NER, ONNX_ENCODER, PIPELINES, accurate_model_dir, load_pipeline
 from newsgraph.nlp.tokenize import tokenize
 from newsgraph.records import Article, ArticleResult
 
@@ -87,7 +87,8 @@ def _choose_lang(article: Article, options: Settings) -> str | None:
 def _pipeline_name(nlp: Language) -> str:
     name = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
     # records say which NER made them: accurate mode runs the fine-tuned encoder in the same pipeline
-    return f"{name}+{ENCODER_NER}" if ENCODER_NER in nlp.pipe_names else name
+    encoders = [pipe for pipe in (ENCODER_NER, ONNX_ENCODER) if pipe in nlp.pipe_names]
+    return f"{name}+{encoders[0]}" if encoders else name
 
 
 def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleResult]:
@@ -120,7 +121,7 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
     for lang, indices in by_lang.items():
         try:
             nlp = load_pipeline(lang, model=settings.model, accurate=settings.accurate,
-                                accurate_model=settings.accurate_model)
+                                accurate_model=settings.accurate_model, accurate_onnx=settings.accurate_onnx)
         except (LanguageError, ModelError) as e:
             for i in indices:
                 results[i] = error_result(articles[i], str(e))
@@ -261,7 +262,7 @@ def extract(
         raise ConfigError(Errors.E201.format(lang=opts.lang, supported=", ".join(sorted(PIPELINES))))
     if opts.accurate:
         # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
-        accurate_model_dir(opts.accurate_model)
+        accurate_model_dir(opts.accurate_model, onnx=opts.accurate_onnx)
     if opts.lang == "auto":
         check_languages(opts.languages)
     if opts.engine == "dask":

@@ -340,3 +340,29 @@ def check_syntax_heads_cli(
         result = check_numpy_heads(run, data / "de/ud", sentences=sentences)
         result["best_heldout_gsd"] = evaluate_heads(run / "best", data / "de/ud")
     _print_json(result)
+
+
+@models_app.command("export-onnx")
+def export_onnx_cli(
+    package: Path = typer.Argument(Path("models/de_e5_ner"), help="The encoder NER package to export."),
+    out: Path = typer.Argument(Path("models/de_e5_onnx"), help="The ONNX model folder to write."),
+    data: Path = typer.Option(SHARED_DATA, "--data", help="The shared corpora (vocabulary counts, calibration)."),
+    vocab: int = typer.Option(50000, "--vocab", help="Most frequent pieces to keep (0: all 250,002)."),
+    quant: str = typer.Option("dynamic", "--quant", help="int8 quantization: dynamic, static, or none (float32)."),
+    per_channel: bool = typer.Option(True, "--per-channel/--per-tensor", help="Weight scales per output channel."),
+    calibration: int = typer.Option(300, "--calibration", help="Training sentences to calibrate static quantization."),
+    work: Path | None = typer.Option(None, "--work", help="Folder for the float32 graph and the piece counts "
+                                     "(default: OUT; outside the repository for large runs)."),
+) -> None:
+    """Export the fine-tuned e5 NER to ONNX for the torch-free runtime (newsgraph.encoder.onnx_runtime).
+
+    Trims the vocabulary to the pieces the shared German/English/French/Italian corpora use, exports the NER
+    logits and all hidden states, quantizes to int8 and writes model.onnx, tokenizer.json and
+    newsgraph_onnx.json. Needs torch, transformers and onnx. Prints the metadata.
+    """
+    from newsgraph.training.onnx_export import export_onnx_model
+
+    with _exit_on_error():
+        info = export_onnx_model(package, out, data=data, top_n=vocab, quant=quant, per_channel=per_channel,
+                                 calibration=calibration, work_dir=work, log=typer.echo)
+    _print_json(info)

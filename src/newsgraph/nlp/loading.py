@@ -58,6 +58,7 @@ PIPELINES: dict[str, PipelineSpec] = {
 
 SENTENCE_HINTS = "newsgraph_sentence_hints"
 ENCODER_NER = "newsgraph_encoder_ner"  # accurate mode's NER (newsgraph.encoder.component)
+ONNX_ENCODER = "newsgraph_encoder"  # the same on onnxruntime, no torch (newsgraph.encoder.onnx_component)
 
 # Components newsgraph adds after the statistical pipeline, in order. Each is registered on import.
 NEWSGRAPH_COMPONENTS: tuple[str, ...] = ("newsgraph_resolver", "newsgraph_relations", "newsgraph_events")
@@ -268,15 +269,18 @@ def _add_newsgraph_components(nlp: Language, components: tuple[str, ...]) -> Lan
 
 
 ACCURATE_PACKAGE = "de_e5_ner"  # the fine-tuned German encoder NER that ships under models/
+ONNX_PACKAGE = "de_e5_onnx"  # the same exported to ONNX (newsgraph models export-onnx), run without torch
 
 
-def accurate_model_dir(path: str | Path | None = None) -> Path:
+def accurate_model_dir(path: str | Path | None = None, *, onnx: bool = False) -> Path:
     """The fine-tuned encoder NER that accurate mode runs, checked before anything is loaded.
 
     Args:
         path: A package folder (``newsgraph models package-ner``), the ``OUT/best`` folder of ``newsgraph
-            models finetune-ner``, or ``OUT`` itself; default: the shipped package ``de_e5_ner`` (found
-            as :func:`find_shipped_model` says), else :func:`newsgraph.encoder.default_ner_dir`.
+            models finetune-ner``, ``OUT`` itself, or an ONNX model folder (``newsgraph models export-onnx``,
+            which needs no torch); default: the shipped package ``de_e5_ner`` (found as
+            :func:`find_shipped_model` says), else :func:`newsgraph.encoder.default_ner_dir`.
+        onnx: Without ``path``, prefer the shipped ONNX model ``de_e5_onnx`` when it is installed.
 
     Returns:
         The folder to load.
@@ -287,8 +291,15 @@ def accurate_model_dir(path: str | Path | None = None) -> Path:
     """
     from newsgraph.encoder import default_ner_dir
     from newsgraph.encoder.component import ACCURATE_PIP
+    from newsgraph.encoder.onnx_runtime import INFO_FILE, is_onnx_model
     from newsgraph.encoder.package import PACKAGE_FILE, is_package
 
+    if path is not None and is_onnx_model(Path(path).expanduser()):
+        return Path(path).expanduser()
+    if path is None and onnx:
+        exported = find_shipped_model(ONNX_PACKAGE, marker=INFO_FILE)
+        if exported is not None:
+            return exported.path
     missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
     if missing:
         raise ModelError(Errors.E205.format(missing=" and ".join(missing), pip=ACCURATE_PIP))
@@ -308,7 +319,14 @@ def accurate_model_dir(path: str | Path | None = None) -> Path:
 
 
 def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
-    import newsgraph.encoder.component  # noqa: F401  (registers the factory)
+    from newsgraph.encoder.onnx_runtime import is_onnx_model
+
+    if is_onnx_model(Path(model_dir)):
+        import newsgraph.encoder.onnx_component  # noqa: F401  (registers the factory)
+        factory = ONNX_ENCODER
+    else:
+        import newsgraph.encoder.component  # noqa: F401  (registers the factory)
+        factory = ENCODER_NER
 
     if "ner" not in nlp.pipe_names:
         raise ModelError(Errors.E208.format(pipes=nlp.pipe_names))
@@ -317,7 +335,7 @@ def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
     index = nlp.pipe_names.index("ner")
     nlp.remove_pipe("ner")
     where = {"before": index} if index < len(nlp.pipe_names) else {}
-    nlp.add_pipe(ENCODER_NER, config={"model_dir": model_dir}, **where)  # type: ignore[arg-type]
+    nlp.add_pipe(factory, config={"model_dir": model_dir}, **where)  # type: ignore[arg-type]
     return nlp
 
 
@@ -340,6 +358,7 @@ def load_pipeline(
     components: tuple[str, ...] = NEWSGRAPH_COMPONENTS,
     accurate: bool = False,
     accurate_model: str | Path | None = None,
+    accurate_onnx: bool = False,
 ) -> Language:
     """Load the pipeline for ``lang`` (or the one at ``model``) with newsgraph's components added.
 
@@ -352,6 +371,7 @@ def load_pipeline(
         components: newsgraph components to append after the statistical ones.
         accurate: Replace the pipeline's ``ner`` with the fine-tuned encoder NER (``newsgraph_encoder_ner``).
         accurate_model: Its folder (see :func:`accurate_model_dir`); only used with ``accurate``.
+        accurate_onnx: With ``accurate`` and no ``accurate_model``: run the shipped ONNX model when installed.
 
     Returns:
         The ready ``Language`` object.
@@ -376,5 +396,5 @@ def load_pipeline(
             raise ModelError(Errors.E210.format(path=path, hint=hint))
     else:
         path = model_path(lang)
-    encoder = str(accurate_model_dir(accurate_model).resolve()) if accurate else None
+    encoder = str(accurate_model_dir(accurate_model, onnx=accurate_onnx).resolve()) if accurate else None
     return _load_cached(str(path.resolve()), tuple(components), encoder)

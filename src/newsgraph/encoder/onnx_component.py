@@ -1,0 +1,89 @@
+"""The ``newsgraph_encoder`` component: the exported e5 encoder on onnxruntime as spaCy NER, without torch.
+
+It runs a folder written by ``newsgraph models export-onnx`` (:mod:`newsgraph.encoder.onnx_runtime`) and tags
+words as the torch component (:mod:`newsgraph.encoder.component`) does: the words are the Doc's non-whitespace
+tokens, each sentence (when the Doc has sentence boundaries) is one text, a word's tag is its first sub-word's,
+and BIO tags become spans with :func:`newsgraph.encoder.tags.decode_spans`. Unlike the torch component nothing
+is truncated: a sentence longer than the encoder's window is read in overlapping windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+
+from newsgraph.encoder.onnx_runtime import MAX_PIECES, OnnxEncoder
+from newsgraph.encoder.tags import decode_spans
+
+FACTORY_NAME = "newsgraph_encoder"
+
+Unit = tuple[int, list[int]]  # the Doc's position in a batch, the token indices of its words
+
+
+def _units(doc: Doc, index: int) -> list[Unit]:
+    """The word groups tagged together: the sentences when known, else the whole Doc."""
+    parts = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    units = [(index, [token.i for token in part if not token.is_space]) for part in parts]
+    return [unit for unit in units if unit[1]]
+
+
+class OnnxEncoderNer:
+    """Sets ``doc.ents`` (PER/LOC/ORG/MISC) from the ONNX encoder's NER logits."""
+
+    def __init__(self, nlp: Language, name: str, *, model_dir: str, batch_size: int, device: str, threads: int,
+                 max_pieces: int) -> None:
+        self.name = name
+        self.model_dir = Path(model_dir)
+        self.batch_size = batch_size
+        self.encoder = OnnxEncoder(self.model_dir, device=device, threads=threads, max_pieces=max_pieces)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.tag_docs([doc])
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
+        """Tag Docs in batches of ``batch_size`` Docs (default: the component's own)."""
+        for docs in minibatch(stream, size=batch_size or self.batch_size):
+            self.tag_docs(docs)
+            yield from docs
+
+    def tag_docs(self, docs: list[Doc]) -> None:
+        """Set ``doc.ents`` on all ``docs``; their sentences share forward passes (batched by length)."""
+        units = [unit for i, doc in enumerate(docs) for unit in _units(doc, i)]
+        words = [[docs[index][t].text for t in tokens] for index, tokens in units]
+        spans: list[list[Span]] = [[] for _ in docs]
+        for (index, tokens), encoded in zip(units, self.encoder.encode(words, features=False)):
+            for label, first, end in decode_spans(encoded.tags):
+                spans[index].append(Span(docs[index], tokens[first], tokens[end - 1] + 1, label=label))
+        for doc, doc_spans in zip(docs, spans):
+            doc.ents = sorted(doc_spans, key=lambda span: span.start)
+
+
+@Language.factory(
+    FACTORY_NAME,
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
+    default_config={"batch_size": 64, "device": "cpu", "threads": 1, "max_pieces": MAX_PIECES},
+)
+def make_onnx_encoder(nlp: Language, name: str, model_dir: str, batch_size: int, device: str, threads: int,
+                      max_pieces: int) -> OnnxEncoderNer:
+    """Create the ONNX encoder NER from ``model_dir`` (written by ``newsgraph models export-onnx``).
+
+    Args:
+        model_dir: The model folder (``models/de_e5_onnx``).
+        batch_size: Docs per call of the encoder (their sentences are batched by length inside it).
+        device: ``cpu`` or ``cuda`` (onnxruntime's CUDA provider).
+        threads: onnxruntime's intra-op threads (0: one per core).
+        max_pieces: Sub-words per window, ``<s>`` and ``</s>`` included (at most 512).
+
+    Raises:
+        ModelError: the folder is not an exported model, onnxruntime/tokenizers are missing, or no CUDA.
+    """
+    return OnnxEncoderNer(nlp, name, model_dir=model_dir, batch_size=batch_size, device=device, threads=threads,
+                          max_pieces=max_pieces)
+
+
+__all__ = ["FACTORY_NAME", "OnnxEncoderNer", "make_onnx_encoder"]
