@@ -328,17 +328,21 @@ def check_syntax_heads_cli(
     run: Path = typer.Argument(..., help="A run folder of `newsgraph models train-syntax-heads`."),
     data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (reads de/ud)."),
     sentences: int = typer.Option(100, "--sentences", help="How many held-out sentences to compare on."),
+    encoder: list[Path] = typer.Option([], "--encoder", help="Also score RUN/best on features of this encoder "
+                                       "(an ONNX folder or the torch package); repeatable."),
 ) -> None:
     """Compare the numpy run-time heads (float16 weights) with the torch model of RUN's checkpoint.
 
     Prints the share of words with the same UPOS, tag, morphology, head and label, and the held-out GSD figures
-    of RUN/best (spaCy's scorer, as the model card).
+    of RUN/best (spaCy's scorer, as the model card), on the cached features and on each --encoder's.
     """
-    from newsgraph.training.syntax_heads import check_numpy_heads, evaluate_heads  # training code
+    from newsgraph.training.syntax_heads import check_numpy_heads, evaluate_heads, evaluate_with_encoder
 
     with _exit_on_error():
-        result = check_numpy_heads(run, data / "de/ud", sentences=sentences)
+        result: dict[str, object] = dict(check_numpy_heads(run, data / "de/ud", sentences=sentences))
         result["best_heldout_gsd"] = evaluate_heads(run / "best", data / "de/ud")
+        for folder in encoder:
+            result[f"best_heldout_gsd[{folder}]"] = evaluate_with_encoder(run / "best", data / "de/ud", folder)
     _print_json(result)
 
 

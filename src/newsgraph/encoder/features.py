@@ -1,8 +1,9 @@
 """Per-word encoder features for the syntax heads: the hidden states of every layer at each word's first piece.
 
 The syntax heads (:mod:`newsgraph.encoder.syntax_heads`) read ``[layers, words, dim]`` arrays. A featurizer is
-anything with ``encode_words(list of word lists) -> list of such arrays``; :class:`TorchFeaturizer` computes them
-with the torch encoder NER package (torch and transformers imported when it is created, never on import).
+anything with ``encode_words(list of word lists) -> list of such arrays``: :class:`OnnxFeaturizer` runs the exported
+ONNX encoder (no torch), :class:`TorchFeaturizer` the torch encoder NER package (torch and transformers imported when
+it is created, never on import; training and checks).
 Sentences longer than the encoder's 512-piece window are cut into overlapping windows of words, never truncated.
 """
 
@@ -92,4 +93,17 @@ class TorchFeaturizer:
 
 
 
-__all__ = ["Featurizer", "MAX_PIECES", "TorchFeaturizer", "word_windows"]
+class OnnxFeaturizer:
+    """Per-word layer features from the torch-free ONNX encoder (:mod:`newsgraph.encoder.onnx_runtime`)."""
+
+    def __init__(self, folder: Path, **options: object) -> None:
+        from newsgraph.encoder.onnx_runtime import load_encoder
+
+        self.encoder = load_encoder(folder, **options)
+
+    def encode_words(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """``[layers, words, dim]`` float32 features per word list (length-bucketed batches, long ones windowed)."""
+        return [encoded.features.transpose(1, 0, 2) for encoded in self.encoder.encode([list(s) for s in sentences])]
+
+
+__all__ = ["Featurizer", "MAX_PIECES", "OnnxFeaturizer", "TorchFeaturizer", "word_windows"]

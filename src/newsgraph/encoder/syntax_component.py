@@ -125,11 +125,16 @@ class EncoderSyntax:
 
 
 def _default_featurizer(model_dir: Path) -> Featurizer:
-    """The torch encoder NER package as featurizer (the ONNX runtime replaces it when integrated)."""
-    from newsgraph.encoder.features import TorchFeaturizer
+    """The featurizer for ``model_dir``: an exported ONNX encoder (``newsgraph models export-onnx``, no torch) or
+    the torch encoder NER package (``models/de_e5_ner``)."""
+    from newsgraph.encoder.features import OnnxFeaturizer, TorchFeaturizer
+    from newsgraph.encoder.onnx_runtime import is_onnx_model
 
+    if is_onnx_model(model_dir):
+        return OnnxFeaturizer(model_dir)
     if not model_dir.is_dir():
-        raise ModelError(f"no encoder NER package at {model_dir}: give model_dir (models/de_e5_ner)")
+        raise ModelError(f"no encoder at {model_dir}: give model_dir, an ONNX encoder folder (models/de_e5_onnx) or "
+                         "the encoder NER package (models/de_e5_ner)")
     return TorchFeaturizer(model_dir)
 
 
@@ -140,7 +145,8 @@ def _default_featurizer(model_dir: Path) -> Featurizer:
 )
 def make_encoder_syntax(nlp: Language, name: str, heads_dir: str, model_dir: str, batch_size: int) -> EncoderSyntax:
     """Create the encoder syntax component from exported heads (``heads_dir``: ``syntax_heads.npz`` and
-    ``syntax_heads.json``) over the encoder NER package ``model_dir``; ``batch_size`` Docs per call."""
+    ``syntax_heads.json``) over the encoder in ``model_dir`` (an ONNX encoder folder, or the torch encoder NER
+    package); ``batch_size`` Docs per call."""
     return EncoderSyntax(nlp, name, heads_dir=heads_dir, model_dir=model_dir, batch_size=batch_size)
 
 

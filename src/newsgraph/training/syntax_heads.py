@@ -356,6 +356,18 @@ def evaluate_heads(folder: Path, ud_dir: Path, *, features_dir: Path | None = No
     return {k: round(v, 4) for k, v in spacy_scores(predictions, read_ud_blocks(ud_dir)["test"]).items()}
 
 
+def evaluate_with_encoder(folder: Path, ud_dir: Path, encoder: Path) -> dict[str, float]:
+    """The held-out GSD figures of the heads in ``folder`` on features computed afresh by ``encoder`` (an ONNX
+    folder, e.g. int8, or the torch package): what the run time scores, not the cached training features."""
+    from newsgraph.encoder.syntax_component import _default_featurizer
+
+    splits = read_ud_splits(ud_dir)
+    heads = SyntaxHeads.load(folder)
+    features = _default_featurizer(encoder).encode_words([s.words for s in splits["test"]])
+    predictions = [heads.predict(f) for f in features]
+    return {k: round(v, 4) for k, v in spacy_scores(predictions, read_ud_blocks(ud_dir)["test"]).items()}
+
+
 def check_numpy_heads(run: Path, ud_dir: Path, *, sentences: int = 100, split: str = "test",
                       features_dir: Path | None = None) -> dict[str, Any]:
     """Agreement of the run-time heads (numpy, float16 weights) with the torch model of ``run``'s checkpoint on the
@@ -429,5 +441,5 @@ def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence
         state["bad"] += 1
 
 
-__all__ = ["HeadsConfig", "Vocab", "build_model", "check_numpy_heads", "evaluate_heads", "export_heads", "spacy_scores",
+__all__ = ["HeadsConfig", "Vocab", "build_model", "check_numpy_heads", "evaluate_heads", "evaluate_with_encoder", "export_heads", "spacy_scores",
            "train_heads", "write_heads"]
