@@ -129,14 +129,19 @@ def extract_features(
             chunks.append(featurizer.encode(sentence.words).transpose(1, 0, 2).astype(np.float16))
             if i % 200 == 0:
                 log(f"{split} {i}/{len(sentences)} {time.perf_counter() - started:.0f}s")
-        offsets = np.cumsum([0] + [len(s.words) for s in sentences])
         name = f"{split}{'-' + str(limit) if limit else ''}.npz"
-        np.savez(out / name, features=np.concatenate(chunks), offsets=offsets,
-                 fingerprint=np.array(_fingerprint(sentences)))
-        stats[split] = {"sentences": len(sentences), "words": int(offsets[-1]),
+        write_features(out / name, sentences, chunks)
+        stats[split] = {"sentences": len(sentences), "words": sum(len(s.words) for s in sentences),
                         "seconds": round(time.perf_counter() - started, 1)}
         log(f"{split}: {stats[split]}")
     return stats
+
+
+def write_features(path: Path, sentences: Sequence[UdSentence], features: Sequence[np.ndarray]) -> None:
+    """Store ``[words, layers, dim]`` features of ``sentences`` (float16) where :func:`load_features` finds them."""
+    offsets = np.cumsum([0] + [len(s.words) for s in sentences])
+    np.savez(path, features=np.concatenate(features).astype(np.float16), offsets=offsets,
+             fingerprint=np.array(_fingerprint(sentences)))
 
 
 def load_features(split: str, sentences: Sequence[UdSentence], *, out_dir: Path | None = None) -> list[np.ndarray]:
@@ -157,4 +162,4 @@ def load_features(split: str, sentences: Sequence[UdSentence], *, out_dir: Path 
 
 
 __all__ = ["SPLITS", "TorchFeaturizer", "UdSentence", "extract_features", "features_dir", "load_features",
-           "read_ud_blocks", "read_ud_splits"]
+           "read_ud_blocks", "read_ud_splits", "write_features"]

@@ -278,6 +278,13 @@ def predict_all(heads: SyntaxHeads, features: Sequence[np.ndarray]) -> list[Synt
     return [heads.predict(f.transpose(1, 0, 2)) for f in features]
 
 
+SCHEDULE_LENGTH = ("max_steps", "patience")  # a resumed run may train longer or wait longer
+
+
+def _model_settings(config: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in config.items() if k not in SCHEDULE_LENGTH}
+
+
 def train_heads(
     out: Path, ud_dir: Path, *, config: HeadsConfig, features_dir: Path | None = None,
     log: Callable[[str], None] = lambda _: None,
@@ -308,12 +315,14 @@ def train_heads(
     state: dict[str, Any] = {"step": 0, "best": -1.0, "bad": 0, "seconds": 0.0, "history": []}
     if (out / CHECKPOINT).is_file():
         saved = torch.load(out / CHECKPOINT, weights_only=False)
-        if saved["config"] != asdict(config):
+        if _model_settings(saved["config"]) != _model_settings(asdict(config)):
             raise InputError(f"the checkpoint was trained with {saved['config']}, not {asdict(config)}: "
-                             "give another OUT or the same settings", path=out / CHECKPOINT)
+                             "give another OUT or the same settings (only the schedule's length may change)",
+                             path=out / CHECKPOINT)
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         state = saved["state"]
+        state["bad"] = 0 if config.patience > saved["config"]["patience"] else state["bad"]
         torch.set_rng_state(saved["rng"])
         log(f"resumed at step {state['step']}")
     per_epoch = len(epoch_batches(len(data), config.batch_size, seed=config.seed, epoch=0))
