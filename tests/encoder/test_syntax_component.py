@@ -85,3 +85,12 @@ def test_component_parses_a_doc_without_sentences_as_one_tree(heads_dir: Path) -
 def test_heads_load_reports_a_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cannot read the syntax heads"):
         SyntaxHeads.load(tmp_path / "nowhere")
+
+
+def test_shipped_heads_load_and_parse() -> None:
+    folder = Path(__file__).resolve().parents[2] / "models/de_e5_syntax"
+    heads = SyntaxHeads.load(folder)
+    assert heads.layers == list(range(13)) and heads.has_lstm
+    pred = heads.predict(np.random.default_rng(0).normal(size=(13, 12, 384)).astype(np.float32))
+    assert is_tree(pred.heads)
+    assert sum(1 for d in pred.deps if d == "ROOT") == 1
