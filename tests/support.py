@@ -158,3 +158,42 @@ def make_results() -> list[ArticleResult]:
         error="broken.txt: empty text",
     )
     return [result_1, result_2, failed]
+
+
+def is_tree(heads: list[int]) -> bool:
+    """Whether 1-based ``heads`` (0: the root) form a tree: one word on the root, every word reaches it."""
+    if sum(1 for h in heads if h == 0) != 1:
+        return False
+    for start in range(1, len(heads) + 1):
+        node, seen = start, set()
+        while node != 0:
+            if node in seen:
+                return False
+            seen.add(node)
+            node = heads[node - 1]
+    return True
+
+
+def random_syntax_heads(*, layers: int = 3, dim: int = 7, lstm: int = 0, seed: int = 0) -> tuple[dict, dict]:
+    """Random numpy weights and metadata of tiny syntax heads (:class:`newsgraph.encoder.syntax_heads.SyntaxHeads`)."""
+    import numpy as np
+
+    from newsgraph.encoder.syntax_heads import FORMAT
+
+    rng = np.random.default_rng(seed)
+    labels = {"upos": ["NOUN", "VERB", "PUNCT"], "tag": ["NN", "VVFIN", "$."], "morph": ["", "Case=Nom"],
+              "dep": ["ROOT", "nsubj", "punct", "obj"]}
+    width, t, a, b, k = (2 * lstm or dim), 8, 6, 5, len(labels["dep"])
+    shapes = {"mix.weights": (layers,), "mix.gamma": (1,), "tag_mlp.weight": (t, width), "tag_mlp.bias": (t,),
+              "upos.weight": (3, t), "upos.bias": (3,), "tag.weight": (3, t), "tag.bias": (3,),
+              "morph.weight": (2, t), "morph.bias": (2,), "arc_dep.weight": (a, width), "arc_dep.bias": (a,),
+              "arc_head.weight": (a, width), "arc_head.bias": (a,), "arc_root": (a,), "arc_U": (a, a),
+              "arc_u": (a,), "lab_dep.weight": (b, width), "lab_dep.bias": (b,), "lab_head.weight": (b, width),
+              "lab_head.bias": (b,), "lab_root": (b,), "lab_U": (k, b, b), "lab_W": (k, 2 * b), "lab_b": (k,)}
+    if lstm:
+        for suffix in ("", "_reverse"):
+            shapes.update({f"lstm.weight_ih_l0{suffix}": (4 * lstm, dim), f"lstm.weight_hh_l0{suffix}": (4 * lstm, lstm),
+                           f"lstm.bias_ih_l0{suffix}": (4 * lstm,), f"lstm.bias_hh_l0{suffix}": (4 * lstm,)})
+    params = {name: rng.normal(0, 0.5, size=shape).astype(np.float32) for name, shape in shapes.items()}
+    meta = {"format": FORMAT, "layers": list(range(layers)), "labels": labels}
+    return params, meta

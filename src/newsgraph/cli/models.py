@@ -270,6 +270,82 @@ def package_teacher_cli(
     _print_json(scores)
 
 
+@models_app.command("syntax-features")
+def syntax_features_cli(
+    data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (reads de/ud)."),
+    package: Path = typer.Option(Path("models/de_e5_ner"), "--package", help="The encoder NER package."),
+    limit: int | None = typer.Option(None, "--limit", help="Only the first N sentences of each split (timing)."),
+) -> None:
+    """Cache the encoder's per-word layer features of the UD syntax splits (train / tune / held-out test).
+
+    Writes float16 arrays under $NEWSGRAPH_CACHE/syntax-features; prints sentences, words and seconds per split.
+    """
+    from newsgraph.training.syntax_data import extract_features  # training code: imported only by this command
+
+    with _exit_on_error():
+        stats = extract_features(data / "de/ud", package, limit=limit, log=lambda m: typer.echo(m, err=True))
+    _print_json(stats)
+
+
+def _layers(spec: str) -> list[int]:
+    """``0-12`` or ``6,8,12`` as a list of layer indices."""
+    try:
+        if "-" in spec:
+            first, last = (int(x) for x in spec.split("-"))
+            return list(range(first, last + 1))
+        return [int(x) for x in spec.split(",")]
+    except ValueError as e:
+        raise typer.BadParameter(f"--layers {spec!r}: give a range like 0-12 or a list like 6,9,12") from e
+
+
+@models_app.command("train-syntax-heads")
+def train_syntax_heads_cli(
+    out: Path = typer.Argument(..., help="Run folder (checkpoint.pt, best/); an existing checkpoint resumes."),
+    data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (reads de/ud)."),
+    layers: str = typer.Option("0-12", "--layers", help="Encoder layers to mix (0 = embeddings)."),
+    lstm: int = typer.Option(0, "--lstm", help="BiLSTM units per direction over the mix (0: none)."),
+    max_steps: int = typer.Option(1200, "--max-steps"),
+    eval_every: int = typer.Option(100, "--eval-every"),
+    checkpoint_every: int = typer.Option(100, "--checkpoint-every"),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train the UPOS / STTS / morphology / biaffine-parser heads over the cached encoder features.
+
+    Needs `newsgraph models syntax-features` first. Early stopping on the tune split; prints the held-out GSD
+    figures of OUT/best (the numpy heads the run time loads).
+    """
+    from newsgraph.training.syntax_heads import HeadsConfig, train_heads  # training code: only this command
+
+    config = HeadsConfig(layers=_layers(layers), lstm=lstm, max_steps=max_steps, eval_every=eval_every,
+                         checkpoint_every=checkpoint_every, seed=seed)
+    with _exit_on_error():
+        result = train_heads(out, data / "de/ud", config=config, log=lambda m: typer.echo(m, err=True))
+    _print_json(result)
+
+
+@models_app.command("check-syntax-heads")
+def check_syntax_heads_cli(
+    run: Path = typer.Argument(..., help="A run folder of `newsgraph models train-syntax-heads`."),
+    data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (reads de/ud)."),
+    sentences: int = typer.Option(100, "--sentences", help="How many held-out sentences to compare on."),
+    encoder: list[Path] = typer.Option([], "--encoder", help="Also score RUN/best on features of this encoder "
+                                       "(an ONNX folder or the torch package); repeatable."),
+) -> None:
+    """Compare the numpy run-time heads (float16 weights) with the torch model of RUN's checkpoint.
+
+    Prints the share of words with the same UPOS, tag, morphology, head and label, and the held-out GSD figures
+    of RUN/best (spaCy's scorer, as the model card), on the cached features and on each --encoder's.
+    """
+    from newsgraph.training.syntax_heads import check_numpy_heads, evaluate_heads, evaluate_with_encoder
+
+    with _exit_on_error():
+        result: dict[str, object] = dict(check_numpy_heads(run, data / "de/ud", sentences=sentences))
+        result["best_heldout_gsd"] = evaluate_heads(run / "best", data / "de/ud")
+        for folder in encoder:
+            result[f"best_heldout_gsd[{folder}]"] = evaluate_with_encoder(run / "best", data / "de/ud", folder)
+    _print_json(result)
+
+
 @models_app.command("export-onnx")
 def export_onnx_cli(
     package: Path = typer.Argument(Path("models/de_e5_ner"), help="The encoder NER package to export."),

@@ -1,0 +1,454 @@
+"""Train the syntax heads (UPOS, STTS tag, morphology, biaffine parser) over frozen encoder features (torch).
+
+``newsgraph models train-syntax-heads OUT`` reads the cached per-word layer features of
+:mod:`newsgraph.training.syntax_data`, trains the heads described in :mod:`newsgraph.encoder.syntax_heads`
+(whose numpy forward pass is the run-time one) and writes into ``OUT``:
+
+* ``checkpoint.pt``: model, optimiser, step and best tune score, every ``checkpoint_every`` steps; a rerun with
+  the same ``OUT`` resumes from it with the same data order (batches are a function of seed and epoch);
+* ``best/``: the exported heads of the best ``tune`` LAS (``syntax_heads.npz`` + ``syntax_heads.json``), with
+  the figures on the held-out GSD sentences (spaCy's scorer, punctuation excluded from UAS/LAS as in the model
+  card) in the JSON.
+
+Early stopping looks at the ``tune`` split only; the held-out ``test`` split is scored once, at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+from newsgraph.encoder.syntax_heads import FORMAT, META_FILE, WEIGHTS_FILE, SyntaxHeads, SyntaxPrediction
+from newsgraph.errors import InputError
+from newsgraph.training.syntax_data import UdSentence, load_features, read_ud_blocks, read_ud_splits
+
+CHECKPOINT = "checkpoint.pt"
+PUNCT = "punct"
+
+
+@dataclass
+class HeadsConfig:
+    """Sizes and training settings (stored with every checkpoint and export)."""
+
+    layers: list[int] = field(default_factory=lambda: list(range(13)))
+    lstm: int = 0  # hidden units per direction; 0: no BiLSTM
+    tag_hidden: int = 256
+    arc_hidden: int = 256
+    label_hidden: int = 64
+    dropout: float = 0.33
+    lr: float = 2e-3
+    batch_size: int = 32
+    max_steps: int = 1200
+    eval_every: int = 100
+    checkpoint_every: int = 100
+    patience: int = 5  # evaluations without a better tune LAS
+    seed: int = 0
+
+
+@dataclass
+class Vocab:
+    """Label lists per kind; index 0 of ``morph`` is the empty analysis."""
+
+    upos: list[str]
+    tag: list[str]
+    morph: list[str]
+    dep: list[str]
+
+    @classmethod
+    def build(cls, sentences: Sequence[UdSentence]) -> Vocab:
+        """Labels seen in training (tags: only where present), most frequent first."""
+        def ranked(values: Counter[str]) -> list[str]:
+            return [v for v, _ in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return cls(
+            upos=ranked(Counter(x for s in sentences for x in s.upos)),
+            tag=ranked(Counter(x for s in sentences for x in s.tags if x)),
+            morph=ranked(Counter(x for s in sentences for x in s.morph)),
+            dep=ranked(Counter(x for s in sentences for x in s.deps)),
+        )
+
+    def index(self, kind: str, values: Sequence[str]) -> list[int]:
+        """Label ids (-100, ignored by the loss, for unseen labels and missing tags; an empty morphology is a
+        label)."""
+        table = {label: i for i, label in enumerate(getattr(self, kind))}
+        return [table.get(v, -100) if v or kind == "morph" else -100 for v in values]
+
+
+def build_model(config: HeadsConfig, vocab: Vocab, dim: int = 384) -> Any:
+    """The torch module whose parameter names are the exported weights' keys."""
+    import torch
+    from torch import nn
+
+    class Heads(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.mix = nn.ParameterDict({"weights": nn.Parameter(torch.zeros(len(config.layers))),
+                                         "gamma": nn.Parameter(torch.ones(1))})
+            width = dim
+            if config.lstm:
+                self.lstm = nn.LSTM(dim, config.lstm, batch_first=True, bidirectional=True)
+                width = 2 * config.lstm
+            self.drop = nn.Dropout(config.dropout)
+            self.tag_mlp = nn.Linear(width, config.tag_hidden)
+            self.upos = nn.Linear(config.tag_hidden, len(vocab.upos))
+            self.tag = nn.Linear(config.tag_hidden, len(vocab.tag))
+            self.morph = nn.Linear(config.tag_hidden, len(vocab.morph))
+            a, b, k = config.arc_hidden, config.label_hidden, len(vocab.dep)
+            self.arc_dep, self.arc_head = nn.Linear(width, a), nn.Linear(width, a)
+            self.arc_root = nn.Parameter(torch.zeros(a))
+            self.arc_U = nn.Parameter(torch.zeros(a, a))
+            self.arc_u = nn.Parameter(torch.zeros(a))
+            self.lab_dep, self.lab_head = nn.Linear(width, b), nn.Linear(width, b)
+            self.lab_root = nn.Parameter(torch.zeros(b))
+            self.lab_U = nn.Parameter(torch.zeros(k, b, b))
+            self.lab_W = nn.Linear(2 * b, k)
+
+        def hidden(self, x: Any, lengths: Any) -> Any:
+            mix = torch.softmax(self.mix["weights"], 0) * self.mix["gamma"]
+            h = self.drop(torch.einsum("l,btld->btd", mix, x))
+            if config.lstm:
+                packed = nn.utils.rnn.pack_padded_sequence(h, lengths, batch_first=True, enforce_sorted=False)
+                out, _ = self.lstm(packed)
+                h, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+                h = self.drop(h)
+            return h
+
+        def forward(self, x: Any, lengths: Any) -> dict[str, Any]:
+            h = self.hidden(x, lengths)
+            relu = torch.relu
+            shared = self.drop(relu(self.tag_mlp(h)))
+            batch = h.shape[0]
+            arc_dep = self.drop(relu(self.arc_dep(h)))
+            arc_head = torch.cat([self.arc_root.expand(batch, 1, -1), self.drop(relu(self.arc_head(h)))], 1)
+            arc = torch.einsum("bia,ac,bjc->bij", arc_dep, self.arc_U, arc_head) + (arc_head @ self.arc_u)[:, None, :]
+            lab_dep = self.drop(relu(self.lab_dep(h)))
+            lab_head = torch.cat([self.lab_root.expand(batch, 1, -1), self.drop(relu(self.lab_head(h)))], 1)
+            return {"upos": self.upos(shared), "tag": self.tag(shared), "morph": self.morph(shared), "arc": arc,
+                    "lab_dep": lab_dep, "lab_head": lab_head}
+
+        def label_scores(self, lab_dep: Any, lab_head: Any, heads: Any) -> Any:
+            chosen = torch.gather(lab_head, 1, heads.clamp(min=0)[..., None].expand(-1, -1, lab_head.shape[-1]))
+            bilinear = torch.einsum("bnx,kxy,bny->bnk", lab_dep, self.lab_U, chosen)
+            return bilinear + self.lab_W(torch.cat([lab_dep, chosen], -1))
+
+    model = Heads()
+    nn.init.orthogonal_(model.arc_U)
+    return model
+
+
+class Batches:
+    """Padded tensors for batches of sentences (features restricted to the configured layers)."""
+
+    def __init__(self, sentences: Sequence[UdSentence], features: Sequence[np.ndarray], vocab: Vocab,
+                 layers: Sequence[int]) -> None:
+        self.sentences = sentences
+        self.features = [f[:, list(layers), :] for f in features]
+        self.labels = [{kind: vocab.index(kind, values) for kind, values in
+                        (("upos", s.upos), ("tag", s.tags), ("morph", s.morph), ("dep", s.deps))}
+                       for s in sentences]
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    def tensors(self, ids: Sequence[int]) -> dict[str, Any]:
+        """Features ``[b, t, layers, dim]``, lengths, labels and gold heads (-100 on padding)."""
+        import torch
+
+        n = max(len(self.sentences[i].words) for i in ids)
+        first = self.features[ids[0]]
+        x = np.zeros((len(ids), n, first.shape[1], first.shape[2]), dtype=np.float32)
+        out: dict[str, Any] = {k: np.full((len(ids), n), -100, dtype=np.int64)
+                               for k in ("upos", "tag", "morph", "dep", "heads")}
+        for row, i in enumerate(ids):
+            m = len(self.sentences[i].words)
+            x[row, :m] = self.features[i]
+            for kind, values in self.labels[i].items():
+                out[kind][row, :m] = values
+            out["heads"][row, :m] = self.sentences[i].heads
+        result = {k: torch.from_numpy(v) for k, v in out.items()}
+        result["x"] = torch.from_numpy(x)
+        result["lengths"] = torch.tensor([len(self.sentences[i].words) for i in ids])
+        return result
+
+
+def epoch_batches(size: int, batch_size: int, *, seed: int, epoch: int) -> list[list[int]]:
+    """The batches of one epoch: a shuffle fixed by seed and epoch, grouped by length in chunks of 50 batches
+    (less padding), so a resumed run sees the same batches."""
+    order = list(range(size))
+    random.Random(seed * 1000 + epoch).shuffle(order)
+    return [order[i:i + batch_size] for i in range(0, size, batch_size)]
+
+
+def loss_of(model: Any, batch: dict[str, Any]) -> Any:
+    """Summed cross-entropies: UPOS, tag, morph, heads (over the root and the sentence's words), labels at gold
+    heads."""
+    import torch
+    import torch.nn.functional as F
+
+    out = model(batch["x"], batch["lengths"])
+    lengths = batch["lengths"]
+    t = batch["x"].shape[1]
+    positions = torch.arange(t + 1)
+    valid_head = positions[None, None, :] <= lengths[:, None, None]  # head 0..len
+    self_loop = positions[None, None, :] == (torch.arange(t) + 1)[None, :, None]
+    arc = out["arc"].masked_fill(~valid_head | self_loop, -1e9)
+    loss = F.cross_entropy(arc.reshape(-1, t + 1), batch["heads"].reshape(-1), ignore_index=-100)
+    for kind in ("upos", "tag", "morph"):
+        logits = out[kind]
+        if (batch[kind] != -100).any():
+            loss = loss + F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch[kind].reshape(-1),
+                                          ignore_index=-100)
+    labels = model.label_scores(out["lab_dep"], out["lab_head"], batch["heads"])
+    return loss + F.cross_entropy(labels.reshape(-1, labels.shape[-1]), batch["dep"].reshape(-1), ignore_index=-100)
+
+
+def export_heads(model: Any, config: HeadsConfig, vocab: Vocab, *, extra: dict[str, Any] | None = None) -> tuple[
+        dict[str, np.ndarray], dict[str, Any]]:
+    """The numpy weights and the metadata of the run-time :class:`SyntaxHeads`."""
+    params = {name: value.detach().float().numpy().copy() for name, value in model.state_dict().items()}
+    params["lab_W"] = params.pop("lab_W.weight")
+    params["lab_b"] = params.pop("lab_W.bias")
+    meta = {"format": FORMAT, "layers": config.layers, "config": asdict(config),
+            "labels": {"upos": vocab.upos, "tag": vocab.tag, "morph": vocab.morph, "dep": vocab.dep}}
+    meta.update(extra or {})
+    return params, meta
+
+
+def write_heads(folder: Path, params: dict[str, np.ndarray], meta: dict[str, Any], *, half: bool = True) -> None:
+    """Write the heads (float16 weights when ``half``: half the size, same predictions to within rounding)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cast(Any, np.savez)(folder / WEIGHTS_FILE, **{k: v.astype(np.float16 if half else np.float32) for k, v in params.items()})
+    (folder / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def quick_scores(predictions: Sequence[SyntaxPrediction], sentences: Sequence[UdSentence]) -> dict[str, float]:
+    """Token accuracies and UAS/LAS without punctuation (for early stopping; the reported figures use spaCy's
+    scorer, :func:`spacy_scores`)."""
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for pred, gold in zip(predictions, sentences):
+        for i in range(len(gold.words)):
+            for kind, p, g in (("upos", pred.upos, gold.upos), ("tag", pred.tags, gold.tags),
+                               ("morph", pred.morph, gold.morph)):
+                if g[i]:
+                    totals[kind] += 1
+                    hits[kind] += p[i] == g[i]
+            if gold.deps[i] != PUNCT:
+                totals["arc"] += 1
+                hits["uas"] += pred.heads[i] == gold.heads[i]
+                hits["las"] += pred.heads[i] == gold.heads[i] and pred.deps[i] == gold.deps[i]
+    return {"upos": hits["upos"] / max(1, totals["upos"]), "tag": hits["tag"] / max(1, totals["tag"]),
+            "morph": hits["morph"] / max(1, totals["morph"]), "uas": hits["uas"] / max(1, totals["arc"]),
+            "las": hits["las"] / max(1, totals["arc"])}
+
+
+def spacy_scores(predictions: Sequence[SyntaxPrediction], blocks: Sequence[str]) -> dict[str, float]:
+    """The model card's figures: the scorers of spaCy's tagger, morphologizer and parser (as ``newsgraph evaluate
+    --format conllu`` runs them; punctuation left out of UAS/LAS) on Docs carrying the predictions, against the
+    gold Docs of the CoNLL-U ``blocks``."""
+    from spacy.pipeline.dep_parser import parser_score
+    from spacy.pipeline.morphologizer import morphologizer_score
+    from spacy.pipeline.tagger import tagger_score
+    from spacy.tokens import Doc
+    from spacy.training import Example
+
+    from newsgraph.encoder.syntax_component import set_annotations
+    from newsgraph.tools.corpora import conllu_text_to_docs
+
+    examples = []
+    for pred, block in zip(predictions, blocks):
+        gold = conllu_text_to_docs(block)[0]
+        doc = Doc(gold.vocab, words=[t.text for t in gold], spaces=[bool(t.whitespace_) for t in gold])
+        set_annotations(doc, [((0, len(doc)), list(range(len(doc))), pred)])
+        examples.append(Example(doc, gold))
+    scores: dict[str, Any] = {**tagger_score(examples), **morphologizer_score(examples), **parser_score(examples)}
+    return {"upos": scores["pos_acc"], "tag": scores["tag_acc"], "morph": scores["morph_acc"],
+            "uas": scores["dep_uas"], "las": scores["dep_las"]}
+
+
+def predict_all(heads: SyntaxHeads, features: Sequence[np.ndarray]) -> list[SyntaxPrediction]:
+    """Run-time (numpy) predictions for ``[words, layers, dim]`` cached features."""
+    return [heads.predict(f.transpose(1, 0, 2)) for f in features]
+
+
+SCHEDULE_LENGTH = ("max_steps", "patience")  # a resumed run may train longer or wait longer
+
+
+def _model_settings(config: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in config.items() if k not in SCHEDULE_LENGTH}
+
+
+def train_heads(
+    out: Path, ud_dir: Path, *, config: HeadsConfig, features_dir: Path | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:
+    """Train (or resume) the heads into ``out``; returns the held-out figures of the best tune checkpoint.
+
+    Args:
+        out: Run folder (checkpoint and ``best/``); an existing checkpoint is resumed.
+        ud_dir: ``../shared/data/de/ud``.
+        config: Sizes and schedule (a resumed run keeps the checkpoint's).
+        features_dir: The feature cache (default ``$NEWSGRAPH_CACHE/syntax-features``).
+        log: Progress callback.
+
+    Raises:
+        InputError: features missing or stale, or a checkpoint of other settings in ``out``.
+    """
+    import torch
+
+    torch.set_num_threads(1)
+    torch.manual_seed(config.seed)
+    splits = read_ud_splits(ud_dir)
+    features = {k: load_features(k, v, out_dir=features_dir) for k, v in splits.items()}
+    vocab = Vocab.build(splits["train"])
+    data = Batches(splits["train"], features["train"], vocab, config.layers)
+    model = build_model(config, vocab, dim=features["train"][0].shape[-1])
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, betas=(0.9, 0.9))
+    out.mkdir(parents=True, exist_ok=True)
+    state: dict[str, Any] = {"step": 0, "best": -1.0, "bad": 0, "seconds": 0.0, "history": []}
+    if (out / CHECKPOINT).is_file():
+        saved = torch.load(out / CHECKPOINT, weights_only=False)
+        if _model_settings(saved["config"]) != _model_settings(asdict(config)):
+            raise InputError(f"the checkpoint was trained with {saved['config']}, not {asdict(config)}: "
+                             "give another OUT or the same settings (only the schedule's length may change)",
+                             path=out / CHECKPOINT)
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        state = saved["state"]
+        state["bad"] = 0 if config.patience > saved["config"]["patience"] else state["bad"]
+        torch.set_rng_state(saved["rng"])
+        log(f"resumed at step {state['step']}")
+    per_epoch = len(epoch_batches(len(data), config.batch_size, seed=config.seed, epoch=0))
+    started = time.perf_counter() - state["seconds"]
+    while state["step"] < config.max_steps and state["bad"] < config.patience:
+        epoch, position = divmod(state["step"], per_epoch)
+        model.train()
+        for ids in epoch_batches(len(data), config.batch_size, seed=config.seed, epoch=epoch)[position:]:
+            loss = loss_of(model, data.tensors(ids))
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.step()
+            state["step"] += 1
+            if state["step"] % config.eval_every == 0:
+                _evaluate(model, config, vocab, splits["tune"], features["tune"], out, state, started, log)
+                model.train()
+            if state["step"] % config.checkpoint_every == 0:
+                state["seconds"] = time.perf_counter() - started
+                torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "state": state,
+                            "config": asdict(config), "rng": torch.get_rng_state()}, out / CHECKPOINT)
+            if state["step"] >= config.max_steps or state["bad"] >= config.patience:
+                break
+    best = SyntaxHeads.load(out / "best")
+    held = spacy_scores(predict_all(best, features["test"]), read_ud_blocks(ud_dir)["test"])
+    meta = json.loads((out / "best" / META_FILE).read_text(encoding="utf-8"))
+    meta["heldout_gsd"] = {k: round(v, 4) for k, v in held.items()}
+    meta["train_seconds"] = round(time.perf_counter() - started, 1)
+    (out / "best" / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"held-out GSD: {meta['heldout_gsd']}")
+    return {"heldout_gsd": meta["heldout_gsd"], "tune": meta.get("tune"), "step": meta.get("step"),
+            "seconds": meta["train_seconds"], "bytes": (out / "best" / WEIGHTS_FILE).stat().st_size}
+
+
+def evaluate_heads(folder: Path, ud_dir: Path, *, features_dir: Path | None = None) -> dict[str, float]:
+    """The held-out GSD figures (spaCy's scorer) of the exported heads in ``folder``, from the cached features."""
+    splits = read_ud_splits(ud_dir)
+    heads = SyntaxHeads.load(folder)
+    predictions = predict_all(heads, load_features("test", splits["test"], out_dir=features_dir))
+    return {k: round(v, 4) for k, v in spacy_scores(predictions, read_ud_blocks(ud_dir)["test"]).items()}
+
+
+def evaluate_with_encoder(folder: Path, ud_dir: Path, encoder: Path) -> dict[str, float]:
+    """The held-out GSD figures of the heads in ``folder`` on features computed afresh by ``encoder`` (an ONNX
+    folder, e.g. int8, or the torch package): what the run time scores, not the cached training features."""
+    from newsgraph.encoder.syntax_component import _default_featurizer
+
+    splits = read_ud_splits(ud_dir)
+    heads = SyntaxHeads.load(folder)
+    features = _default_featurizer(encoder).encode_words([s.words for s in splits["test"]])
+    predictions = [heads.predict(f) for f in features]
+    return {k: round(v, 4) for k, v in spacy_scores(predictions, read_ud_blocks(ud_dir)["test"]).items()}
+
+
+def check_numpy_heads(run: Path, ud_dir: Path, *, sentences: int = 100, split: str = "test",
+                      features_dir: Path | None = None) -> dict[str, Any]:
+    """Agreement of the run-time heads (numpy, float16 weights) with the torch model of ``run``'s checkpoint on the
+    first ``sentences`` sentences of ``split``: share of words with the same UPOS, tag, morphology, head and label.
+
+    Both sides decode with the same single-root MST, so a difference comes from the forward pass or the float16
+    weights.
+
+    Raises:
+        InputError: ``run`` has no checkpoint.
+    """
+    import tempfile
+
+    import torch
+
+    from newsgraph.encoder.syntax_heads import decode_tree
+
+    if not (run / CHECKPOINT).is_file():
+        raise InputError("no checkpoint to check: train first", path=run / CHECKPOINT)
+    saved = torch.load(run / CHECKPOINT, weights_only=False)
+    config = HeadsConfig(**saved["config"])
+    splits = read_ud_splits(ud_dir)
+    vocab = Vocab.build(splits["train"])
+    items = splits[split][:sentences]
+    features = load_features(split, splits[split], out_dir=features_dir)[:sentences]
+    model = build_model(config, vocab, dim=features[0].shape[-1])
+    model.load_state_dict(saved["model"])
+    model.eval()
+    params, meta = export_heads(model, config, vocab)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_heads(Path(tmp), params, meta)
+        runtime = SyntaxHeads.load(Path(tmp))
+    same: Counter[str] = Counter()
+    words = 0
+    with torch.no_grad():
+        for feats in features:
+            x = torch.from_numpy(feats[:, config.layers, :].astype(np.float32))[None]
+            out = model(x, torch.tensor([len(feats)]))
+            arc = out["arc"][0, :, : len(feats) + 1].numpy().copy()
+            arc[np.arange(len(feats)), np.arange(len(feats)) + 1] = -np.inf
+            heads = decode_tree(arc)
+            labels = model.label_scores(out["lab_dep"], out["lab_head"], torch.tensor(heads)[None])[0].numpy()
+            deps = runtime.constrain_root_label(labels, heads).argmax(1)
+            pred = runtime.predict(feats.transpose(1, 0, 2))
+            for kind, ours, theirs in (("upos", pred.upos, out["upos"][0].argmax(-1)),
+                                       ("tag", pred.tags, out["tag"][0].argmax(-1)),
+                                       ("morph", pred.morph, out["morph"][0].argmax(-1)),
+                                       ("dep", pred.deps, deps)):
+                table = getattr(vocab, kind)
+                same[kind] += sum(a == table[int(b)] for a, b in zip(ours, theirs))
+            same["head"] += sum(a == b for a, b in zip(pred.heads, heads))
+            words += len(feats)
+    return {"sentences": len(features), "words": words, "step": saved["state"]["step"],
+            **{f"{k}_agreement": round(v / words, 4) for k, v in same.items()}}
+
+
+def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence[UdSentence],
+              features: Sequence[np.ndarray], out: Path, state: dict[str, Any], started: float,
+              log: Callable[[str], None]) -> None:
+    """Score the tune split with the exported numpy heads; export ``best/`` when its LAS improves."""
+    model.eval()
+    params, meta = export_heads(model, config, vocab)
+    scores = quick_scores(predict_all(SyntaxHeads(params, meta), features), sentences)
+    state["history"].append({"step": state["step"], **{k: round(v, 4) for k, v in scores.items()}})
+    log(f"step {state['step']} {time.perf_counter() - started:.0f}s tune {scores}")
+    if scores["las"] > state["best"]:
+        state["best"], state["bad"] = scores["las"], 0
+        meta.update({"tune": {k: round(v, 4) for k, v in scores.items()}, "step": state["step"]})
+        write_heads(out / "best", params, meta)
+    else:
+        state["bad"] += 1
+
+
+__all__ = ["HeadsConfig", "Vocab", "build_model", "check_numpy_heads", "evaluate_heads", "evaluate_with_encoder", "export_heads", "spacy_scores",
+           "train_heads", "write_heads"]

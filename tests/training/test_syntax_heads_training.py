@@ -1,0 +1,93 @@
+"""Training the syntax heads: the held-out split is the model card's, and a resumed run equals an uninterrupted one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")  # the training extra
+
+from newsgraph.encoder.syntax_heads import META_FILE  # noqa: E402
+from newsgraph.training.syntax_data import read_ud_blocks, read_ud_splits, write_features  # noqa: E402
+from newsgraph.training.syntax_heads import CHECKPOINT, HeadsConfig, train_heads  # noqa: E402
+
+UD = Path(__file__).resolve().parents[2].parent / "shared/data/de/ud"
+SENTENCE = [("Der", "DET", "ART", "Case=Nom", 2, "det"), ("Hund", "NOUN", "NN", "Gender=Masc", 3, "nsubj"),
+            ("bellt", "VERB", "VVFIN", "_", 0, "root"), (".", "PUNCT", "$.", "_", 3, "punct")]
+
+
+def _conllu(n: int, tag: str) -> str:
+    blocks = []
+    for k in range(n):
+        lines = [f"# sent_id = {tag}-{k}"]
+        for i, (word, upos, xpos, feats, head, dep) in enumerate(SENTENCE[: 3 + k % 2], start=1):
+            lines.append(f"{i}\t{word}{k if i == 2 else ''}\t_\t{upos}\t{xpos}\t{feats}\t{head}\t{dep}\t_\t_")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks) + "\n"
+
+
+@pytest.fixture()
+def tiny_ud(tmp_path: Path) -> tuple[Path, Path]:
+    ud = tmp_path / "ud"
+    ud.mkdir()
+    (ud / "de_gsd-ud-test.conllu").write_text(_conllu(10, "t"), encoding="utf-8")
+    (ud / "de_gsd-ud-dev.conllu").write_text(_conllu(12, "d"), encoding="utf-8")
+    (ud / "de_pud-ud-test.conllu").write_text(_conllu(4, "p"), encoding="utf-8")
+    cache = tmp_path / "features"
+    cache.mkdir()
+    rng = np.random.default_rng(0)
+    for split, sentences in read_ud_splits(ud).items():
+        write_features(cache / f"{split}.npz", sentences,
+                       [rng.normal(size=(len(s.words), 3, 8)).astype(np.float32) for s in sentences])
+    return ud, cache
+
+
+def _config(max_steps: int) -> HeadsConfig:
+    return HeadsConfig(layers=[0, 2], lstm=3, tag_hidden=6, arc_hidden=5, label_hidden=4, batch_size=4,
+                       max_steps=max_steps, eval_every=2, checkpoint_every=2, patience=100)
+
+
+def test_resumed_training_equals_uninterrupted_training(tiny_ud: tuple[Path, Path], tmp_path: Path) -> None:
+    ud, cache = tiny_ud
+    straight, resumed = tmp_path / "straight", tmp_path / "resumed"
+    train_heads(straight, ud, config=_config(8), features_dir=cache)
+    train_heads(resumed, ud, config=_config(4), features_dir=cache)  # "interrupted" after 4 steps
+    assert torch.load(resumed / CHECKPOINT, weights_only=False)["state"]["step"] == 4
+    result = train_heads(resumed, ud, config=_config(8), features_dir=cache)
+    a = torch.load(straight / CHECKPOINT, weights_only=False)
+    b = torch.load(resumed / CHECKPOINT, weights_only=False)
+    assert a["state"]["step"] == b["state"]["step"] == 8
+    for name, weights in a["model"].items():
+        assert torch.equal(weights, b["model"][name]), name
+    meta = json.loads((resumed / "best" / META_FILE).read_text(encoding="utf-8"))
+    assert set(meta["heldout_gsd"]) == {"upos", "tag", "morph", "uas", "las"}
+    assert result["heldout_gsd"] == meta["heldout_gsd"]
+
+
+def test_resuming_with_other_model_settings_is_refused(tiny_ud: tuple[Path, Path], tmp_path: Path) -> None:
+    from newsgraph.errors import InputError
+
+    ud, cache = tiny_ud
+    train_heads(tmp_path / "run", ud, config=_config(2), features_dir=cache)
+    other = _config(4)
+    other.lstm = 0
+    with pytest.raises(InputError, match="checkpoint was trained with"):
+        train_heads(tmp_path / "run", ud, config=other, features_dir=cache)
+
+
+@pytest.mark.skipif(not UD.is_dir(), reason="needs ../shared/data/de/ud")
+def test_held_out_split_is_the_model_cards() -> None:
+    import random
+
+    blocks = read_ud_blocks(UD)
+    assert [len(blocks[k]) for k in ("train", "tune", "test")] == [2385, 195, 196]
+    test = (UD / "de_gsd-ud-test.conllu").read_text(encoding="utf-8").split("\n\n")
+    test = [b.strip("\n") + "\n" for b in test if b.strip()]
+    order = list(range(len(test)))
+    random.Random(0).shuffle(order)  # build_ud's protocol: the last 20 % of a seed-0 shuffle, in file order
+    assert blocks["test"] == [test[i] for i in sorted(order[int(len(test) * 0.8):])]
+    train_text = set(blocks["train"]) | set(blocks["tune"])
+    assert not train_text & set(blocks["test"])
