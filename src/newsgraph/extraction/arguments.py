@@ -17,6 +17,9 @@ from newsgraph.extraction.phrases import attachment, coordinated, np_after, obje
 from newsgraph.extraction.triggers import Trigger
 
 _ANAPHOR_WINDOW = 8  # sentence pieces back to look for the place "die Stadt" refers to
+# parser labels of a passive clause (English ClearNLP and French/Universal Dependencies schemes); the German
+# TIGER scheme has none, its passive is read off the auxiliary (DocContext.is_passive)
+_PASSIVE_DEPS = frozenset({"auxpass", "nsubjpass", "aux:pass", "nsubj:pass", "obl:agent"})
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,11 @@ def _actors(ctx: DocContext, clause: Clause) -> list[MentionRef]:
     return found
 
 
+def _is_passive(ctx: DocContext, clause: Clause) -> bool:
+    """True for a passive clause: ``wurde ... geschlossen``, ``was bought by``, ``ont été enlevées par``."""
+    return ctx.is_passive(clause) or any(ctx.doc[i].dep_ in _PASSIVE_DEPS for i in range(clause.start, clause.end))
+
+
 def _np_internal(ctx: DocContext, prep_index: int) -> bool:
     """True when a PP follows a noun other than a person's name (``Regierung in Moskau``)."""
     before = prep_index - 1
@@ -199,7 +207,7 @@ def clause_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause
                 chain: list[Arg]) -> list[Arg]:
     """Arguments from the trigger's clause: subject, objects and PPs (see the module docstring)."""
     skip = {(a.ref.start, a.ref.entity_id) for a in chain}
-    passive = ctx.is_passive(clause)
+    passive = _is_passive(ctx, clause)
     found: list[Arg] = []
     if trigger.nominal:
         role = _support(ctx, lexicon, trigger, clause)
