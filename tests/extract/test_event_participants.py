@@ -51,3 +51,20 @@ def test_passive_agent(lang: str, text: str, trigger: str, agent: str) -> None:
 )
 def test_light_verb_subject(text: str, trigger: str, agent: str) -> None:
     assert ("agent", agent) in roles("de", text, trigger)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a doubled space between the speech verb and the role noun
+        "Außenminister Sebastian Kurz schließt die Botschaft in Riga. Die Botschaft sei zu teuer, erklärte  der Minister.",
+        # the minister's name four sentences back
+        "Außenminister Sebastian Kurz schließt die Botschaft in Riga. Das Haus wird verkauft. Das Personal wechselt "
+        "nach Wien. Die Mieten sind hoch. Die Botschaft sei zu teuer, sagte der Minister.",
+    ],
+)
+def test_role_noun_speaker(text: str) -> None:
+    (result,) = newsgraph.extract([Article(id="t", text=text, lang="de")])
+    names = {entity.id: entity.name for entity in result.entities}
+    (statement,) = [e for e in result.events if e.type == "statement"]
+    assert ("speaker", "Sebastian Kurz") in {(a.role, names.get(a.entity_id or "")) for a in statement.arguments}
