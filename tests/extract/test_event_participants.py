@@ -68,3 +68,16 @@ def test_role_noun_speaker(text: str) -> None:
     names = {entity.id: entity.name for entity in result.entities}
     (statement,) = [e for e in result.events if e.type == "statement"]
     assert ("speaker", "Sebastian Kurz") in {(a.role, names.get(a.entity_id or "")) for a in statement.arguments}
+
+
+@pytest.mark.multilingual
+@needs_pipelines
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        ("The arrest of Ahmed al-Asir shocked Lebanon.", "arrest", ("target", "Ahmed al-Asir")),
+        ("The takeover of Activision by Microsoft was approved.", "takeover", ("target", "Activision")),
+    ],
+)
+def test_english_of_after_a_noun_trigger(text: str, trigger: str, expected: tuple[str, str]) -> None:
+    assert expected in roles("en", text, trigger)

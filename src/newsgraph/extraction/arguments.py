@@ -20,6 +20,9 @@ _ANAPHOR_WINDOW = 8  # sentence pieces back to look for the place "die Stadt" re
 # parser labels of a passive clause (English ClearNLP and French/Universal Dependencies schemes); the German
 # TIGER scheme has none, its passive is read off the auxiliary (DocContext.is_passive)
 _PASSIVE_DEPS = frozenset({"auxpass", "nsubjpass", "aux:pass", "nsubj:pass", "obl:agent"})
+# the role a preposition_roles entry gives a genitive preposition (``arrest of X``): the event type's genitive
+# role after a noun trigger, nothing in the clause
+_GENITIVE = "genitive"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ def noun_chain(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause:
             ref, stop = np_after(ctx, i + 1, clause.end, lexicon.place_classifiers)
             place = ref is not None and ref.is_place and low in lexicon.location_prepositions
             role = "location" if place else lexicon.preposition_roles.get(low)
+            if role == _GENITIVE:
+                role = lexicon.types[trigger.type].genitive
             if ref is None:
                 i = max(stop, i + 1)
                 continue
@@ -175,7 +180,7 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
                 found.append(Arg("location", ref))
         elif verbal and (lexicon.preposition_roles.get(where.prep) != "agent" or passive):
             role = lexicon.preposition_roles.get(where.prep)
-            if role is not None:
+            if role is not None and role != _GENITIVE:
                 found.append(Arg(role, ref))
     return found
 
