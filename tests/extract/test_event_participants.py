@@ -81,3 +81,9 @@ def test_role_noun_speaker(text: str) -> None:
 )
 def test_english_of_after_a_noun_trigger(text: str, trigger: str, expected: tuple[str, str]) -> None:
     assert expected in roles("en", text, trigger)
+
+
+def test_office_noun_subject_refers_to_the_person_named() -> None:
+    text = "Außenminister Sebastian Kurz war in Riga. Der Minister schließt die Botschaft in Riga."
+    assert ("agent", "Sebastian Kurz") in roles("de", text, "schließt")
+

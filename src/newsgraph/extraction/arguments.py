@@ -23,6 +23,8 @@ _PASSIVE_DEPS = frozenset({"auxpass", "nsubjpass", "aux:pass", "nsubj:pass", "ob
 # the role a preposition_roles entry gives a genitive preposition (``arrest of X``): the event type's genitive
 # role after a noun trigger, nothing in the clause
 _GENITIVE = "genitive"
+_SUBJECT_DEPS = frozenset({"sb", "nsubj", "nsubj:pass", "nsubjpass"})  # TIGER, UD and ClearNLP subject labels
+_ROLE_WINDOW = 6  # sentence pieces "der Minister" may look back for the minister's name
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,29 @@ def count_of(ctx: DocContext, trigger: Trigger, clause: Clause) -> int | None:
     return None
 
 
-def _actors(ctx: DocContext, clause: Clause) -> list[MentionRef]:
-    """Subjects of the clause; for an infinitive clause those of the clause governing it."""
+def _role_subject(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> MentionRef | None:
+    """``Der Minister schließt …``: a definite subject that names an office refers to the last person named
+    within :data:`_ROLE_WINDOW` sentence pieces."""
+    for i in range(clause.start + 1, clause.end):
+        if ctx.doc[i].dep_ not in _SUBJECT_DEPS or ctx.entity_at(i) is not None or not ctx.is_noun(i):
+            continue
+        if ctx.lower(i - 1) not in ctx.cues.definite_determiners:
+            continue
+        if match_suffix(ctx.doc[i].text, lexicon.person_roles, ctx.cues.noun_endings) is None:
+            continue
+        low = ctx.segments[max(0, ctx.segment_of[i] - _ROLE_WINDOW)][0]
+        return next((ref for ref in reversed(ctx.mentions)
+                     if low <= ref.start < i - 1 and ref.type == "PER" and not ref.partial), None)
+    return None
+
+
+def _actors(ctx: DocContext, clause: Clause, lexicon: EventLexicon | None = None) -> list[MentionRef]:
+    """Subjects of the clause; for an infinitive clause those of the clause governing it; else the person an
+    office noun subject refers to (``der Minister``)."""
     found = subjects(ctx, clause)
+    if not found and lexicon is not None and clause.kind != "inf":
+        ref = _role_subject(ctx, lexicon, clause)
+        found = [] if ref is None else [ref]
     current = clause
     while not found and current.kind == "inf":
         matrix = ctx.matrix_of(current)
@@ -228,7 +250,7 @@ def clause_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause
         if not any(a.role == role for a in found):
             found += [Arg(role, r) for r in _elaborated(ctx, lexicon, clause)]
         return found
-    actors = _actors(ctx, clause)
+    actors = _actors(ctx, clause, lexicon)
     subject_role = "target" if passive else trigger.subject_role
     found += [Arg(subject_role, r) for r in actors]
     taken = {(r.start, r.entity_id) for r in actors} | skip
