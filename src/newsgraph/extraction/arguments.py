@@ -17,6 +17,14 @@ from newsgraph.extraction.phrases import attachment, coordinated, np_after, obje
 from newsgraph.extraction.triggers import Trigger
 
 _ANAPHOR_WINDOW = 8  # sentence pieces back to look for the place "die Stadt" refers to
+# parser labels of a passive clause (English ClearNLP and French/Universal Dependencies schemes); the German
+# TIGER scheme has none, its passive is read off the auxiliary (DocContext.is_passive)
+_PASSIVE_DEPS = frozenset({"auxpass", "nsubjpass", "aux:pass", "nsubj:pass", "obl:agent"})
+# the role a preposition_roles entry gives a genitive preposition (``arrest of X``): the event type's genitive
+# role after a noun trigger, nothing in the clause
+_GENITIVE = "genitive"
+_SUBJECT_DEPS = frozenset({"sb", "nsubj", "nsubj:pass", "nsubjpass"})  # TIGER, UD and ClearNLP subject labels
+_ROLE_WINDOW = 6  # sentence pieces "der Minister" may look back for the minister's name
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ def noun_chain(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause:
             ref, stop = np_after(ctx, i + 1, clause.end, lexicon.place_classifiers)
             place = ref is not None and ref.is_place and low in lexicon.location_prepositions
             role = "location" if place else lexicon.preposition_roles.get(low)
+            if role == _GENITIVE:
+                role = lexicon.types[trigger.type].genitive
             if ref is None:
                 i = max(stop, i + 1)
                 continue
@@ -97,9 +107,29 @@ def count_of(ctx: DocContext, trigger: Trigger, clause: Clause) -> int | None:
     return None
 
 
-def _actors(ctx: DocContext, clause: Clause) -> list[MentionRef]:
-    """Subjects of the clause; for an infinitive clause those of the clause governing it."""
+def _role_subject(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> MentionRef | None:
+    """``Der Minister schließt …``: a definite subject that names an office refers to the last person named
+    within :data:`_ROLE_WINDOW` sentence pieces."""
+    for i in range(clause.start + 1, clause.end):
+        if ctx.doc[i].dep_ not in _SUBJECT_DEPS or ctx.entity_at(i) is not None or not ctx.is_noun(i):
+            continue
+        if ctx.lower(i - 1) not in ctx.cues.definite_determiners:
+            continue
+        if match_suffix(ctx.doc[i].text, lexicon.person_roles, ctx.cues.noun_endings) is None:
+            continue
+        low = ctx.segments[max(0, ctx.segment_of[i] - _ROLE_WINDOW)][0]
+        return next((ref for ref in reversed(ctx.mentions)
+                     if low <= ref.start < i - 1 and ref.type == "PER" and not ref.partial), None)
+    return None
+
+
+def _actors(ctx: DocContext, clause: Clause, lexicon: EventLexicon | None = None) -> list[MentionRef]:
+    """Subjects of the clause; for an infinitive clause those of the clause governing it; else the person an
+    office noun subject refers to (``der Minister``)."""
     found = subjects(ctx, clause)
+    if not found and lexicon is not None and clause.kind != "inf":
+        ref = _role_subject(ctx, lexicon, clause)
+        found = [] if ref is None else [ref]
     current = clause
     while not found and current.kind == "inf":
         matrix = ctx.matrix_of(current)
@@ -107,6 +137,11 @@ def _actors(ctx: DocContext, clause: Clause) -> list[MentionRef]:
             break
         found, current = subjects(ctx, matrix), matrix
     return found
+
+
+def _is_passive(ctx: DocContext, clause: Clause) -> bool:
+    """True for a passive clause: ``wurde ... geschlossen``, ``was bought by``, ``ont été enlevées par``."""
+    return ctx.is_passive(clause) or any(ctx.doc[i].dep_ in _PASSIVE_DEPS for i in range(clause.start, clause.end))
 
 
 def _np_internal(ctx: DocContext, prep_index: int) -> bool:
@@ -167,7 +202,7 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
                 found.append(Arg("location", ref))
         elif verbal and (lexicon.preposition_roles.get(where.prep) != "agent" or passive):
             role = lexicon.preposition_roles.get(where.prep)
-            if role is not None:
+            if role is not None and role != _GENITIVE:
                 found.append(Arg(role, ref))
     return found
 
@@ -199,7 +234,7 @@ def clause_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause
                 chain: list[Arg]) -> list[Arg]:
     """Arguments from the trigger's clause: subject, objects and PPs (see the module docstring)."""
     skip = {(a.ref.start, a.ref.entity_id) for a in chain}
-    passive = ctx.is_passive(clause)
+    passive = _is_passive(ctx, clause)
     found: list[Arg] = []
     if trigger.nominal:
         role = _support(ctx, lexicon, trigger, clause)
@@ -215,7 +250,7 @@ def clause_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause
         if not any(a.role == role for a in found):
             found += [Arg(role, r) for r in _elaborated(ctx, lexicon, clause)]
         return found
-    actors = _actors(ctx, clause)
+    actors = _actors(ctx, clause, lexicon)
     subject_role = "target" if passive else trigger.subject_role
     found += [Arg(subject_role, r) for r in actors]
     taken = {(r.start, r.entity_id) for r in actors} | skip

@@ -32,7 +32,7 @@ _AGENTIVE = frozenset({"agent", "participant"})
 _ACTOR_ROLES = frozenset({"agent", "participant", "target", "topic"})
 _DEFINITE_WINDOW = 8  # sentence pieces a definite "das Treffen" may look back
 _AGENTLESS_WINDOW = 2  # sentence pieces an agentless passive may look back
-_SPEAKER_WINDOW = 3  # sentence pieces "sagte der Minister" may look back for the minister's name
+_SPEAKER_WINDOW = 6  # sentence pieces "sagte der Minister" may look back for the minister's name
 
 
 @dataclass
@@ -206,6 +206,8 @@ def _definite_speaker(ctx: DocContext, verb: int) -> MentionRef | None:
     """``sagte der Minister``: a definite noun (not a name) after the speech verb refers to the last person named
     within :data:`_SPEAKER_WINDOW` sentence pieces."""
     j = verb + 1
+    while j < len(ctx.doc) and ctx.doc[j].is_space:  # ``erklärte  der Minister``: a doubled space is a token
+        j += 1
     if j >= len(ctx.doc) or ctx.lower(j) not in ctx.cues.definite_determiners:
         return None
     j += 1

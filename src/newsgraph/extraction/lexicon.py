@@ -229,6 +229,9 @@ class EventLexicon:
     """Adverbs that place an event in the previous one (``Dabei kamen 49 Menschen ums Leben``)."""
     place_classifiers: frozenset[str] = frozenset()
     """Nouns that classify a place name (``der Stadt Kobane``) or refer back to one (``die Stadt``)."""
+    person_roles: frozenset[str] = frozenset()
+    """Nouns for a person's office (``Minister``, ``Kanzlerin``): as a definite subject (``der Minister``) they
+    refer back to the person just named."""
     np_coordinators: frozenset[str] = frozenset()
     """Conjunctions that join names inside a noun phrase (``und``, ``sowie``)."""
     elaboration_words: frozenset[str] = frozenset()
@@ -436,6 +439,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         cues=load_cues(version, lang),
         anaphoric_adverbs=_words(raw.get("anaphoric_adverbs", [])),
         place_classifiers=_words(raw.get("place_classifiers", [])),
+        person_roles=_words(raw.get("person_roles", [])),
         np_coordinators=_words(raw.get("np_coordinators", [])),
         elaboration_words=_words(raw.get("elaboration_words", [])),
         exact_noun_triggers=exact,
