@@ -168,7 +168,13 @@ def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: li
     ctx, lexicon = scope.ctx, scope.lexicon
     before = ctx.entity_at(person.start - 1)
     if before is not None and before.type == "NORP" and before.end == person.start and before.start == person.start - 1:
-        _emit(scope, "member_of", person, before, before.start, found)  # "der Sunnit X"
+        # a nationality names where the person is from ("der Norweger X"); another group, what they belong to
+        # ("der Sunnit X")
+        state = index.demonym_state(ctx.texts[before.start], lexicon)
+        if state is not None and is_state(state.entity_id):
+            _emit(scope, "originates_from", person, _at(state, before.start, ctx), before.start, found)
+        else:
+            _emit(scope, "member_of", person, before, before.start, found)
         return
     i = _noun_before(ctx, person)
     if i is None:
