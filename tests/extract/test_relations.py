@@ -262,3 +262,24 @@ def test_an_area_without_a_government_is_no_affiliation(make_doc: MakeDoc) -> No
     doc = make_doc("Kanzlerin Angela Merkel verteidigte ein offenes Europa.",
                    ents=[("Angela Merkel", "PER"), ("Europa", "LOC")], verbs={"verteidigte": "verteidigen"})
     assert not [t for t in triples(doc) if t[1] == "holds_role_in"]
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # the body's state is only implied: Austria is the state the article names most (Wien counts for it)
+        ("Österreich spart. In Wien schließt das Innenministerium drei Stellen.",
+         [("Österreich", "LOC"), ("Wien", "LOC"), ("Innenministerium", "ORG")],
+         {("Innenministerium", "part_of", "Österreich")}),
+        # the state named in the body's sentence is the evidence's
+        ("Die ÖVP tagt. Das Innenministerium nannte Österreich sicher.",
+         [("ÖVP", "ORG"), ("Österreich", "LOC"), ("Innenministerium", "ORG")],
+         {("Innenministerium", "part_of", "Österreich")}),
+    ],
+)
+def test_state_body_is_part_of_its_state(make_doc: MakeDoc, text: str, ents: list[tuple[str, str]],
+                                         expected: set[tuple[str, str, str]]) -> None:
+    doc = make_doc(text, ents=ents, verbs={"spart": "sparen", "schließt": "schließen", "tagt": "tagen",
+                                           "nannte": "nennen"})
+    assert {t for t in triples(doc) if t[1] == "part_of"} == expected
+

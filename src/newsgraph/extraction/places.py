@@ -13,6 +13,8 @@ Patterns (all within one clause):
 
 from __future__ import annotations
 
+from collections import Counter
+
 from newsgraph.extraction.context import DocContext, MentionRef, gazetteer_kinds, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import RelationLexicon, load_event_lexicon, match_suffix
@@ -274,7 +276,50 @@ def _part_nouns(scope: RelationScope) -> list[Relation]:
     return found
 
 
+def _state_bodies(scope: RelationScope) -> list[Relation]:
+    """A state body the resolver tied to its state (``Innenministerium`` in an article about Austria) →
+    part_of that state, when the article names the state; the evidence is the body's mention, with the
+    state's when a sentence names both."""
+    ctx = scope.ctx
+    if not ctx.part_of:
+        return []
+    first = first_mentions(ctx)
+    bodies: dict[str, list[MentionRef]] = {}
+    states: dict[str, list[MentionRef]] = {}
+    for ref in ctx.mentions:
+        if ref.partial:
+            continue
+        if ref.entity_id in ctx.part_of:
+            bodies.setdefault(ref.entity_id, []).append(ref)
+        states.setdefault(ref.entity_id, []).append(ref)
+    # a state only the context implies must be one the article names most, itself or by its capital (the
+    # resolver's vote also counts parties and organisations, which can point elsewhere)
+    counts: Counter[str] = Counter()
+    for key, refs in states.items():
+        state = key if is_state(key) else gazetteer_kinds().get(key, ("", None))[1]
+        if state is not None:
+            counts[state] += len(refs)
+    top = max(counts.values(), default=0)
+    found = []
+    for body_id, refs in bodies.items():
+        state_id = ctx.part_of[body_id]
+        if state_id not in first or state_id == body_id:
+            continue
+        body, state, near = refs[0], first[state_id], None
+        for ref in refs:
+            near = next((s for s in states.get(state_id, ()) if ctx.segment_of[s.start] == ctx.segment_of[ref.start]), None)
+            if near is not None:
+                body, state = ref, near
+                break
+        if near is None and counts[state_id] < top:
+            continue
+        relation = make_relation(scope, "part_of", body, state, body.start, nominal=True, modality="asserted")
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
 def place_relations(scope: RelationScope) -> list[Relation]:
     """All ``located_in`` and ``part_of`` relations of the Doc (see the module docstring)."""
     return (_parentheses(scope) + _classified(scope) + _apposed_places(scope) + _in_place(scope) + _part_of(scope)
-            + _national_orgs(scope) + _named_after_place(scope) + _part_nouns(scope))
+            + _national_orgs(scope) + _named_after_place(scope) + _part_nouns(scope) + _state_bodies(scope))
