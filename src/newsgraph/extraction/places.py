@@ -296,9 +296,9 @@ def _state_bodies(scope: RelationScope) -> list[Relation]:
     # resolver's vote also counts parties and organisations, which can point elsewhere)
     counts: Counter[str] = Counter()
     for key, refs in states.items():
-        state = key if is_state(key) else gazetteer_kinds().get(key, ("", None))[1]
-        if state is not None:
-            counts[state] += len(refs)
+        owner = key if is_state(key) else gazetteer_kinds().get(key, ("", None))[1]
+        if owner is not None:
+            counts[owner] += len(refs)
     top = max(counts.values(), default=0)
     found = []
     for body_id, refs in bodies.items():
