@@ -245,7 +245,9 @@ def _role_phrases(scope: RelationScope, index: _Index, found: list[Relation]) ->
     Wien, X``."""
     ctx, lexicon = scope.ctx, scope.lexicon
     endings = ctx.cues.noun_endings
-    for i in ctx.capitalised_nouns():
+    # German role nouns are capitalised; English ones mostly are not ("X, spokesman for Y")
+    nouns = ctx.capitalised_nouns() if ctx.doc.lang_ == "de" else [i for i in range(len(ctx.doc)) if ctx.is_noun(i)]
+    for i in nouns:
         if ctx.entity_at(i) is not None:
             continue
         rtype = role_type(lexicon, ctx.texts[i], endings)
@@ -327,6 +329,18 @@ def _following(scope: RelationScope, person: MentionRef, found: list[Relation]) 
             _emit(scope, "originates_from", person, place, person.end, found)
 
 
+def _bracketed_group(scope: RelationScope, person: MentionRef, found: list[Relation]) -> None:
+    """``Peter Filzmaier (Donau-Uni Krems)``, ``Deni Alar (Rapid)``, ``Jane Doe (ÖVP)``: an organisation
+    alone in brackets right after a person's name is the one the person belongs to (club, party, employer)."""
+    ctx = scope.ctx
+    if ctx.lower(person.end) != "(":
+        return
+    group = ctx.mention_starting(person.end + 1)
+    if group is None or group.type != "ORG" or group.partial or ctx.lower(group.end) != ")":
+        return
+    _emit(scope, "member_of", person, group, group.start, found)
+
+
 def apposition_relations(scope: RelationScope) -> list[Relation]:
     """All relations stated by role nouns, appositions and origin or membership phrases (see the module docstring)."""
     index = _Index(scope.ctx)
@@ -334,5 +348,6 @@ def apposition_relations(scope: RelationScope) -> list[Relation]:
     for person in _persons(scope.ctx):
         _prefixed(scope, index, person, found)
         _following(scope, person, found)
+        _bracketed_group(scope, person, found)
     _role_phrases(scope, index, found)
     return found

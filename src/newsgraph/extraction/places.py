@@ -48,6 +48,31 @@ def _parentheses(scope: RelationScope) -> list[Relation]:
     return found
 
 
+_LIST_WORDS = frozenset({"und", "oder", "sowie", "and", "or", "et", "ou", "e", "o"})
+
+
+def _place_comma_state(scope: RelationScope) -> list[Relation]:
+    """``in Paris, France``, ``the coast of Aceh, Indonesia``, ``Tampa, Florida``: a place, a comma and the state or
+    region it lies in (not in a list: ``Paris, Frankreich und Italien``; not a state before the comma)."""
+    ctx = scope.ctx
+    found = []
+    for ref in ctx.mentions:
+        if ref.partial or not ref.is_place or is_state(ref.entity_id) or ctx.lower(ref.end) != ",":
+            continue
+        container = ctx.mention_starting(ref.end + 1)
+        if container is None or not container.is_place or not is_state(container.entity_id):
+            continue
+        if ctx.lower(container.end) in _LIST_WORDS or ctx.lower(container.end) == "," and (
+                ctx.mention_starting(container.end + 1) is not None):
+            continue
+        if ref.start > 0 and ctx.lower(ref.start - 1) == "," and ctx.entity_at(ref.start - 2) is not None:
+            continue  # "Berlin, Paris, France": a list of places
+        relation = make_relation(scope, "located_in", ref, container, ref.end, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
 def _classified(scope: RelationScope) -> list[Relation]:
     """``der nordsyrischen Stadt Kobane``, ``die syrische Hauptstadt Damaskus``, ``in der Hauptstadt Tunis``."""
     ctx = scope.ctx
@@ -220,6 +245,7 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
     ctx = scope.ctx
     tables = load_alias_tables(lang=table_lang(ctx.doc.lang_))
     first = first_mentions(ctx)
+    german = ctx.doc.lang_ == "de"
     found = []
     for ref in ctx.mentions:
         if ref.partial or ref.type != "ORG":
@@ -236,7 +262,8 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
         state: MentionRef | None = None
         cue = ref.start
         for j, word in enumerate(words, start):
-            demonym = demonym_word(word, tables) if word[:1].islower() else None
+            # German demonym adjectives are lowercase ("russischen"), English ones not ("Indonesian Navy")
+            demonym = demonym_word(word, tables) if word[:1].islower() or german is False else None
             entry = tables.entries.get(demonym.key) if demonym is not None else None
             if entry is None and "-" in word:
                 entry = tables.lookup(word.rsplit("-", 1)[0])
@@ -321,5 +348,5 @@ def _state_bodies(scope: RelationScope) -> list[Relation]:
 
 def place_relations(scope: RelationScope) -> list[Relation]:
     """All ``located_in`` and ``part_of`` relations of the Doc (see the module docstring)."""
-    return (_parentheses(scope) + _classified(scope) + _apposed_places(scope) + _in_place(scope) + _part_of(scope)
+    return (_parentheses(scope) + _place_comma_state(scope) + _classified(scope) + _apposed_places(scope) + _in_place(scope) + _part_of(scope)
             + _national_orgs(scope) + _named_after_place(scope) + _part_nouns(scope) + _state_bodies(scope))
