@@ -283,3 +283,13 @@ def test_state_body_is_part_of_its_state(make_doc: MakeDoc, text: str, ents: lis
                                            "nannte": "nennen"})
     assert {t for t in triples(doc) if t[1] == "part_of"} == expected
 
+
+
+def test_member_by_copula_and_in(make_doc: MakeDoc) -> None:
+    ents = [("Schweden", "LOC"), ("Finnland", "LOC"), ("EU", "ORG"), ("Nato", "ORG"), ("Kurz", "PER")]
+    doc = make_doc("Schweden und Finnland sind in der EU und Nato. Kurz traf in der EU Kollegen.", ents=ents,
+                   aux=["sind"], verbs={"traf": "treffen"})
+    # a full verb ("traf in der EU") says where something happened, not who belongs
+    assert {t for t in triples(doc) if t[1] == "member_of"} == {
+        ("Schweden", "member_of", "EU"), ("Finnland", "member_of", "EU"),
+        ("Schweden", "member_of", "NATO"), ("Finnland", "member_of", "NATO")}
