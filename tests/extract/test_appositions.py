@@ -198,3 +198,11 @@ def test_english_lowercase_role_noun_in_apposition() -> None:
     n = names(doc)
     found = extract_relations(doc, load_relation_lexicon("v1", "en"), links=role_links(doc))
     assert [(n[r.source], r.type, n[r.target]) for r in found] == [("Fuad Basya", "holds_role_in", "Indonesian Navy")]
+
+
+def test_party_noun_before_a_name_is_membership(make_doc: MakeDoc) -> None:
+    doc = make_doc("Die FPÖ jubelt. In der Stichwahl trifft der Freiheitliche Norbert Hofer auf Irmgard Griss.",
+                   ents=[("FPÖ", "ORG"), ("Norbert Hofer", "PER"), ("Irmgard Griss", "PER")],
+                   verbs={"jubelt": "jubeln", "trifft": "treffen"})
+    assert [r[:3] for r in relations(doc) if r[1] == "member_of"] == [
+        ("Norbert Hofer", "member_of", "FPÖ")]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from newsgraph.extraction.context import DocContext, MentionRef, is_state
+from newsgraph.extraction.context import DocContext, MentionRef, gazetteer_kinds, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import RelationLexicon, match_suffix
 from newsgraph.extraction.phrases import np_after, subjects
@@ -118,6 +118,14 @@ class _Index:
                 return ref
         return None
 
+    def party_named(self, word: str) -> MentionRef | None:
+        """The party a noun names (``Freiheitlichen`` → FPÖ, ``Grüne``), if the article has it."""
+        ref = self.by_text.get(fold(word))
+        if ref is None:
+            entry = self.tables.lookup(word)
+            ref = self.first.get(entry.id) if entry is not None else None
+        return ref if ref is not None and ref.type == "ORG" and _is_party(ref.entity_id) else None
+
     def demonym_state(self, word: str, lexicon: RelationLexicon) -> MentionRef | None:
         """The state a demonym noun (``Australier``, ``Deutsche``, ``Steirer``) names, if the article has it."""
         low = fold_lower(word)
@@ -133,6 +141,10 @@ class _Index:
                     if found is not None:
                         return found
         return None
+
+
+def _is_party(entity_id: str) -> bool:
+    return gazetteer_kinds().get(entity_id, ("", None))[0] == "party"
 
 
 _ROLE_MENTION = "rule:role"  # the resolver's label of a role description that stands for a person
@@ -170,6 +182,9 @@ def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: li
     if before is not None and before.type == "NORP" and before.end == person.start and before.start == person.start - 1:
         _emit(scope, "member_of", person, before, before.start, found)  # "der Sunnit X"
         return
+    if before is not None and before.type == "ORG" and before.end == person.start and _is_party(before.entity_id):
+        _emit(scope, "member_of", person, before, before.start, found)  # "den Grünen Alexander Van der Bellen"
+        return
     i = _noun_before(ctx, person)
     if i is None:
         return
@@ -196,6 +211,9 @@ def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: li
         group = index.group_named(word, ctx.cues.noun_endings)
         if group is not None:
             _emit(scope, "member_of", person, _at(group, i, ctx), i, found)
+        party = index.party_named(word)
+        if party is not None:
+            _emit(scope, "member_of", person, _at(party, i, ctx), i, found)  # "der Freiheitliche Norbert Hofer"
     elif rtype is not None and match_suffix(word, lexicon.party_roles, endings) is not None:
         party = _organisation_nearby(ctx, i)
         if party is not None:
