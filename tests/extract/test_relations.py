@@ -293,3 +293,9 @@ def test_member_by_copula_and_in(make_doc: MakeDoc) -> None:
     assert {t for t in triples(doc) if t[1] == "member_of"} == {
         ("Schweden", "member_of", "EU"), ("Finnland", "member_of", "EU"),
         ("Schweden", "member_of", "NATO"), ("Finnland", "member_of", "NATO")}
+
+
+def test_subsidiary_named_with_a_prefix(make_doc: MakeDoc) -> None:
+    doc = make_doc("Der Volkswagen-Konzern wächst. Die Volkswagen-Tochter Audi meldete Gewinne.",
+                   ents=[("Volkswagen-Konzern", "ORG"), ("Audi", "ORG")], verbs={"wächst": "wachsen", "meldete": "melden"})
+    assert {t for t in triples(doc) if t[1] == "part_of"} == {("Audi", "part_of", "Volkswagen-Konzern")}

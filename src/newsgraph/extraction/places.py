@@ -221,6 +221,39 @@ def _part_of(scope: RelationScope) -> list[Relation]:
     return found
 
 
+def _subsidiaries(scope: RelationScope) -> list[Relation]:
+    """``die VW-Tochter Audi``, ``der RTL-Ableger X``: an organisation after a part noun whose hyphen prefix
+    names another organisation of the article → part_of it."""
+    ctx = scope.ctx
+    tables = load_alias_tables(lang=table_lang(ctx.doc.lang_))
+    first = first_mentions(ctx)
+    by_text = {fold(ctx.text[r.start_char : r.end_char]): r for r in ctx.mentions if r.type == "ORG" and not r.partial}
+    found = []
+    for ref in ctx.mentions:
+        i = ref.start - 1
+        if ref.partial or ref.type != "ORG" or i < 0 or "-" not in ctx.texts[i] or not ctx.is_noun(i):
+            continue
+        prefix, _, noun = ctx.texts[i].rpartition("-")
+        if not prefix or match_suffix(noun, scope.lexicon.part_nouns, ctx.cues.noun_endings) is None:
+            continue
+        owner = next((r for r in ctx.inner_entities(i) if r.type == "ORG"), None) or by_text.get(fold(prefix))
+        if owner is None:
+            entry = tables.lookup(prefix)
+            owner = first.get(entry.id) if entry is not None else None
+        if owner is None or owner.type != "ORG" or owner.entity_id == ref.entity_id:
+            continue
+        relation = make_relation(scope, "part_of", ref, _on_token(ctx, owner, i), i, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
+def _on_token(ctx: DocContext, ref: MentionRef, i: int) -> MentionRef:
+    """``ref``'s entity placed on token ``i`` (the prefix that names it), so the evidence stays there."""
+    token = ctx.doc[i]
+    return MentionRef(ref.entity_id, ref.type, i, i + 1, token.idx, token.idx + len(token.text), True, ref.label)
+
+
 def _prefix_state(ctx: DocContext, ref: MentionRef, first: dict[str, MentionRef]) -> list[MentionRef]:
     """The state a hyphen prefix of an organisation's name stands for (``US-Zentralkommando``), if the
     article mentions that state."""
@@ -349,4 +382,5 @@ def _state_bodies(scope: RelationScope) -> list[Relation]:
 def place_relations(scope: RelationScope) -> list[Relation]:
     """All ``located_in`` and ``part_of`` relations of the Doc (see the module docstring)."""
     return (_parentheses(scope) + _place_comma_state(scope) + _classified(scope) + _apposed_places(scope) + _in_place(scope) + _part_of(scope)
-            + _national_orgs(scope) + _named_after_place(scope) + _part_nouns(scope) + _state_bodies(scope))
+            + _national_orgs(scope) + _named_after_place(scope) + _part_nouns(scope) + _state_bodies(scope)
+            + _subsidiaries(scope))
