@@ -165,3 +165,44 @@ def test_state_role_takes_the_one_state_of_the_sentences_before(make_doc: MakeDo
                    ents=[("Schweden", "LOC"), ("Andreas Carlson", "PER")], verbs={"baut": "bauen", "kündigte": "ankündigen"})
     relation = next(r for r in extract_relations(doc, links=role_links(doc)) if r.type == "holds_role_in")
     assert (names(doc)[relation.target], relation.attributes["affiliation_source"]) == ("Schweden", "context")
+
+
+def test_organisation_in_brackets_after_a_person_is_their_club_or_party(make_doc: MakeDoc) -> None:
+    doc = make_doc("Das Tor schoss Deni Alar (Rapid) kurz vor der Pause.",
+                   ents=[("Deni Alar", "PER"), ("Rapid", "ORG")], verbs={"schoss": "schießen"})
+    assert ("Deni Alar", "member_of", "Rapid", "Deni Alar (Rapid") in relations(doc)
+
+
+def test_place_comma_state(make_doc: MakeDoc) -> None:
+    ents = [("Linz", "LOC"), ("Österreich", "LOC"), ("Italien", "LOC")]
+    verbs = {"findet": "finden", "reisten": "reisen"}
+    doc = make_doc("Die Messe findet in Linz, Österreich statt.", ents=ents, verbs=verbs)
+    assert relations(doc) == [("Linz", "located_in", "Österreich", "Linz, Österreich")]
+    # a list of places is no place in its state
+    assert relations(make_doc("Sie reisten nach Linz, Österreich und Italien.", ents=ents, verbs=verbs)) == []
+
+
+def test_english_lowercase_role_noun_in_apposition() -> None:
+    import spacy
+    from spacy.tokens import Doc as SpacyDoc
+
+    from conftest import resolve
+    from newsgraph.extraction.lexicon import load_relation_lexicon
+
+    words = ["Fuad", "Basya", ",", "spokesman", "for", "the", "Indonesian", "Navy", ",", "said", "it", "."]
+    pos = ["PROPN", "PROPN", "PUNCT", "NOUN", "ADP", "DET", "PROPN", "PROPN", "PUNCT", "VERB", "PRON", "PUNCT"]
+    doc = SpacyDoc(spacy.blank("en").vocab, words=words, pos=pos, lemmas=[w.lower() for w in words],
+                   sent_starts=[i == 0 for i in range(len(words))])
+    doc.ents = [doc.char_span(0, 10, "PER"), doc.char_span(doc[6].idx, doc[7].idx + 4, "ORG")]
+    resolve(doc)
+    n = names(doc)
+    found = extract_relations(doc, load_relation_lexicon("v1", "en"), links=role_links(doc))
+    assert [(n[r.source], r.type, n[r.target]) for r in found] == [("Fuad Basya", "holds_role_in", "Indonesian Navy")]
+
+
+def test_party_noun_before_a_name_is_membership(make_doc: MakeDoc) -> None:
+    doc = make_doc("Die FPÖ jubelt. In der Stichwahl trifft der Freiheitliche Norbert Hofer auf Irmgard Griss.",
+                   ents=[("FPÖ", "ORG"), ("Norbert Hofer", "PER"), ("Irmgard Griss", "PER")],
+                   verbs={"jubelt": "jubeln", "trifft": "treffen"})
+    assert [r[:3] for r in relations(doc) if r[1] == "member_of"] == [
+        ("Norbert Hofer", "member_of", "FPÖ")]

@@ -262,3 +262,40 @@ def test_an_area_without_a_government_is_no_affiliation(make_doc: MakeDoc) -> No
     doc = make_doc("Kanzlerin Angela Merkel verteidigte ein offenes Europa.",
                    ents=[("Angela Merkel", "PER"), ("Europa", "LOC")], verbs={"verteidigte": "verteidigen"})
     assert not [t for t in triples(doc) if t[1] == "holds_role_in"]
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # the body's state is only implied: Austria is the state the article names most (Wien counts for it)
+        ("Österreich spart. In Wien schließt das Innenministerium drei Stellen.",
+         [("Österreich", "LOC"), ("Wien", "LOC"), ("Innenministerium", "ORG")],
+         {("Innenministerium", "part_of", "Österreich")}),
+        # the state named in the body's sentence is the evidence's
+        ("Die ÖVP tagt. Das Innenministerium nannte Österreich sicher.",
+         [("ÖVP", "ORG"), ("Österreich", "LOC"), ("Innenministerium", "ORG")],
+         {("Innenministerium", "part_of", "Österreich")}),
+    ],
+)
+def test_state_body_is_part_of_its_state(make_doc: MakeDoc, text: str, ents: list[tuple[str, str]],
+                                         expected: set[tuple[str, str, str]]) -> None:
+    doc = make_doc(text, ents=ents, verbs={"spart": "sparen", "schließt": "schließen", "tagt": "tagen",
+                                           "nannte": "nennen"})
+    assert {t for t in triples(doc) if t[1] == "part_of"} == expected
+
+
+
+def test_member_by_copula_and_in(make_doc: MakeDoc) -> None:
+    ents = [("Schweden", "LOC"), ("Finnland", "LOC"), ("EU", "ORG"), ("Nato", "ORG"), ("Kurz", "PER")]
+    doc = make_doc("Schweden und Finnland sind in der EU und Nato. Kurz traf in der EU Kollegen.", ents=ents,
+                   aux=["sind"], verbs={"traf": "treffen"})
+    # a full verb ("traf in der EU") says where something happened, not who belongs
+    assert {t for t in triples(doc) if t[1] == "member_of"} == {
+        ("Schweden", "member_of", "EU"), ("Finnland", "member_of", "EU"),
+        ("Schweden", "member_of", "NATO"), ("Finnland", "member_of", "NATO")}
+
+
+def test_subsidiary_named_with_a_prefix(make_doc: MakeDoc) -> None:
+    doc = make_doc("Der Volkswagen-Konzern wächst. Die Volkswagen-Tochter Audi meldete Gewinne.",
+                   ents=[("Volkswagen-Konzern", "ORG"), ("Audi", "ORG")], verbs={"wächst": "wachsen", "meldete": "melden"})
+    assert {t for t in triples(doc) if t[1] == "part_of"} == {("Audi", "part_of", "Volkswagen-Konzern")}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from newsgraph.extraction.context import DocContext, MentionRef, is_state
+from newsgraph.extraction.context import DocContext, MentionRef, gazetteer_kinds, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import RelationLexicon, match_suffix
 from newsgraph.extraction.phrases import np_after, subjects
@@ -118,6 +118,14 @@ class _Index:
                 return ref
         return None
 
+    def party_named(self, word: str) -> MentionRef | None:
+        """The party a noun names (``Freiheitlichen`` → FPÖ, ``Grüne``), if the article has it."""
+        ref = self.by_text.get(fold(word))
+        if ref is None:
+            entry = self.tables.lookup(word)
+            ref = self.first.get(entry.id) if entry is not None else None
+        return ref if ref is not None and ref.type == "ORG" and _is_party(ref.entity_id) else None
+
     def demonym_state(self, word: str, lexicon: RelationLexicon) -> MentionRef | None:
         """The state a demonym noun (``Australier``, ``Deutsche``, ``Steirer``) names, if the article has it."""
         low = fold_lower(word)
@@ -133,6 +141,10 @@ class _Index:
                     if found is not None:
                         return found
         return None
+
+
+def _is_party(entity_id: str) -> bool:
+    return gazetteer_kinds().get(entity_id, ("", None))[0] == "party"
 
 
 _ROLE_MENTION = "rule:role"  # the resolver's label of a role description that stands for a person
@@ -176,6 +188,9 @@ def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: li
         else:
             _emit(scope, "member_of", person, before, before.start, found)
         return
+    if before is not None and before.type == "ORG" and before.end == person.start and _is_party(before.entity_id):
+        _emit(scope, "member_of", person, before, before.start, found)  # "den Grünen Alexander Van der Bellen"
+        return
     i = _noun_before(ctx, person)
     if i is None:
         return
@@ -202,6 +217,9 @@ def _prefixed(scope: RelationScope, index: _Index, person: MentionRef, found: li
         group = index.group_named(word, ctx.cues.noun_endings)
         if group is not None:
             _emit(scope, "member_of", person, _at(group, i, ctx), i, found)
+        party = index.party_named(word)
+        if party is not None:
+            _emit(scope, "member_of", person, _at(party, i, ctx), i, found)  # "der Freiheitliche Norbert Hofer"
     elif rtype is not None and match_suffix(word, lexicon.party_roles, endings) is not None:
         party = _organisation_nearby(ctx, i)
         if party is not None:
@@ -251,7 +269,9 @@ def _role_phrases(scope: RelationScope, index: _Index, found: list[Relation]) ->
     Wien, X``."""
     ctx, lexicon = scope.ctx, scope.lexicon
     endings = ctx.cues.noun_endings
-    for i in ctx.capitalised_nouns():
+    # German role nouns are capitalised; English ones mostly are not ("X, spokesman for Y")
+    nouns = ctx.capitalised_nouns() if ctx.doc.lang_ == "de" else [i for i in range(len(ctx.doc)) if ctx.is_noun(i)]
+    for i in nouns:
         if ctx.entity_at(i) is not None:
             continue
         rtype = role_type(lexicon, ctx.texts[i], endings)
@@ -333,6 +353,18 @@ def _following(scope: RelationScope, person: MentionRef, found: list[Relation]) 
             _emit(scope, "originates_from", person, place, person.end, found)
 
 
+def _bracketed_group(scope: RelationScope, person: MentionRef, found: list[Relation]) -> None:
+    """``Peter Filzmaier (Donau-Uni Krems)``, ``Deni Alar (Rapid)``, ``Jane Doe (ÖVP)``: an organisation
+    alone in brackets right after a person's name is the one the person belongs to (club, party, employer)."""
+    ctx = scope.ctx
+    if ctx.lower(person.end) != "(":
+        return
+    group = ctx.mention_starting(person.end + 1)
+    if group is None or group.type != "ORG" or group.partial or ctx.lower(group.end) != ")":
+        return
+    _emit(scope, "member_of", person, group, group.start, found)
+
+
 def apposition_relations(scope: RelationScope) -> list[Relation]:
     """All relations stated by role nouns, appositions and origin or membership phrases (see the module docstring)."""
     index = _Index(scope.ctx)
@@ -340,5 +372,6 @@ def apposition_relations(scope: RelationScope) -> list[Relation]:
     for person in _persons(scope.ctx):
         _prefixed(scope, index, person, found)
         _following(scope, person, found)
+        _bracketed_group(scope, person, found)
     _role_phrases(scope, index, found)
     return found

@@ -21,6 +21,7 @@ from newsgraph.extraction.lexicon import Cues
 from newsgraph.records import Entity, Mention, Span
 from newsgraph.resolve.docview import DocTokens
 from newsgraph.resolve.normalize import fold_lower
+from newsgraph.resolve.states import PART_OF
 from newsgraph.resolve.tables import load_alias_tables
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
@@ -108,6 +109,8 @@ class DocContext(DocTokens):
         entities = list(entities if entities is not None else (doc._.entities or []))
         self.types = {entity.id: entity.type for entity in entities}
         self.names = {entity.id: entity.name for entity in entities}
+        # the state a state body belongs to, as the resolver decided it (``Innenministerium`` → Austria)
+        self.part_of = {entity.id: entity.attributes[PART_OF] for entity in entities if PART_OF in entity.attributes}
         # tags and lemmas read once, as arrays (no Token objects): the rules ask for them many times per token
         strings = doc.vocab.strings
         columns = doc.to_array([POS, TAG, LEMMA]).tolist() if len(doc) else []

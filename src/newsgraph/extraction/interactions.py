@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from newsgraph.extraction.context import Clause, DocContext, MentionRef
+from newsgraph.extraction.context import Clause, DocContext, MentionRef, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import RelationLexicon, match_suffix
 from newsgraph.extraction.phrases import attachment, coordinated, np_after, objects, subjects
@@ -252,6 +252,24 @@ def _members(scope: RelationScope) -> list[Relation]:
     return found
 
 
+def _member_by_copula(scope: RelationScope) -> list[Relation]:
+    """``Estland, Litauen und Lettland seien in der EU und Nato``, ``X ist in der ÖVP``: named subjects of a
+    clause whose only verb is a copula, and the organisations of its ``in`` PP → member_of."""
+    ctx = scope.ctx
+    lexicon = scope.lexicon
+    found = []
+    for clause in ctx.clauses:
+        if not clause.verbs or any(ctx.verb_lemma(i) not in lexicon.copulas for i in clause.verbs):
+            continue
+        groups = [r for r in _pp_in_clause(ctx, clause, lexicon.located_prepositions)
+                  if r.type == "ORG" and not r.partial and not is_state(r.entity_id)]
+        if not groups:
+            continue
+        members = [r for r in _actors(subjects(ctx, clause)) if r.end <= groups[0].start and r.type != "NORP"]
+        found += _emit(scope, "member_of", members, groups, groups[0].start, nominal=False)
+    return found
+
+
 def interaction_relations(scope: RelationScope) -> list[Relation]:
     """All actor-to-actor relations of the Doc (see the module docstring)."""
     lexicon = scope.lexicon
@@ -259,5 +277,5 @@ def interaction_relations(scope: RelationScope) -> list[Relation]:
         _partners(scope, "ally_of", lexicon.ally_nouns) + _partners(scope, "opposes", lexicon.opponent_nouns)
         + _partners(scope, "supports", lexicon.supporter_nouns)
         + _fights(scope) + _controls(scope) + _supplies(scope) + _cooperation(scope) + _supports(scope)
-        + _members(scope)
+        + _members(scope) + _member_by_copula(scope)
     )

@@ -13,6 +13,8 @@ Patterns (all within one clause):
 
 from __future__ import annotations
 
+from collections import Counter
+
 from newsgraph.extraction.context import DocContext, MentionRef, gazetteer_kinds, is_state
 from newsgraph.extraction.evidence import RelationScope, make_relation
 from newsgraph.extraction.lexicon import RelationLexicon, load_event_lexicon, match_suffix
@@ -41,6 +43,31 @@ def _parentheses(scope: RelationScope) -> list[Relation]:
         if inner is None or not inner.is_place or ctx.lower(inner.end) != ")":
             continue
         relation = make_relation(scope, "located_in", ref, inner, inner.end, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
+_LIST_WORDS = frozenset({"und", "oder", "sowie", "and", "or", "et", "ou", "e", "o"})
+
+
+def _place_comma_state(scope: RelationScope) -> list[Relation]:
+    """``in Paris, France``, ``the coast of Aceh, Indonesia``, ``Tampa, Florida``: a place, a comma and the state or
+    region it lies in (not in a list: ``Paris, Frankreich und Italien``; not a state before the comma)."""
+    ctx = scope.ctx
+    found = []
+    for ref in ctx.mentions:
+        if ref.partial or not ref.is_place or is_state(ref.entity_id) or ctx.lower(ref.end) != ",":
+            continue
+        container = ctx.mention_starting(ref.end + 1)
+        if container is None or not container.is_place or not is_state(container.entity_id):
+            continue
+        if ctx.lower(container.end) in _LIST_WORDS or ctx.lower(container.end) == "," and (
+                ctx.mention_starting(container.end + 1) is not None):
+            continue
+        if ref.start > 0 and ctx.lower(ref.start - 1) == "," and ctx.entity_at(ref.start - 2) is not None:
+            continue  # "Berlin, Paris, France": a list of places
+        relation = make_relation(scope, "located_in", ref, container, ref.end, nominal=True)
         if relation is not None:
             found.append(relation)
     return found
@@ -194,6 +221,39 @@ def _part_of(scope: RelationScope) -> list[Relation]:
     return found
 
 
+def _subsidiaries(scope: RelationScope) -> list[Relation]:
+    """``die VW-Tochter Audi``, ``der RTL-Ableger X``: an organisation after a part noun whose hyphen prefix
+    names another organisation of the article → part_of it."""
+    ctx = scope.ctx
+    tables = load_alias_tables(lang=table_lang(ctx.doc.lang_))
+    first = first_mentions(ctx)
+    by_text = {fold(ctx.text[r.start_char : r.end_char]): r for r in ctx.mentions if r.type == "ORG" and not r.partial}
+    found = []
+    for ref in ctx.mentions:
+        i = ref.start - 1
+        if ref.partial or ref.type != "ORG" or i < 0 or "-" not in ctx.texts[i] or not ctx.is_noun(i):
+            continue
+        prefix, _, noun = ctx.texts[i].rpartition("-")
+        if not prefix or match_suffix(noun, scope.lexicon.part_nouns, ctx.cues.noun_endings) is None:
+            continue
+        owner = next((r for r in ctx.inner_entities(i) if r.type == "ORG"), None) or by_text.get(fold(prefix))
+        if owner is None:
+            entry = tables.lookup(prefix)
+            owner = first.get(entry.id) if entry is not None else None
+        if owner is None or owner.type != "ORG" or owner.entity_id == ref.entity_id:
+            continue
+        relation = make_relation(scope, "part_of", ref, _on_token(ctx, owner, i), i, nominal=True)
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
+def _on_token(ctx: DocContext, ref: MentionRef, i: int) -> MentionRef:
+    """``ref``'s entity placed on token ``i`` (the prefix that names it), so the evidence stays there."""
+    token = ctx.doc[i]
+    return MentionRef(ref.entity_id, ref.type, i, i + 1, token.idx, token.idx + len(token.text), True, ref.label)
+
+
 def _prefix_state(ctx: DocContext, ref: MentionRef, first: dict[str, MentionRef]) -> list[MentionRef]:
     """The state a hyphen prefix of an organisation's name stands for (``US-Zentralkommando``), if the
     article mentions that state."""
@@ -218,6 +278,7 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
     ctx = scope.ctx
     tables = load_alias_tables(lang=table_lang(ctx.doc.lang_))
     first = first_mentions(ctx)
+    german = ctx.doc.lang_ == "de"
     found = []
     for ref in ctx.mentions:
         if ref.partial or ref.type != "ORG":
@@ -234,7 +295,8 @@ def _national_orgs(scope: RelationScope) -> list[Relation]:
         state: MentionRef | None = None
         cue = ref.start
         for j, word in enumerate(words, start):
-            demonym = demonym_word(word, tables) if word[:1].islower() else None
+            # German demonym adjectives are lowercase ("russischen"), English ones not ("Indonesian Navy")
+            demonym = demonym_word(word, tables) if word[:1].islower() or german is False else None
             entry = tables.entries.get(demonym.key) if demonym is not None else None
             if entry is None and "-" in word:
                 entry = tables.lookup(word.rsplit("-", 1)[0])
@@ -274,7 +336,51 @@ def _part_nouns(scope: RelationScope) -> list[Relation]:
     return found
 
 
+def _state_bodies(scope: RelationScope) -> list[Relation]:
+    """A state body the resolver tied to its state (``Innenministerium`` in an article about Austria) →
+    part_of that state, when the article names the state; the evidence is the body's mention, with the
+    state's when a sentence names both."""
+    ctx = scope.ctx
+    if not ctx.part_of:
+        return []
+    first = first_mentions(ctx)
+    bodies: dict[str, list[MentionRef]] = {}
+    states: dict[str, list[MentionRef]] = {}
+    for ref in ctx.mentions:
+        if ref.partial:
+            continue
+        if ref.entity_id in ctx.part_of:
+            bodies.setdefault(ref.entity_id, []).append(ref)
+        states.setdefault(ref.entity_id, []).append(ref)
+    # a state only the context implies must be one the article names most, itself or by its capital (the
+    # resolver's vote also counts parties and organisations, which can point elsewhere)
+    counts: Counter[str] = Counter()
+    for key, refs in states.items():
+        owner = key if is_state(key) else gazetteer_kinds().get(key, ("", None))[1]
+        if owner is not None:
+            counts[owner] += len(refs)
+    top = max(counts.values(), default=0)
+    found = []
+    for body_id, refs in bodies.items():
+        state_id = ctx.part_of[body_id]
+        if state_id not in first or state_id == body_id:
+            continue
+        body, state, near = refs[0], first[state_id], None
+        for ref in refs:
+            near = next((s for s in states.get(state_id, ()) if ctx.segment_of[s.start] == ctx.segment_of[ref.start]), None)
+            if near is not None:
+                body, state = ref, near
+                break
+        if near is None and counts[state_id] < top:
+            continue
+        relation = make_relation(scope, "part_of", body, state, body.start, nominal=True, modality="asserted")
+        if relation is not None:
+            found.append(relation)
+    return found
+
+
 def place_relations(scope: RelationScope) -> list[Relation]:
     """All ``located_in`` and ``part_of`` relations of the Doc (see the module docstring)."""
-    return (_parentheses(scope) + _classified(scope) + _apposed_places(scope) + _in_place(scope) + _part_of(scope)
-            + _national_orgs(scope) + _named_after_place(scope) + _part_nouns(scope))
+    return (_parentheses(scope) + _place_comma_state(scope) + _classified(scope) + _apposed_places(scope) + _in_place(scope) + _part_of(scope)
+            + _national_orgs(scope) + _named_after_place(scope) + _part_nouns(scope) + _state_bodies(scope)
+            + _subsidiaries(scope))
