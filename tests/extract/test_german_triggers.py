@@ -134,3 +134,12 @@ def test_word_lists_live_in_the_language_files() -> None:
     assert not english.place_classifiers & {"stadt", "dorf", "gemeinde", "hauptstadt", "gebiet"}
     assert not english.anaphoric_adverbs & german.anaphoric_adverbs
     assert {"nur", "zuletzt"} <= german.cues.negation_exceptions and "weil" in german.cues.scope_barriers
+
+
+def test_scorer_list_gives_one_goal_per_entry(make_doc: MakeDoc) -> None:
+    doc = make_doc("Rapid – Sturm 2:1 (1:0) Tore: Anna Berger (12.), Kühn (90./Elfmeter) bzw. Talic (67.) "
+                   "Austria – LASK 0:0 Zuschauer: 8000 (ausverkauft)",
+                   ents=[("Rapid", "ORG"), ("Sturm", "ORG"), ("Anna Berger", "PER"), ("Kühn", "PER"), ("Talic", "PER")])
+    goals = [e for e in extract_events(doc) if e.type == "goal"]
+    assert [g.trigger.text for g in goals] == ["Berger", "Kühn", "Talic"]
+    assert [actors(doc, g) for g in goals] == [{("agent", "Anna Berger")}, {("agent", "Kühn")}, {("agent", "Talic")}]

@@ -237,6 +237,8 @@ class EventLexicon:
     """Whole nouns (not compound ends) that are triggers: ``Tor`` but not ``Direktor``."""
     needs_actor: frozenset[str] = frozenset()
     """Ambiguous trigger words (a bare noun or a verb lemma) kept only with a named actor (``Wahl``, ``spielen``)."""
+    score_lists: Mapping[str, str] = field(default_factory=dict)
+    """Labels of a sport report's scorer list (``Tore: Müller (12.), Alaba (55.)``) → the type of each entry."""
 
 
 @dataclass(frozen=True)
@@ -421,6 +423,8 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
     used |= {p.type for p in phrases if p.type is not None}
     used |= {t for v in verbs.values() for t in (*v.objects.values(), *v.contexts.values())}
     used |= {t for m in support.values() for t in m.values()}
+    score_lists = {fold_lower(k): v for k, v in raw.get("score_lists", {}).items()}
+    used |= set(score_lists.values())
     unknown = sorted(used - set(types))
     if unknown:
         raise ConfigError(f"{lexicon_file('events', version, lang)} uses event types missing from 'types': {unknown}; add them")
@@ -440,6 +444,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         elaboration_words=_words(raw.get("elaboration_words", [])),
         exact_noun_triggers=exact,
         needs_actor=_words(raw.get("needs_actor", [])),
+        score_lists=score_lists,
     )
 
 

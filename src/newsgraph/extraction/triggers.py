@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsgraph.extraction.context import DocContext
@@ -9,6 +10,9 @@ from newsgraph.extraction.lexicon import EventLexicon, Phrase, match_suffix
 from newsgraph.resolve.normalize import fold_lower, noun_forms
 
 _NAME_TYPES = frozenset({"PER", "ORG"})
+_MINUTE = re.compile(r"^(\d{1,3})\.?(?:[/+].*)?$")  # "44.", "43./SH", "90.+2" in a scorer list's "(44.)"
+_SCORE = re.compile(r"^\d{1,2}:\d{1,2}$")  # a result "2:3" starts the next match of a results table
+_LIST_SPAN = 80  # tokens a scorer list may run after its label
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class Trigger:
         nominal: True for a noun trigger (``Luftangriffe``), False for a verb or phrase.
         subject_role: Role of the clause subject (``target`` for ``ums Leben kommen``).
         weak: An ambiguous word (the lexicon's ``needs_actor``): the event is kept only with a named actor.
+        listed: One entry of a list (``Tore: Müller (12.), Alaba (55.)``): the trigger is the actor's name and
+            the entry is an event of its own, never merged with its neighbours.
     """
 
     start: int
@@ -29,6 +35,7 @@ class Trigger:
     nominal: bool
     subject_role: str = "agent"
     weak: bool = False
+    listed: bool = False
 
 
 def _in_name(ctx: DocContext, i: int) -> bool:
@@ -134,6 +141,39 @@ def _phrase_triggers(ctx: DocContext, lexicon: EventLexicon) -> tuple[list[Trigg
     return found, taken
 
 
+def _is_minute(ctx: DocContext, i: int) -> bool:
+    """``(`` + a match minute at ``i``: ``(44.)``, ``(43./SH)``, ``(90.+2)``."""
+    if ctx.doc[i].text != "(" or i + 1 >= len(ctx.doc):
+        return False
+    minute = _MINUTE.match(ctx.doc[i + 1].text)
+    return minute is not None and int(minute.group(1)) <= 130
+
+
+def _score_list_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
+    """One event per entry of a sport report's scorer list: ``Tore: Rosseli (44.), Martinsen (59.)``.
+
+    The list runs from its label and colon to the next result (``2:3``), the next label or ``_LIST_SPAN``
+    tokens; an entry is a capitalised name directly before a minute in brackets.
+    """
+    found: list[Trigger] = []
+    doc = ctx.doc
+    i = 0
+    while i < len(doc) - 1:
+        event_type = lexicon.score_lists.get(ctx.lower(i))
+        if event_type is None or doc[i + 1].text != ":":
+            i += 1
+            continue
+        j = i + 2
+        while j < min(len(doc) - 1, i + 2 + _LIST_SPAN):
+            if _SCORE.match(doc[j].text) or ctx.lower(j) in lexicon.score_lists and doc[j + 1].text == ":":
+                break
+            if doc[j].is_alpha and doc[j].text[:1].isupper() and _is_minute(ctx, j + 1):
+                found.append(Trigger(j, j + 1, event_type, nominal=False, listed=True))
+            j += 1
+        i = j
+    return found
+
+
 def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     """Every event trigger of the Doc, in text order (at most one per token).
 
@@ -143,6 +183,13 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     whose nouns are lower case, nouns are found by their tag; without tags, every word is tried as a noun.
     """
     found, taken = _phrase_triggers(ctx, lexicon)
+    if lexicon.score_lists:
+        listed = _score_list_triggers(ctx, lexicon)
+        found += listed
+        taken.update(t.start for t in listed)
+        # the label itself ("Tore:") heads the list, it is no event of its own
+        taken.update(i for i in range(len(ctx.doc) - 1)
+                     if ctx.lower(i) in lexicon.score_lists and ctx.doc[i + 1].text == ":")
     # a pipeline without a tagger (Italian): any word may be a noun trigger; verbs cannot be told apart
     untagged = not lexicon.cues.nouns_capitalised and not ctx.doc.has_annotation("POS")
     for i, token in enumerate(ctx.doc):
