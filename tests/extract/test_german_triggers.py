@@ -143,3 +143,20 @@ def test_scorer_list_gives_one_goal_per_entry(make_doc: MakeDoc) -> None:
     goals = [e for e in extract_events(doc) if e.type == "goal"]
     assert [g.trigger.text for g in goals] == ["Berger", "Kühn", "Talic"]
     assert [actors(doc, g) for g in goals] == [{("agent", "Anna Berger")}, {("agent", "Kühn")}, {("agent", "Talic")}]
+
+
+def test_placing_needs_a_rank_in_its_clause(make_doc: MakeDoc) -> None:
+    doc = make_doc("Die Slowenin Ana Novak landete im Riesentorlauf auf Platz drei.",
+                   ents=[("Ana Novak", "PER")], verbs={"landete": "landen"})
+    assert typed(extract_events(doc), "placing").trigger.text == "landete"
+    doc = make_doc("Das Flugzeug von Ana Novak landete in Wien.", ents=[("Ana Novak", "PER"), ("Wien", "GPE")],
+                   verbs={"landete": "landen"})
+    assert [e.type for e in extract_events(doc) if e.type == "placing"] == []
+
+
+def test_auction_and_meeting_resistance(make_doc: MakeDoc) -> None:
+    doc = make_doc("Die Versteigerung bei Sotheby's brachte 3 Millionen Euro.", ents=[("Sotheby's", "ORG")],
+                   verbs={"brachte": "bringen"})
+    assert typed(extract_events(doc), "sale").trigger.text == "Versteigerung"
+    doc = make_doc("Die Pläne der ÖVP stoßen auf Widerstand.", ents=[("ÖVP", "ORG")], verbs={"stoßen": "stoßen"})
+    assert typed(extract_events(doc), "reject").trigger.text == "auf Widerstand"
