@@ -105,6 +105,7 @@ def _draft(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, reported: M
         named = ctx.entity_at(trigger.start)
         if named is not None:
             draft.add([Arg("agent", named)])
+        draft.add(Arg("participant", side) for side in map(ctx.entity_at, trigger.sides) if side is not None)
     draft.needs_actor = trigger.weak or (trigger.nominal and _generic(ctx, trigger.start, clause.start))
     if not trigger.listed:  # a list entry has no clause of its own: its name is all it says
         draft.add(chain)

@@ -13,6 +13,7 @@ _NAME_TYPES = frozenset({"PER", "ORG"})
 _MINUTE = re.compile(r"^(\d{1,3})\.?(?:[/+].*)?$")  # "44.", "43./SH", "90.+2" in a scorer list's "(44.)"
 _SCORE = re.compile(r"^\d{1,2}:\d{1,2}$")  # a result "2:3" starts the next match of a results table
 _LIST_SPAN = 80  # tokens a scorer list may run after its label
+_RESULT_SPAN = 12  # tokens before a list label in which its result line ("A – B 2:3 (1:0)") stands
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Trigger:
         weak: An ambiguous word (the lexicon's ``needs_actor``): the event is kept only with a named actor.
         listed: One entry of a list (``Tore: Müller (12.), Alaba (55.)``): the trigger is the actor's name and
             the entry is an event of its own, never merged with its neighbours.
+        sides: Tokens of the names a list entry's event involves besides its own (the two teams of the
+            result line ``Norwegen – Schweden 2:3`` before ``Tore:``).
     """
 
     start: int
@@ -36,6 +39,7 @@ class Trigger:
     subject_role: str = "agent"
     weak: bool = False
     listed: bool = False
+    sides: tuple[int, ...] = ()
 
 
 def _in_name(ctx: DocContext, i: int) -> bool:
@@ -149,6 +153,20 @@ def _is_minute(ctx: DocContext, i: int) -> bool:
     return minute is not None and int(minute.group(1)) <= 130
 
 
+def _result_sides(ctx: DocContext, label: int) -> tuple[int, ...]:
+    """The first tokens of the names on the result line before a scorer list (``Norwegen – Schweden 2:3``)."""
+    doc = ctx.doc
+    score = next((k for k in range(label - 1, max(-1, label - _RESULT_SPAN), -1) if _SCORE.match(doc[k].text)), None)
+    if score is None:
+        return ()
+    sides: list[int] = []
+    for k in range(max(0, score - _RESULT_SPAN), score):
+        ref = ctx.entity_at(k)
+        if ref is not None and ref.start == k:
+            sides.append(k)
+    return tuple(sides[-2:])
+
+
 def _score_list_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     """One event per entry of a sport report's scorer list: ``Tore: Rosseli (44.), Martinsen (59.)``.
 
@@ -163,12 +181,13 @@ def _score_list_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger
         if event_type is None or doc[i + 1].text != ":":
             i += 1
             continue
+        sides = _result_sides(ctx, i)
         j = i + 2
         while j < min(len(doc) - 1, i + 2 + _LIST_SPAN):
             if _SCORE.match(doc[j].text) or ctx.lower(j) in lexicon.score_lists and doc[j + 1].text == ":":
                 break
             if doc[j].is_alpha and doc[j].text[:1].isupper() and _is_minute(ctx, j + 1):
-                found.append(Trigger(j, j + 1, event_type, nominal=False, listed=True))
+                found.append(Trigger(j, j + 1, event_type, nominal=False, listed=True, sides=sides))
             j += 1
         i = j
     return found
