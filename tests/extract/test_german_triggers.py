@@ -161,3 +161,12 @@ def test_auction_and_meeting_resistance(make_doc: MakeDoc) -> None:
     assert typed(extract_events(doc), "sale").trigger.text == "Versteigerung"
     doc = make_doc("Die Pläne der ÖVP stoßen auf Widerstand.", ents=[("ÖVP", "ORG")], verbs={"stoßen": "stoßen"})
     assert typed(extract_events(doc), "reject").trigger.text == "auf Widerstand"
+
+
+def test_copula_with_a_role_noun_is_an_appointment_but_a_passive_is_not(make_doc: MakeDoc) -> None:
+    doc = make_doc("Im Mai wurde Eva Maier Bundesgeschäftsführerin der SPÖ.", ents=[("Eva Maier", "PER"), ("SPÖ", "ORG")],
+                   verbs={"wurde": "werden"})
+    assert typed(extract_events(doc), "appointment").trigger.text == "wurde"
+    doc = make_doc("Eva Maier wurde vom Minister kritisiert.", ents=[("Eva Maier", "PER")],
+                   verbs={"wurde": "werden", "kritisiert": "kritisieren"})
+    assert [e.type for e in extract_events(doc) if e.type == "appointment"] == []

@@ -192,6 +192,10 @@ class VerbTrigger:
     """Words none of which may stand in the clause (``Verantwortung übernehmen`` is no takeover)."""
     contexts: Mapping[str, str] = field(default_factory=dict)
     """Clause word → type that retypes the verb, which keeps its own type otherwise (``zu Haft verurteilen``)."""
+    predicates: tuple[str, ...] = ()
+    """A copula's trigger: the verb must be its clause's only verb and a noun of the clause must end in one of
+    these (``wurde Bundesgeschäftsführerin``, ``wird neuer Trainer``; not the passive ``wurde vom Minister
+    kritisiert``)."""
 
 
 @dataclass(frozen=True)
@@ -408,6 +412,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
             objects={fold_lower(k): v for k, v in spec.get("objects", {}).items()},
             excludes_any=_words(spec.get("excludes_any", [])),
             contexts={fold_lower(k): v for k, v in spec.get("contexts", {}).items()},
+            predicates=tuple(fold_lower(w) for w in spec.get("predicates", [])),
         )
         for lemma, spec in raw.get("verb_triggers", {}).items()
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsgraph.extraction.context import DocContext
+from newsgraph.extraction.context import Clause, DocContext
 from newsgraph.extraction.lexicon import EventLexicon, Phrase, match_suffix
 from newsgraph.resolve.normalize import fold_lower, noun_forms
 
@@ -72,6 +72,14 @@ def _noun_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | N
     return Trigger(i, i + 1, event_type, nominal=True, weak=weak)
 
 
+def _copula_with_predicate(ctx: DocContext, clause: Clause, i: int, predicates: tuple[str, ...]) -> bool:
+    """True when the verb at ``i`` is its clause's only verb and a noun of the clause ends in a predicate."""
+    if any(v != i for v in clause.verbs):
+        return False
+    return any(ctx.is_noun(j) and fold_lower(ctx.doc[j].text).endswith(predicates)
+               for j in range(clause.start, clause.end) if j != i)
+
+
 def _verb_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | None:
     lemma = ctx.verb_lemma(i)
     entry = lexicon.verb_triggers.get(lemma)
@@ -83,6 +91,8 @@ def _verb_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | N
     clause = ctx.clause_at(i)
     words = ctx.words(clause)
     if entry.requires_any and not entry.requires_any & words or entry.excludes_any & words:
+        return None
+    if entry.predicates and not _copula_with_predicate(ctx, clause, i, entry.predicates):
         return None
     event_type = entry.type
     if entry.contexts:
