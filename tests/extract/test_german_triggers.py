@@ -170,3 +170,12 @@ def test_copula_with_a_role_noun_is_an_appointment_but_a_passive_is_not(make_doc
     doc = make_doc("Eva Maier wurde vom Minister kritisiert.", ents=[("Eva Maier", "PER")],
                    verbs={"wurde": "werden", "kritisiert": "kritisieren"})
     assert [e.type for e in extract_events(doc) if e.type == "appointment"] == []
+
+
+def test_attributive_participle_names_an_event(make_doc: MakeDoc) -> None:
+    doc = make_doc("Der geplante Ausbau der Westbahn kostet zwei Milliarden Euro.", ents=[("Westbahn", "ORG")],
+                   verbs={"kostet": "kosten"}, adj=["geplante"])
+    assert typed(extract_events(doc), "plan").trigger.text == "geplante"
+    doc = make_doc("Die verhängten Strafen gegen Russland bleiben.", ents=[("Russland", "GPE")],
+                   verbs={"bleiben": "bleiben"}, adj=["verhängten"])
+    assert typed(extract_events(doc), "sanction").trigger.text == "verhängten"

@@ -241,6 +241,9 @@ class EventLexicon:
     """Whole nouns (not compound ends) that are triggers: ``Tor`` but not ``Direktor``."""
     needs_actor: frozenset[str] = frozenset()
     """Ambiguous trigger words (a bare noun or a verb lemma) kept only with a named actor (``Wahl``, ``spielen``)."""
+    participle_triggers: Mapping[str, str] = field(default_factory=dict)
+    """Past participles that name an event when used as adjectives (``der geplante Bau``, ``die verhängten
+    Sanktionen``), uninflected → type."""
     score_lists: Mapping[str, str] = field(default_factory=dict)
     """Labels of a sport report's scorer list (``Tore: Müller (12.), Alaba (55.)``) → the type of each entry."""
 
@@ -429,6 +432,8 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
     used |= {t for v in verbs.values() for t in (*v.objects.values(), *v.contexts.values())}
     used |= {t for m in support.values() for t in m.values()}
     score_lists = {fold_lower(k): v for k, v in raw.get("score_lists", {}).items()}
+    participles = {fold_lower(k): v for k, v in raw.get("participle_triggers", {}).items()}
+    used |= set(participles.values())
     used |= set(score_lists.values())
     unknown = sorted(used - set(types))
     if unknown:
@@ -450,6 +455,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         exact_noun_triggers=exact,
         needs_actor=_words(raw.get("needs_actor", [])),
         score_lists=score_lists,
+        participle_triggers=participles,
     )
 
 

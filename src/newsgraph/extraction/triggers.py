@@ -13,6 +13,7 @@ _NAME_TYPES = frozenset({"PER", "ORG"})
 _MINUTE = re.compile(r"^(\d{1,3})\.?(?:[/+].*)?$")  # "44.", "43./SH", "90.+2" in a scorer list's "(44.)"
 _SCORE = re.compile(r"^\d{1,2}:\d{1,2}$")  # a result "2:3" starts the next match of a results table
 _LIST_SPAN = 80  # tokens a scorer list may run after its label
+_ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")  # "geplant", "geplante", "geplanten" ...
 _RESULT_SPAN = 12  # tokens before a list label in which its result line ("A – B 2:3 (1:0)") stands
 
 
@@ -70,6 +71,16 @@ def _noun_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | N
             if lemma in overrides or ctx.lemma(verb) in overrides:
                 event_type = overrides.get(lemma) or overrides[ctx.lemma(verb)]
     return Trigger(i, i + 1, event_type, nominal=True, weak=weak)
+
+
+def _participle_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | None:
+    """An attributive past participle that names an event: ``das geplante Museum``, ``die verhängten Sanktionen``."""
+    low = ctx.lower(i)
+    for ending in _ADJECTIVE_ENDINGS:
+        stem = low[: len(low) - len(ending)] if ending else low
+        if low.endswith(ending) and stem in lexicon.participle_triggers:
+            return Trigger(i, i + 1, lexicon.participle_triggers[stem], nominal=False)
+    return None
 
 
 def _copula_with_predicate(ctx: DocContext, clause: Clause, i: int, predicates: tuple[str, ...]) -> bool:
@@ -229,6 +240,8 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
             trigger = _noun_trigger(ctx, lexicon, i)
         elif ctx.is_verb(i):
             trigger = _verb_trigger(ctx, lexicon, i)
+        elif lexicon.participle_triggers and token.pos_ == "ADJ":
+            trigger = _participle_trigger(ctx, lexicon, i)
         else:
             trigger = None
         if trigger is not None:
