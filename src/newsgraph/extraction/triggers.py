@@ -239,7 +239,9 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
         if untagged and token.is_alpha or ctx.is_noun(i) and (token.text[:1].isupper() or not lexicon.cues.nouns_capitalised):
             trigger = _noun_trigger(ctx, lexicon, i)
         elif ctx.is_verb(i):
-            trigger = _verb_trigger(ctx, lexicon, i)
+            # English and French tag an attributive participle as a verb ("the planned bridge")
+            attributive = token.dep_ == "amod" and _participle_trigger(ctx, lexicon, i) or None
+            trigger = attributive or _verb_trigger(ctx, lexicon, i)
         elif lexicon.participle_triggers and token.pos_ == "ADJ":
             trigger = _participle_trigger(ctx, lexicon, i)
         else:
