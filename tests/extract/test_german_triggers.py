@@ -179,3 +179,11 @@ def test_attributive_participle_names_an_event(make_doc: MakeDoc) -> None:
     doc = make_doc("Die verhängten Strafen gegen Russland bleiben.", ents=[("Russland", "GPE")],
                    verbs={"bleiben": "bleiben"}, adj=["verhängten"])
     assert typed(extract_events(doc), "sanction").trigger.text == "verhängten"
+
+
+def test_result_against_an_opponent_is_a_match(make_doc: MakeDoc) -> None:
+    doc = make_doc("Salzburg feierte mit dem 4:1 (2:0) gegen Rapid den Titel.", ents=[("Salzburg", "ORG"), ("Rapid", "ORG")],
+                   verbs={"feierte": "feiern"})
+    assert typed(extract_events(doc), "match").trigger.text == "4:1"
+    doc = make_doc("Die Koalition steht im Verhältnis 3:2 zu den Ländern.", verbs={"steht": "stehen"})
+    assert [e.type for e in extract_events(doc) if e.type == "match"] == []

@@ -244,6 +244,8 @@ class EventLexicon:
     participle_triggers: Mapping[str, str] = field(default_factory=dict)
     """Past participles that name an event when used as adjectives (``der geplante Bau``, ``die verhängten
     Sanktionen``), uninflected → type."""
+    result_followers: frozenset[str] = frozenset()
+    """Words after a match result that make it a match of its own (``beim 5:0 gegen die Slowakei``)."""
     score_lists: Mapping[str, str] = field(default_factory=dict)
     """Labels of a sport report's scorer list (``Tore: Müller (12.), Alaba (55.)``) → the type of each entry."""
 
@@ -456,6 +458,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         needs_actor=_words(raw.get("needs_actor", [])),
         score_lists=score_lists,
         participle_triggers=participles,
+        result_followers=_words(raw.get("result_followers", [])),
     )
 
 

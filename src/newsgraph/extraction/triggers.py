@@ -14,6 +14,7 @@ _MINUTE = re.compile(r"^(\d{1,3})\.?(?:[/+].*)?$")  # "44.", "43./SH", "90.+2" i
 _SCORE = re.compile(r"^\d{1,2}:\d{1,2}$")  # a result "2:3" starts the next match of a results table
 _LIST_SPAN = 80  # tokens a scorer list may run after its label
 _ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")  # "geplant", "geplante", "geplanten" ...
+_RESULT_REACH = 4  # tokens after a result in which "gegen" may stand, past the period scores "(1:0,2:1)"
 _RESULT_SPAN = 12  # tokens before a list label in which its result line ("A – B 2:3 (1:0)") stands
 
 
@@ -214,6 +215,17 @@ def _score_list_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger
     return found
 
 
+def _result_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
+    """A match result followed by its opponent: ``mit dem knappen 3:2 gegen Norwegen`` → match."""
+    doc = ctx.doc
+    return [
+        Trigger(i, i + 1, "match", nominal=False)
+        for i in range(len(doc) - 1)
+        if _SCORE.match(doc[i].text)
+        and any(ctx.lower(k) in lexicon.result_followers for k in range(i + 1, min(len(doc), i + 1 + _RESULT_REACH)))
+    ]
+
+
 def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     """Every event trigger of the Doc, in text order (at most one per token).
 
@@ -223,6 +235,10 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     whose nouns are lower case, nouns are found by their tag; without tags, every word is tried as a noun.
     """
     found, taken = _phrase_triggers(ctx, lexicon)
+    if lexicon.result_followers:
+        results = _result_triggers(ctx, lexicon)
+        found += results
+        taken.update(t.start for t in results)
     if lexicon.score_lists:
         listed = _score_list_triggers(ctx, lexicon)
         found += listed
