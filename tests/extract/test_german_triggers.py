@@ -134,3 +134,56 @@ def test_word_lists_live_in_the_language_files() -> None:
     assert not english.place_classifiers & {"stadt", "dorf", "gemeinde", "hauptstadt", "gebiet"}
     assert not english.anaphoric_adverbs & german.anaphoric_adverbs
     assert {"nur", "zuletzt"} <= german.cues.negation_exceptions and "weil" in german.cues.scope_barriers
+
+
+def test_scorer_list_gives_one_goal_per_entry(make_doc: MakeDoc) -> None:
+    doc = make_doc("Rapid – Sturm 2:1 (1:0) Tore: Anna Berger (12.), Kühn (90./Elfmeter) bzw. Talic (67.) "
+                   "Austria – LASK 0:0 Zuschauer: 8000 (ausverkauft)",
+                   ents=[("Rapid", "ORG"), ("Sturm", "ORG"), ("Anna Berger", "PER"), ("Kühn", "PER"), ("Talic", "PER")])
+    goals = [e for e in extract_events(doc) if e.type == "goal"]
+    assert [g.trigger.text for g in goals] == ["Berger", "Kühn", "Talic"]
+    teams = {("participant", "Rapid"), ("participant", "Sturm")}
+    assert [actors(doc, g) for g in goals] == [{("agent", name)} | teams for name in ("Anna Berger", "Kühn", "Talic")]
+
+
+def test_placing_needs_a_rank_in_its_clause(make_doc: MakeDoc) -> None:
+    doc = make_doc("Die Slowenin Ana Novak landete im Riesentorlauf auf Platz drei.",
+                   ents=[("Ana Novak", "PER")], verbs={"landete": "landen"})
+    assert typed(extract_events(doc), "placing").trigger.text == "landete"
+    doc = make_doc("Das Flugzeug von Ana Novak landete in Wien.", ents=[("Ana Novak", "PER"), ("Wien", "GPE")],
+                   verbs={"landete": "landen"})
+    assert [e.type for e in extract_events(doc) if e.type == "placing"] == []
+
+
+def test_auction_and_meeting_resistance(make_doc: MakeDoc) -> None:
+    doc = make_doc("Die Versteigerung bei Sotheby's brachte 3 Millionen Euro.", ents=[("Sotheby's", "ORG")],
+                   verbs={"brachte": "bringen"})
+    assert typed(extract_events(doc), "sale").trigger.text == "Versteigerung"
+    doc = make_doc("Die Pläne der ÖVP stoßen auf Widerstand.", ents=[("ÖVP", "ORG")], verbs={"stoßen": "stoßen"})
+    assert typed(extract_events(doc), "reject").trigger.text == "auf Widerstand"
+
+
+def test_copula_with_a_role_noun_is_an_appointment_but_a_passive_is_not(make_doc: MakeDoc) -> None:
+    doc = make_doc("Im Mai wurde Eva Maier Bundesgeschäftsführerin der SPÖ.", ents=[("Eva Maier", "PER"), ("SPÖ", "ORG")],
+                   verbs={"wurde": "werden"})
+    assert typed(extract_events(doc), "appointment").trigger.text == "wurde"
+    doc = make_doc("Eva Maier wurde vom Minister kritisiert.", ents=[("Eva Maier", "PER")],
+                   verbs={"wurde": "werden", "kritisiert": "kritisieren"})
+    assert [e.type for e in extract_events(doc) if e.type == "appointment"] == []
+
+
+def test_attributive_participle_names_an_event(make_doc: MakeDoc) -> None:
+    doc = make_doc("Der geplante Ausbau der Westbahn kostet zwei Milliarden Euro.", ents=[("Westbahn", "ORG")],
+                   verbs={"kostet": "kosten"}, adj=["geplante"])
+    assert typed(extract_events(doc), "plan").trigger.text == "geplante"
+    doc = make_doc("Die verhängten Strafen gegen Russland bleiben.", ents=[("Russland", "GPE")],
+                   verbs={"bleiben": "bleiben"}, adj=["verhängten"])
+    assert typed(extract_events(doc), "sanction").trigger.text == "verhängten"
+
+
+def test_result_against_an_opponent_is_a_match(make_doc: MakeDoc) -> None:
+    doc = make_doc("Salzburg feierte mit dem 4:1 (2:0) gegen Rapid den Titel.", ents=[("Salzburg", "ORG"), ("Rapid", "ORG")],
+                   verbs={"feierte": "feiern"})
+    assert typed(extract_events(doc), "match").trigger.text == "4:1"
+    doc = make_doc("Die Koalition steht im Verhältnis 3:2 zu den Ländern.", verbs={"steht": "stehen"})
+    assert [e.type for e in extract_events(doc) if e.type == "match"] == []

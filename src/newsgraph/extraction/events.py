@@ -46,6 +46,7 @@ class _Draft:
     segment: int
     nominal: bool
     args: list[Arg] = field(default_factory=list)
+    listed: bool = False
     needs_actor: bool = False
     modality: Modality = "asserted"
     timex: Timex | None = None
@@ -98,10 +99,17 @@ def _draft(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, reported: M
     number = ctx.clause_of[trigger.start]
     clause = ctx.clauses[number]
     chain = noun_chain(ctx, lexicon, trigger, clause) if trigger.nominal else []
-    draft = _Draft(trigger.type, trigger.start, trigger.end, number, clause.segment, trigger.nominal)
+    draft = _Draft(trigger.type, trigger.start, trigger.end, number, clause.segment, trigger.nominal,
+                   listed=trigger.listed)
+    if trigger.listed:
+        named = ctx.entity_at(trigger.start)
+        if named is not None:
+            draft.add([Arg("agent", named)])
+        draft.add(Arg("participant", side) for side in map(ctx.entity_at, trigger.sides) if side is not None)
     draft.needs_actor = trigger.weak or (trigger.nominal and _generic(ctx, trigger.start, clause.start))
-    draft.add(chain)
-    draft.add(clause_args(ctx, lexicon, trigger, clause, chain))
+    if not trigger.listed:  # a list entry has no clause of its own: its name is all it says
+        draft.add(chain)
+        draft.add(clause_args(ctx, lexicon, trigger, clause, chain))
     frame = reported.get(number)
     where = attachment(ctx, trigger.start, clause) if trigger.nominal else None
     background = where is not None and where.prep is not None and where.noun is None
@@ -130,6 +138,9 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[_Draft]:
     """One event per clause and type; a later definite or agentless mention continues an earlier event."""
     kept: list[_Draft] = []
     for draft in drafts:
+        if draft.listed:
+            kept.append(draft)
+            continue
         same_clause = next((k for k in kept if k.type == draft.type and k.clause == draft.clause), None)
         if same_clause is not None:
             _absorb(same_clause, draft)

@@ -192,6 +192,10 @@ class VerbTrigger:
     """Words none of which may stand in the clause (``Verantwortung übernehmen`` is no takeover)."""
     contexts: Mapping[str, str] = field(default_factory=dict)
     """Clause word → type that retypes the verb, which keeps its own type otherwise (``zu Haft verurteilen``)."""
+    predicates: tuple[str, ...] = ()
+    """A copula's trigger: the verb must be its clause's only verb and a noun of the clause must end in one of
+    these (``wurde Bundesgeschäftsführerin``, ``wird neuer Trainer``; not the passive ``wurde vom Minister
+    kritisiert``)."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,13 @@ class EventLexicon:
     """Whole nouns (not compound ends) that are triggers: ``Tor`` but not ``Direktor``."""
     needs_actor: frozenset[str] = frozenset()
     """Ambiguous trigger words (a bare noun or a verb lemma) kept only with a named actor (``Wahl``, ``spielen``)."""
+    participle_triggers: Mapping[str, str] = field(default_factory=dict)
+    """Past participles that name an event when used as adjectives (``der geplante Bau``, ``die verhängten
+    Sanktionen``), uninflected → type."""
+    result_followers: frozenset[str] = frozenset()
+    """Words after a match result that make it a match of its own (``beim 5:0 gegen die Slowakei``)."""
+    score_lists: Mapping[str, str] = field(default_factory=dict)
+    """Labels of a sport report's scorer list (``Tore: Müller (12.), Alaba (55.)``) → the type of each entry."""
 
 
 @dataclass(frozen=True)
@@ -409,6 +420,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
             objects={fold_lower(k): v for k, v in spec.get("objects", {}).items()},
             excludes_any=_words(spec.get("excludes_any", [])),
             contexts={fold_lower(k): v for k, v in spec.get("contexts", {}).items()},
+            predicates=tuple(fold_lower(w) for w in spec.get("predicates", [])),
         )
         for lemma, spec in raw.get("verb_triggers", {}).items()
     }
@@ -424,6 +436,10 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
     used |= {p.type for p in phrases if p.type is not None}
     used |= {t for v in verbs.values() for t in (*v.objects.values(), *v.contexts.values())}
     used |= {t for m in support.values() for t in m.values()}
+    score_lists = {fold_lower(k): v for k, v in raw.get("score_lists", {}).items()}
+    participles = {fold_lower(k): v for k, v in raw.get("participle_triggers", {}).items()}
+    used |= set(participles.values())
+    used |= set(score_lists.values())
     unknown = sorted(used - set(types))
     if unknown:
         raise ConfigError(f"{lexicon_file('events', version, lang)} uses event types missing from 'types': {unknown}; add them")
@@ -444,6 +460,9 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         elaboration_words=_words(raw.get("elaboration_words", [])),
         exact_noun_triggers=exact,
         needs_actor=_words(raw.get("needs_actor", [])),
+        score_lists=score_lists,
+        participle_triggers=participles,
+        result_followers=_words(raw.get("result_followers", [])),
     )
 
 

@@ -99,6 +99,15 @@ def negated(ctx: DocContext, i: int, *, nominal: bool) -> bool:
     return False
 
 
+def _verbs_only(ctx: DocContext, scope: list[Clause]) -> frozenset[str]:
+    """The intention cues among the scope's verbs: an announcement or a plan is not made intended by the
+    plan it names (``a annoncé son intention de ...``, ``the plan announced on Monday``)."""
+    return frozenset(
+        word for clause in scope for j in range(clause.start, clause.end) if not ctx.is_noun(j)
+        for word in (ctx.lower(j), ctx.lemma(j)) if word in ctx.cues.intention
+    )
+
+
 def modality_at(ctx: DocContext, i: int, *, nominal: bool, reported: bool = False,
                 background: bool = False) -> Modality:
     """The modality of the trigger or cue at token ``i``.
@@ -129,12 +138,15 @@ def modality_at(ctx: DocContext, i: int, *, nominal: bool, reported: bool = Fals
         return "hypothetical"
     if not background and _has(ctx, scope, cues.consideration, own):
         return "considered"
-    if not background and _has(ctx, scope, cues.intention, own):
+    if not background and _has(ctx, scope, cues.intention if not own & cues.intention else _verbs_only(ctx, scope), own):
         return "intended"
     if not nominal and words & cues.future_auxiliaries and not ctx.is_passive(clause):
         return "intended"
     # Reportive adverbs count uninflected only: "mutmaßlich" is, "ein mutmaßliches Lager" is not.
     adverbs = ctx.clause_lowers(clause) & cues.reportive_markers
-    if reported or any(is_subjunctive_i(ctx, v) for v in clause.verbs) or adverbs:
+    # Reported speech is marked by its mood: Konjunktiv I in German; where no such mood exists (French,
+    # English) the speaker's indicative words are told as fact, a conditionnel ("aurait") distances them.
+    marked = reported and bool(cues.subjunctive_i or words & cues.subjunctive_ii)
+    if marked or any(is_subjunctive_i(ctx, v) for v in clause.verbs) or adverbs:
         return "reported"
     return "asserted"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from newsgraph.extraction.context import DocContext
+from newsgraph.extraction.context import Clause, DocContext
 from newsgraph.extraction.lexicon import EventLexicon, Phrase, match_suffix
 from newsgraph.resolve.normalize import fold_lower, noun_forms
 
 _NAME_TYPES = frozenset({"PER", "ORG"})
+_MINUTE = re.compile(r"^(\d{1,3})\.?(?:[/+].*)?$")  # "44.", "43./SH", "90.+2" in a scorer list's "(44.)"
+_SCORE = re.compile(r"^\d{1,2}:\d{1,2}$")  # a result "2:3" starts the next match of a results table
+_LIST_SPAN = 80  # tokens a scorer list may run after its label
+_ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")  # "geplant", "geplante", "geplanten" ...
+_RESULT_REACH = 4  # tokens after a result in which "gegen" may stand, past the period scores "(1:0,2:1)"
+_RESULT_SPAN = 12  # tokens before a list label in which its result line ("A – B 2:3 (1:0)") stands
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,10 @@ class Trigger:
         nominal: True for a noun trigger (``Luftangriffe``), False for a verb or phrase.
         subject_role: Role of the clause subject (``target`` for ``ums Leben kommen``).
         weak: An ambiguous word (the lexicon's ``needs_actor``): the event is kept only with a named actor.
+        listed: One entry of a list (``Tore: Müller (12.), Alaba (55.)``): the trigger is the actor's name and
+            the entry is an event of its own, never merged with its neighbours.
+        sides: Tokens of the names a list entry's event involves besides its own (the two teams of the
+            result line ``Norwegen – Schweden 2:3`` before ``Tore:``).
     """
 
     start: int
@@ -29,6 +40,8 @@ class Trigger:
     nominal: bool
     subject_role: str = "agent"
     weak: bool = False
+    listed: bool = False
+    sides: tuple[int, ...] = ()
 
 
 def _in_name(ctx: DocContext, i: int) -> bool:
@@ -61,6 +74,24 @@ def _noun_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | N
     return Trigger(i, i + 1, event_type, nominal=True, weak=weak)
 
 
+def _participle_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | None:
+    """An attributive past participle that names an event: ``das geplante Museum``, ``die verhängten Sanktionen``."""
+    low = ctx.lower(i)
+    for ending in _ADJECTIVE_ENDINGS:
+        stem = low[: len(low) - len(ending)] if ending else low
+        if low.endswith(ending) and stem in lexicon.participle_triggers:
+            return Trigger(i, i + 1, lexicon.participle_triggers[stem], nominal=False)
+    return None
+
+
+def _copula_with_predicate(ctx: DocContext, clause: Clause, i: int, predicates: tuple[str, ...]) -> bool:
+    """True when the verb at ``i`` is its clause's only verb and a noun of the clause ends in a predicate."""
+    if any(v != i for v in clause.verbs):
+        return False
+    return any(ctx.is_noun(j) and fold_lower(ctx.doc[j].text).endswith(predicates)
+               for j in range(clause.start, clause.end) if j != i)
+
+
 def _verb_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | None:
     lemma = ctx.verb_lemma(i)
     entry = lexicon.verb_triggers.get(lemma)
@@ -72,6 +103,8 @@ def _verb_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | N
     clause = ctx.clause_at(i)
     words = ctx.words(clause)
     if entry.requires_any and not entry.requires_any & words or entry.excludes_any & words:
+        return None
+    if entry.predicates and not _copula_with_predicate(ctx, clause, i, entry.predicates):
         return None
     event_type = entry.type
     if entry.contexts:
@@ -134,6 +167,65 @@ def _phrase_triggers(ctx: DocContext, lexicon: EventLexicon) -> tuple[list[Trigg
     return found, taken
 
 
+def _is_minute(ctx: DocContext, i: int) -> bool:
+    """``(`` + a match minute at ``i``: ``(44.)``, ``(43./SH)``, ``(90.+2)``."""
+    if ctx.doc[i].text != "(" or i + 1 >= len(ctx.doc):
+        return False
+    minute = _MINUTE.match(ctx.doc[i + 1].text)
+    return minute is not None and int(minute.group(1)) <= 130
+
+
+def _result_sides(ctx: DocContext, label: int) -> tuple[int, ...]:
+    """The first tokens of the names on the result line before a scorer list (``Norwegen – Schweden 2:3``)."""
+    doc = ctx.doc
+    score = next((k for k in range(label - 1, max(-1, label - _RESULT_SPAN), -1) if _SCORE.match(doc[k].text)), None)
+    if score is None:
+        return ()
+    sides: list[int] = []
+    for k in range(max(0, score - _RESULT_SPAN), score):
+        ref = ctx.entity_at(k)
+        if ref is not None and ref.start == k:
+            sides.append(k)
+    return tuple(sides[-2:])
+
+
+def _score_list_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
+    """One event per entry of a sport report's scorer list: ``Tore: Rosseli (44.), Martinsen (59.)``.
+
+    The list runs from its label and colon to the next result (``2:3``), the next label or ``_LIST_SPAN``
+    tokens; an entry is a capitalised name directly before a minute in brackets.
+    """
+    found: list[Trigger] = []
+    doc = ctx.doc
+    i = 0
+    while i < len(doc) - 1:
+        event_type = lexicon.score_lists.get(ctx.lower(i))
+        if event_type is None or doc[i + 1].text != ":":
+            i += 1
+            continue
+        sides = _result_sides(ctx, i)
+        j = i + 2
+        while j < min(len(doc) - 1, i + 2 + _LIST_SPAN):
+            if _SCORE.match(doc[j].text) or ctx.lower(j) in lexicon.score_lists and doc[j + 1].text == ":":
+                break
+            if doc[j].is_alpha and doc[j].text[:1].isupper() and _is_minute(ctx, j + 1):
+                found.append(Trigger(j, j + 1, event_type, nominal=False, listed=True, sides=sides))
+            j += 1
+        i = j
+    return found
+
+
+def _result_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
+    """A match result followed by its opponent: ``mit dem knappen 3:2 gegen Norwegen`` → match."""
+    doc = ctx.doc
+    return [
+        Trigger(i, i + 1, "match", nominal=False)
+        for i in range(len(doc) - 1)
+        if _SCORE.match(doc[i].text)
+        and any(ctx.lower(k) in lexicon.result_followers for k in range(i + 1, min(len(doc), i + 1 + _RESULT_REACH)))
+    ]
+
+
 def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     """Every event trigger of the Doc, in text order (at most one per token).
 
@@ -143,6 +235,17 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     whose nouns are lower case, nouns are found by their tag; without tags, every word is tried as a noun.
     """
     found, taken = _phrase_triggers(ctx, lexicon)
+    if lexicon.result_followers:
+        results = _result_triggers(ctx, lexicon)
+        found += results
+        taken.update(t.start for t in results)
+    if lexicon.score_lists:
+        listed = _score_list_triggers(ctx, lexicon)
+        found += listed
+        taken.update(t.start for t in listed)
+        # the label itself ("Tore:") heads the list, it is no event of its own
+        taken.update(i for i in range(len(ctx.doc) - 1)
+                     if ctx.lower(i) in lexicon.score_lists and ctx.doc[i + 1].text == ":")
     # a pipeline without a tagger (Italian): any word may be a noun trigger; verbs cannot be told apart
     untagged = not lexicon.cues.nouns_capitalised and not ctx.doc.has_annotation("POS")
     for i, token in enumerate(ctx.doc):
@@ -152,7 +255,11 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
         if untagged and token.is_alpha or ctx.is_noun(i) and (token.text[:1].isupper() or not lexicon.cues.nouns_capitalised):
             trigger = _noun_trigger(ctx, lexicon, i)
         elif ctx.is_verb(i):
-            trigger = _verb_trigger(ctx, lexicon, i)
+            # English and French tag an attributive participle as a verb ("the planned bridge")
+            attributive = token.dep_ == "amod" and _participle_trigger(ctx, lexicon, i) or None
+            trigger = attributive or _verb_trigger(ctx, lexicon, i)
+        elif lexicon.participle_triggers and token.pos_ == "ADJ":
+            trigger = _participle_trigger(ctx, lexicon, i)
         else:
             trigger = None
         if trigger is not None:
