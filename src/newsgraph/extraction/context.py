@@ -8,6 +8,7 @@ form, so the rules also run on hand-built or unparsed Docs.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,6 +90,29 @@ class Attachment:
     noun: int | None = None
 
 
+_SHARED_SIZE = 128  # Docs whose context is kept: more than one NLP batch (64), so events find relations' one
+_SHARED: OrderedDict[tuple[int, int, int, int], tuple[Doc, object, object, DocContext]] = OrderedDict()
+
+
+def shared_context(doc: Doc, cues: Cues, *, mentions: Iterable[Mention] | None = None,
+                   entities: Iterable[Entity] | None = None) -> DocContext:
+    """The :class:`DocContext` of ``doc``, built once for the relation and the event extractor that both read it.
+
+    The indexes depend only on the Doc, the cues and the mentions and entities, and the rules only add to their
+    lazy caches, so the second extractor of a pipeline run reuses the first one's (the contexts of the last
+    ``_SHARED_SIZE`` Docs are kept; the Doc, mentions and entities are held with them, so no id is reused).
+    """
+    key = (id(doc), id(cues), id(mentions), id(entities))
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0] is doc and hit[1] is mentions and hit[2] is entities and hit[3].cues is cues:
+        return hit[3]
+    ctx = DocContext(doc, cues, mentions=mentions, entities=entities)
+    _SHARED[key] = (doc, mentions, entities, ctx)
+    if len(_SHARED) > _SHARED_SIZE:
+        _SHARED.popitem(last=False)
+    return ctx
+
+
 class DocContext(DocTokens):
     """Indexes over one Doc that every extraction rule shares (over the token lists of :class:`DocTokens`).
 
@@ -105,7 +129,6 @@ class DocContext(DocTokens):
     ) -> None:
         super().__init__(doc)
         self.cues = cues
-        self.text = doc.text
         entities = list(entities if entities is not None else (doc._.entities or []))
         self.types = {entity.id: entity.type for entity in entities}
         self.names = {entity.id: entity.name for entity in entities}

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from newsgraph.extraction.phrases import attachment
 from newsgraph.extraction.arguments import Arg, clause_args, count_of, noun_chain
-from newsgraph.extraction.context import DocContext, MentionRef
+from newsgraph.extraction.context import DocContext, MentionRef, shared_context
 from newsgraph.extraction.lexicon import EventLexicon, load_event_lexicon
 from newsgraph.extraction.modality import modality_at
 from newsgraph.extraction.quotes import SpeechFrame, find_quotes, speech_frames
@@ -77,9 +77,11 @@ def event_id(text: str, event_type: str, start: int, end: int) -> str:
     return "ev-" + hashlib.sha1(f"{text_hash}:{event_type}:{start}:{end}".encode()).hexdigest()[:10]
 
 
-def article_anchor(doc: Doc, lexicon: EventLexicon) -> date | None:
-    """The date relative expressions resolve against: ``doc.user_data["newsgraph_date"]`` or a dateline."""
-    return parse_iso_date(doc.user_data.get(DATE_KEY)) or dateline_date(doc.text, lexicon.cues.time)
+def article_anchor(doc: Doc, lexicon: EventLexicon, text: str | None = None) -> date | None:
+    """The date relative expressions resolve against: ``doc.user_data["newsgraph_date"]`` or a dateline
+    (in ``text``, the Doc's text when not given)."""
+    return parse_iso_date(doc.user_data.get(DATE_KEY)) or dateline_date(doc.text if text is None else text,
+                                                                         lexicon.cues.time)
 
 
 def _nearest_timex(ctx: DocContext, timexes: list[Timex], token: int) -> Timex | None:
@@ -352,9 +354,9 @@ def extract_events(
         []
     """
     lexicon = lexicon or load_event_lexicon()
-    ctx = DocContext(doc, lexicon.cues, mentions=mentions, entities=entities)
-    anchor = anchor or article_anchor(doc, lexicon)
-    timexes = find_timexes(doc.text, lexicon.cues.time)
+    ctx = shared_context(doc, lexicon.cues, mentions=mentions, entities=entities)
+    anchor = anchor or article_anchor(doc, lexicon, ctx.text)
+    timexes = find_timexes(ctx.text, lexicon.cues.time)
     frames = speech_frames(ctx, find_quotes(ctx))
     reported = {number: frame for frame in frames for number in frame.clauses}
     drafts = [_draft(ctx, lexicon, t, reported, timexes) for t in find_triggers(ctx, lexicon)]

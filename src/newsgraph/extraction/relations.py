@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from newsgraph.extraction.appositions import apposition_relations
-from newsgraph.extraction.context import DocContext, MentionRef
+from newsgraph.extraction.context import DocContext, MentionRef, shared_context
 from newsgraph.extraction.evidence import RelationScope
 from newsgraph.extraction.interactions import interaction_relations
 from newsgraph.extraction.lexicon import RelationLexicon, load_relation_lexicon
@@ -67,7 +67,7 @@ def extract_relations(
     lexicon = lexicon or load_relation_lexicon()
     if links is None:
         links = role_links(doc)
-    ctx = DocContext(doc, lexicon.cues, mentions=mentions, entities=entities)
+    ctx = shared_context(doc, lexicon.cues, mentions=mentions, entities=entities)
     scope = RelationScope(ctx, lexicon, _reported(ctx))
     found = (role_relations(scope, links) + party_relations(scope) + apposition_relations(scope)
              + place_relations(scope) + interaction_relations(scope))

@@ -69,6 +69,8 @@ class DocTokens:
         self._is_space: list[bool] = [bool(row[3]) for row in rows]
         self._lowers: list[str] = [fold_lower(text) for text in self.texts]
         self.sentence, self.sentence_start = _sentences(doc)
+        # doc.text builds a Token object per token on every call: the rules slice it often
+        self.text: str = "".join(map(str.__add__, self.texts, self.spaces))
 
     def lower(self, i: int) -> str:
         """Folded lowercase text of token ``i`` ('' outside the Doc)."""

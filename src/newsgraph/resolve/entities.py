@@ -80,7 +80,7 @@ def _merge_same_id(clusters: list[Cluster]) -> list[Cluster]:
 
 
 def _to_records(view: DocView, clusters: list[Cluster]) -> tuple[list[Mention], list[Entity]]:
-    text = view.doc.text
+    text = view.text
     entities = []
     for cluster in clusters:
         seen: dict[tuple[int, int], Mention] = {}

@@ -196,7 +196,7 @@ def _link(
         affiliation_id=description.affiliation_id,
         start=start_char,
         end=end_char,
-        text=view.doc.text[start_char:end_char],
+        text=view.text[start_char:end_char],
         sentence=view.sentence[description.start],
         kind=kind,
     )
