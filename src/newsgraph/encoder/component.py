@@ -19,22 +19,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from newsgraph.encoder.tags import LABELS, TAGS, decode_spans
+from newsgraph.encoder.tags import LABELS, TAGS, decode_spans, word_units
 from newsgraph.encoder.package import is_package, load_package
 from newsgraph.errors import ModelError
 
 FACTORY_NAME = "newsgraph_encoder_ner"
 ACCURATE_PIP = 'pip install "newsgraph[accurate]"'
-
-Unit = tuple[int, list[int]]  # the Doc's position in a batch, the token indices of its words
-
-
-def _units(doc: Doc, index: int) -> list[Unit]:
-    """The word groups tagged together: the sentences when known, else the whole Doc."""
-    parts = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
-    units = [(index, [token.i for token in part if not token.is_space]) for part in parts]
-    return [unit for unit in units if unit[1]]
-
 
 class EncoderNer:
     """Sets ``doc.ents`` (PER/LOC/ORG/MISC) from a fine-tuned ``AutoModelForTokenClassification`` folder."""
@@ -98,7 +88,7 @@ class EncoderNer:
     def tag_docs(self, docs: list[Doc]) -> None:
         """Set ``doc.ents`` on all ``docs`` at once; their sentences are sorted by length across the whole list,
         so a long list (a distillation shard) pads least."""
-        units = [unit for i, doc in enumerate(docs) for unit in _units(doc, i)]
+        units = [unit for i, doc in enumerate(docs) for unit in word_units(doc, i)]
         # longest first, so a forward pass pads little; the results go back by unit, not by order
         order = sorted(range(len(units)), key=lambda k: -len(units[k][1]))
         words = [[docs[units[k][0]][t].text for t in units[k][1]] for k in order]

@@ -17,19 +17,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from newsgraph.encoder.onnx_runtime import MAX_PIECES, OnnxEncoder
-from newsgraph.encoder.tags import decode_spans
+from newsgraph.encoder.tags import decode_spans, word_units
 
 FACTORY_NAME = "newsgraph_encoder"
-
-Unit = tuple[int, list[int]]  # the Doc's position in a batch, the token indices of its words
-
-
-def _units(doc: Doc, index: int) -> list[Unit]:
-    """The word groups tagged together: the sentences when known, else the whole Doc."""
-    parts = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
-    units = [(index, [token.i for token in part if not token.is_space]) for part in parts]
-    return [unit for unit in units if unit[1]]
-
 
 class OnnxEncoderNer:
     """Sets ``doc.ents`` (PER/LOC/ORG/MISC) from the ONNX encoder's NER logits."""
@@ -53,7 +43,7 @@ class OnnxEncoderNer:
 
     def tag_docs(self, docs: list[Doc]) -> None:
         """Set ``doc.ents`` on all ``docs``; their sentences share forward passes (batched by length)."""
-        units = [unit for i, doc in enumerate(docs) for unit in _units(doc, i)]
+        units = [unit for i, doc in enumerate(docs) for unit in word_units(doc, i)]
         words = [[docs[index][t].text for t in tokens] for index, tokens in units]
         spans: list[list[Span]] = [[] for _ in docs]
         for (index, tokens), encoded in zip(units, self.encoder.encode(words, features=False)):

@@ -1,8 +1,11 @@
-"""The encoder NER's tag set and its BIO decoding, shared by the runtime component and the fine-tuning."""
+"""The encoder NER's tag set, its BIO decoding and the word groups it tags, shared by the runtime components
+(torch and ONNX) and the fine-tuning."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from spacy.tokens import Doc
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
 TAGS = ("O", *(f"{prefix}-{label}" for label in LABELS for prefix in ("B", "I")))
@@ -25,4 +28,14 @@ def decode_spans(tags: Sequence[int]) -> set[Span]:
     return spans
 
 
-__all__ = ["LABELS", "Span", "TAGS", "decode_spans"]
+Unit = tuple[int, list[int]]  # the Doc's position in a batch, the token indices of its words
+
+
+def word_units(doc: Doc, index: int) -> list[Unit]:
+    """The word groups tagged together: the sentences when known, else the whole Doc (whitespace left out)."""
+    parts = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    units = [(index, [token.i for token in part if not token.is_space]) for part in parts]
+    return [unit for unit in units if unit[1]]
+
+
+__all__ = ["LABELS", "Span", "TAGS", "Unit", "decode_spans", "word_units"]
