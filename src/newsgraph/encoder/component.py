@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from newsgraph.encoder.tags import LABELS, TAGS, decode_spans, word_units
+from newsgraph.encoder.tags import LABELS, TAGS, set_entities, word_units
 from newsgraph.encoder.package import is_package, load_package
 from newsgraph.errors import ModelError
 
@@ -92,13 +92,7 @@ class EncoderNer:
         # longest first, so a forward pass pads little; the results go back by unit, not by order
         order = sorted(range(len(units)), key=lambda k: -len(units[k][1]))
         words = [[docs[units[k][0]][t].text for t in units[k][1]] for k in order]
-        spans: list[list[Span]] = [[] for _ in docs]
-        for k, tags in zip(order, self.predict_tags(words)):
-            index, tokens = units[k]
-            for label, first, end in decode_spans(tags):
-                spans[index].append(Span(docs[index], tokens[first], tokens[end - 1] + 1, label=label))
-        for doc, doc_spans in zip(docs, spans):
-            doc.ents = sorted(doc_spans, key=lambda span: span.start)
+        set_entities(docs, ((units[k], tags) for k, tags in zip(order, self.predict_tags(words))))
 
 
 @Language.factory(

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from newsgraph.encoder.onnx_runtime import MAX_PIECES, OnnxEncoder
-from newsgraph.encoder.tags import decode_spans, word_units
+from newsgraph.encoder.tags import set_entities, word_units
 
 FACTORY_NAME = "newsgraph_encoder"
 
@@ -45,12 +45,8 @@ class OnnxEncoderNer:
         """Set ``doc.ents`` on all ``docs``; their sentences share forward passes (batched by length)."""
         units = [unit for i, doc in enumerate(docs) for unit in word_units(doc, i)]
         words = [[docs[index][t].text for t in tokens] for index, tokens in units]
-        spans: list[list[Span]] = [[] for _ in docs]
-        for (index, tokens), encoded in zip(units, self.encoder.encode(words, features=False)):
-            for label, first, end in decode_spans(encoded.tags):
-                spans[index].append(Span(docs[index], tokens[first], tokens[end - 1] + 1, label=label))
-        for doc, doc_spans in zip(docs, spans):
-            doc.ents = sorted(doc_spans, key=lambda span: span.start)
+        encoded = self.encoder.encode(words, features=False)
+        set_entities(docs, ((unit, result.tags) for unit, result in zip(units, encoded)))
 
 
 @Language.factory(

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc
+from spacy.tokens import Span as DocSpan
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
 TAGS = ("O", *(f"{prefix}-{label}" for label in LABELS for prefix in ("B", "I")))
@@ -38,4 +39,14 @@ def word_units(doc: Doc, index: int) -> list[Unit]:
     return [unit for unit in units if unit[1]]
 
 
-__all__ = ["LABELS", "Span", "TAGS", "Unit", "decode_spans", "word_units"]
+def set_entities(docs: Sequence[Doc], tagged: Iterable[tuple[Unit, Sequence[int]]]) -> None:
+    """Set ``doc.ents`` of ``docs`` from the BIO tag ids of their word units (see :func:`word_units`)."""
+    spans: list[list[DocSpan]] = [[] for _ in docs]
+    for (index, tokens), tags in tagged:
+        for label, first, end in decode_spans(tags):
+            spans[index].append(DocSpan(docs[index], tokens[first], tokens[end - 1] + 1, label=label))
+    for doc, doc_spans in zip(docs, spans):
+        doc.ents = sorted(doc_spans, key=lambda span: span.start)
+
+
+__all__ = ["LABELS", "Span", "TAGS", "Unit", "decode_spans", "set_entities", "word_units"]
