@@ -95,21 +95,23 @@ _SHARED: OrderedDict[tuple[int, int, int, int], tuple[Doc, object, object, DocCo
 
 
 def shared_context(doc: Doc, cues: Cues, *, mentions: Iterable[Mention] | None = None,
-                   entities: Iterable[Entity] | None = None) -> DocContext:
+                   entities: Iterable[Entity] | None = None, last_use: bool = False) -> DocContext:
     """The :class:`DocContext` of ``doc``, built once for the relation and the event extractor that both read it.
 
     The indexes depend only on the Doc, the cues and the mentions and entities, and the rules only add to their
-    lazy caches, so the second extractor of a pipeline run reuses the first one's (the contexts of the last
-    ``_SHARED_SIZE`` Docs are kept; the Doc, mentions and entities are held with them, so no id is reused).
+    lazy caches, so the event extractor (``last_use``: it takes the context out of the cache) reuses the one the
+    relation extractor built. At most ``_SHARED_SIZE`` contexts wait to be used (a relation extractor run on
+    its own leaves its contexts there); the Doc, mentions and entities are held with them, so no id is reused.
     """
     key = (id(doc), id(cues), id(mentions), id(entities))
-    hit = _SHARED.get(key)
+    hit = _SHARED.pop(key, None) if last_use else _SHARED.get(key)
     if hit is not None and hit[0] is doc and hit[1] is mentions and hit[2] is entities and hit[3].cues is cues:
         return hit[3]
     ctx = DocContext(doc, cues, mentions=mentions, entities=entities)
-    _SHARED[key] = (doc, mentions, entities, ctx)
-    if len(_SHARED) > _SHARED_SIZE:
-        _SHARED.popitem(last=False)
+    if not last_use:
+        _SHARED[key] = (doc, mentions, entities, ctx)
+        if len(_SHARED) > _SHARED_SIZE:
+            _SHARED.popitem(last=False)
     return ctx
 
 

@@ -354,7 +354,7 @@ def extract_events(
         []
     """
     lexicon = lexicon or load_event_lexicon()
-    ctx = shared_context(doc, lexicon.cues, mentions=mentions, entities=entities)
+    ctx = shared_context(doc, lexicon.cues, mentions=mentions, entities=entities, last_use=True)
     anchor = anchor or article_anchor(doc, lexicon, ctx.text)
     timexes = find_timexes(ctx.text, lexicon.cues.time)
     frames = speech_frames(ctx, find_quotes(ctx))
