@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from newsgraph.cli.common import usage_error
+from newsgraph.config import parse_overrides, settings_from_options
 from newsgraph.errors import NewsgraphError
 from newsgraph.tools.evaluate import DEFAULT_MICRO_LABELS, FORMATS, NerReport, evaluate_file
 from newsgraph.nlp.loading import load_pipeline
@@ -23,6 +24,9 @@ def evaluate_cli(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
     accurate: bool = typer.Option(False, "--accurate", help="Score the fine-tuned encoder NER (accurate mode)."),
     accurate_model: Path | None = typer.Option(None, "--accurate-model", help="Its folder (default: the cache)."),
+    overrides: list[str] = typer.Option(
+        [], "--set", help="A setting, as for extract: --set accurate_onnx=true (repeatable; model and the accurate_* "
+        "settings are read, the flags win)."),
 ) -> None:
     """Print precision/recall/F1 per label and micro (NER), or POS/morph/UAS/LAS (conllu).
 
@@ -31,7 +35,10 @@ def evaluate_cli(
     GPE/FAC → LOC, NORP and other names → MISC.
     """
     try:
-        nlp = load_pipeline(lang, model=model, components=(), accurate=accurate, accurate_model=accurate_model)
+        settings = settings_from_options(parse_overrides(overrides))
+        nlp = load_pipeline(lang, model=model or settings.model, components=(), accurate=accurate or settings.accurate,
+                            accurate_model=accurate_model or settings.accurate_model,
+                            accurate_onnx=settings.accurate_onnx)
         report = evaluate_file(nlp, gold, fmt=fmt, news_only=news_only,
                                micro_labels=tuple(x.strip() for x in labels.split(",") if x.strip()))
     except NewsgraphError as e:
