@@ -546,7 +546,8 @@ def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence
     log(f"step {state['step']} {time.perf_counter() - started:.0f}s tune {scores}")
     if scores["las"] > state["best"]:
         state["best"], state["bad"] = scores["las"], 0
-        meta.update({"tune": {k: round(v, 4) for k, v in scores.items()}, "step": state["step"]})
+        meta.update({"tune": {k: round(v, 4) for k, v in scores.items()}, "step": state["step"],
+                     "features": state.get("features", ""), "warm_start": state.get("warm_start")})
         write_heads(out / "best", params, meta)
     else:
         state["bad"] += 1
