@@ -91,3 +91,97 @@ def test_held_out_split_is_the_model_cards() -> None:
     assert blocks["test"] == [test[i] for i in sorted(order[int(len(test) * 0.8):])]
     train_text = set(blocks["train"]) | set(blocks["tune"])
     assert not train_text & set(blocks["test"])
+
+
+def test_features_of_an_onnx_encoder_are_cached_apart_per_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsgraph.training.syntax_data import features_dir
+
+    monkeypatch.setenv("NEWSGRAPH_CACHE", str(tmp_path / "cache"))
+    encoder = tmp_path / "de_e5_onnx"
+    encoder.mkdir()
+    (encoder / "model.onnx").write_bytes(b"int8 graph")
+    first = features_dir(encoder)
+    (encoder / "model.onnx").write_bytes(b"another export")
+    assert features_dir(None) == tmp_path / "cache" / "syntax-features"  # the torch package's, as before
+    assert first.parent == features_dir(None) and first.name.startswith("onnx-de_e5_onnx-")
+    assert features_dir(encoder) != first
+
+
+def test_linear_decay_reaches_the_final_share_at_max_steps() -> None:
+    from newsgraph.training.syntax_heads import learning_rate
+
+    config = HeadsConfig(lr=2e-3, lr_decay="linear", lr_final=0.1, max_steps=100)
+    assert learning_rate(config, 0) == pytest.approx(2e-3)
+    assert learning_rate(config, 50) == pytest.approx(2e-3 * 0.55)
+    assert learning_rate(config, 100) == pytest.approx(2e-4)
+    assert learning_rate(HeadsConfig(lr=2e-3), 100) == pytest.approx(2e-3)
+
+
+def test_checkpoint_without_the_new_settings_still_resumes(tiny_ud: tuple[Path, Path], tmp_path: Path) -> None:
+    ud, cache = tiny_ud
+    train_heads(tmp_path / "run", ud, config=_config(2), features_dir=cache)
+    saved = torch.load(tmp_path / "run" / CHECKPOINT, weights_only=False)
+    for key in ("lr_decay", "lr_final", "label_smoothing", "word_dropout"):  # as the shipped run's checkpoint
+        del saved["config"][key]
+    torch.save(saved, tmp_path / "run" / CHECKPOINT)
+    train_heads(tmp_path / "run", ud, config=_config(4), features_dir=cache)
+    assert torch.load(tmp_path / "run" / CHECKPOINT, weights_only=False)["state"]["step"] == 4
+
+
+def test_warm_start_takes_the_weights_and_starts_at_step_zero(tiny_ud: tuple[Path, Path], tmp_path: Path) -> None:
+    ud, cache = tiny_ud
+    train_heads(tmp_path / "first", ud, config=_config(4), features_dir=cache)
+    frozen = _config(2)
+    frozen.lr = 0.0  # Adam with a zero rate leaves the weights as loaded
+    frozen.seed = 1  # another initialisation, which the warm start must replace
+    train_heads(tmp_path / "second", ud, config=frozen, features_dir=cache, init_from=tmp_path / "first")
+    a = torch.load(tmp_path / "first" / CHECKPOINT, weights_only=False)
+    b = torch.load(tmp_path / "second" / CHECKPOINT, weights_only=False)
+    assert b["state"]["step"] == 2 and b["state"]["warm_start"]["step"] == 4
+    for name, weights in a["model"].items():
+        assert torch.equal(weights, b["model"][name]), name
+
+
+def test_word_dropout_one_hides_every_word_in_training_only() -> None:
+    from newsgraph.training.syntax_heads import Vocab, build_model
+
+    config = HeadsConfig(layers=[0, 1], lstm=3, tag_hidden=6, arc_hidden=5, label_hidden=4, dropout=0.0,
+                         word_dropout=1.0)
+    model = build_model(config, Vocab(upos=["NOUN", "VERB"], tag=["NN"], morph=[""], dep=["ROOT", "nsubj"]), dim=8)
+    x, y = torch.randn(1, 3, 2, 8), torch.randn(1, 3, 2, 8)
+    lengths = torch.tensor([3])
+    model.train()
+    assert torch.equal(model(x, lengths)["upos"], model(y, lengths)["upos"])
+    model.eval()
+    assert not torch.equal(model(x, lengths)["upos"], model(y, lengths)["upos"])
+
+
+def test_conversion_check_compares_the_heads_on_both_encoders_features(
+        tiny_ud: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsgraph.encoder.features as features
+    from newsgraph.training.syntax_heads import conversion_agreement, conversion_sentences
+
+    ud, cache = tiny_ud
+    train_heads(tmp_path / "run", ud, config=_config(2), features_dir=cache)
+
+    def fake(seed: int) -> type:
+        class Featurizer:
+            def __init__(self, *_: object, **__: object) -> None:
+                pass
+
+            def encode_words(self, sentences: list[list[str]]) -> list[np.ndarray]:
+                rng = np.random.default_rng(seed)
+                return [rng.normal(size=(3, len(s), 8)).astype(np.float32) for s in sentences]
+        return Featurizer
+
+    monkeypatch.setattr(features, "TorchFeaturizer", fake(0))
+    monkeypatch.setattr(features, "OnnxFeaturizer", fake(0))
+    same = conversion_agreement(tmp_path / "run" / "best", ud, tmp_path, tmp_path, sentences=3)
+    splits = read_ud_splits(ud)
+    assert [s.words for s in conversion_sentences(ud, 3)] == [s.words for s in (splits["test"] + splits["tune"])[:3]]
+    assert same["sentences"] == 3 and same["words"] == sum(len(s.words) for s in (splits["test"] + splits["tune"])[:3])
+    assert same["head_and_label_agreement"] == same["upos_agreement"] == 1.0
+    assert same["torch_float32"] == same["onnx"]
+    monkeypatch.setattr(features, "OnnxFeaturizer", fake(1))
+    other = conversion_agreement(tmp_path / "run" / "best", ud, tmp_path, tmp_path, sentences=3)
+    assert other["mixed_vector_cosine_mean"] < 0.9

@@ -275,15 +275,20 @@ def syntax_features_cli(
     data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (reads de/ud)."),
     package: Path = typer.Option(Path("models/de_e5_ner"), "--package", help="The encoder NER package."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N sentences of each split (timing)."),
+    encoder: Path | None = typer.Option(None, "--encoder", help="An ONNX encoder folder (models/de_e5_onnx): "
+                                        "cache ITS features (what the run time sees) instead of the torch package's."),
 ) -> None:
     """Cache the encoder's per-word layer features of the UD syntax splits (train / tune / held-out test).
 
-    Writes float16 arrays under $NEWSGRAPH_CACHE/syntax-features; prints sentences, words and seconds per split.
+    Writes float16 arrays under $NEWSGRAPH_CACHE/syntax-features (the torch package's) or
+    $NEWSGRAPH_CACHE/syntax-features/onnx-NAME-SHA8 (--encoder's); prints the folder and sentences, words and
+    seconds per split.
     """
     from newsgraph.training.syntax_data import extract_features  # training code: imported only by this command
 
     with _exit_on_error():
-        stats = extract_features(data / "de/ud", package, limit=limit, log=lambda m: typer.echo(m, err=True))
+        stats = extract_features(data / "de/ud", package, encoder=encoder, limit=limit,
+                                 log=lambda m: typer.echo(m, err=True))
     _print_json(stats)
 
 
@@ -308,18 +313,31 @@ def train_syntax_heads_cli(
     eval_every: int = typer.Option(100, "--eval-every"),
     checkpoint_every: int = typer.Option(100, "--checkpoint-every"),
     seed: int = typer.Option(0, "--seed"),
+    lr: float = typer.Option(2e-3, "--lr", help="Adam's learning rate (the start of a decay)."),
+    lr_decay: str = typer.Option("none", "--lr-decay", help="none, or linear (to --lr-final x lr at --max-steps)."),
+    lr_final: float = typer.Option(0.05, "--lr-final", help="The last step's share of --lr under linear decay."),
+    label_smoothing: float = typer.Option(0.0, "--label-smoothing", help="On the tag, morphology and label losses."),
+    word_dropout: float = typer.Option(0.0, "--word-dropout", help="Share of words zeroed in training."),
+    patience: int = typer.Option(5, "--patience", help="Evaluations without a better tune LAS before stopping."),
+    encoder: Path | None = typer.Option(None, "--encoder", help="Train on the cached features of this ONNX encoder "
+                                        "(`syntax-features --encoder`); default: the torch package's."),
+    init_from: Path | None = typer.Option(None, "--init-from", help="Warm start: a run folder (or its "
+                                          "checkpoint.pt) of the same --layers/--lstm to start from."),
 ) -> None:
     """Train the UPOS / STTS / morphology / biaffine-parser heads over the cached encoder features.
 
     Needs `newsgraph models syntax-features` first. Early stopping on the tune split; prints the held-out GSD
     figures of OUT/best (the numpy heads the run time loads).
     """
+    from newsgraph.training.syntax_data import features_dir
     from newsgraph.training.syntax_heads import HeadsConfig, train_heads  # training code: only this command
 
     config = HeadsConfig(layers=_layers(layers), lstm=lstm, max_steps=max_steps, eval_every=eval_every,
-                         checkpoint_every=checkpoint_every, seed=seed)
+                         checkpoint_every=checkpoint_every, seed=seed, lr=lr, lr_decay=lr_decay, lr_final=lr_final,
+                         label_smoothing=label_smoothing, word_dropout=word_dropout, patience=patience)
     with _exit_on_error():
-        result = train_heads(out, data / "de/ud", config=config, log=lambda m: typer.echo(m, err=True))
+        result = train_heads(out, data / "de/ud", config=config, features_dir=features_dir(encoder),
+                             init_from=init_from, log=lambda m: typer.echo(m, err=True))
     _print_json(result)
 
 
@@ -343,6 +361,27 @@ def check_syntax_heads_cli(
         result["best_heldout_gsd"] = evaluate_heads(run / "best", data / "de/ud")
         for folder in encoder:
             result[f"best_heldout_gsd[{folder}]"] = evaluate_with_encoder(run / "best", data / "de/ud", folder)
+    _print_json(result)
+
+
+@models_app.command("check-syntax-conversion")
+def check_syntax_conversion_cli(
+    heads: Path = typer.Argument(Path("models/de_e5_syntax"), help="Exported syntax heads."),
+    onnx: Path = typer.Argument(Path("models/de_e5_onnx"), help="The ONNX encoder (int8) to check."),
+    data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (reads de/ud)."),
+    package: Path = typer.Option(Path("models/de_e5_ner"), "--package",
+                                 help="The torch encoder NER package the ONNX model was exported from."),
+    sentences: int = typer.Option(300, "--sentences", help="Held-out GSD sentences first, then ud-tune's."),
+) -> None:
+    """Conversion check: the syntax heads on the torch encoder's float32 features vs the ONNX encoder's.
+
+    Prints the share of words with the same UPOS, STTS tag, morphology, head and label, each side's accuracies
+    against the gold trees, and the cosine of the mixed vectors. Needs torch (the training extra).
+    """
+    from newsgraph.training.syntax_heads import conversion_agreement
+
+    with _exit_on_error():
+        result = conversion_agreement(heads, data / "de/ud", package, onnx, sentences=sentences)
     _print_json(result)
 
 

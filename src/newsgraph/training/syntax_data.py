@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from newsgraph.encoder.convert import cache_dir
-from newsgraph.encoder.features import TorchFeaturizer
+from newsgraph.encoder.features import Featurizer, OnnxFeaturizer, TorchFeaturizer
+from newsgraph.encoder.onnx_runtime import MODEL_FILE, is_onnx_model, sha256
 from newsgraph.errors import InputError
 from newsgraph.tools.corpora import conllu_text_to_docs
 from newsgraph.training.build import _NO_XPOS, conllu_blocks, without_xpos
@@ -88,46 +89,77 @@ def read_ud_splits(ud_dir: Path, *, seed: int = 0) -> dict[str, list[UdSentence]
     return {split: [_sentence(b) for b in blocks] for split, blocks in read_ud_blocks(ud_dir, seed=seed).items()}
 
 
-def features_dir() -> Path:
-    """Where the cached features live: ``$NEWSGRAPH_CACHE/syntax-features``."""
-    return cache_dir() / "syntax-features"
+def features_dir(encoder: Path | None = None) -> Path:
+    """Where the cached features of ``encoder`` live.
+
+    Args:
+        encoder: An ONNX encoder folder (``newsgraph models export-onnx``), or ``None`` for the torch package's.
+
+    Returns:
+        ``$NEWSGRAPH_CACHE/syntax-features`` for the torch encoder NER package (float32 torch features, the first
+        cache), ``$NEWSGRAPH_CACHE/syntax-features/onnx-NAME-SHA8`` for an ONNX encoder (its folder name and the
+        first 8 hex digits of its model.onnx's sha256: a re-export gets its own cache).
+    """
+    root = cache_dir() / "syntax-features"
+    if encoder is None:
+        return root
+    return root / f"onnx-{Path(encoder).resolve().name}-{sha256(Path(encoder) / MODEL_FILE)[:8]}"
 
 
 def _fingerprint(sentences: Sequence[UdSentence]) -> str:
     return hashlib.sha256(json.dumps([s.words for s in sentences]).encode()).hexdigest()[:16]
 
 
+def _featurizer(package_dir: Path, encoder: Path | None) -> Featurizer:
+    """The ONNX encoder's featurizer (one onnxruntime thread) or the torch package's (one torch thread).
+
+    Raises:
+        InputError: ``encoder`` is not an ONNX encoder folder.
+    """
+    if encoder is not None:
+        if not is_onnx_model(encoder):
+            raise InputError("--encoder needs an ONNX encoder folder (`newsgraph models export-onnx`, e.g. "
+                             "models/de_e5_onnx); the torch package is the default", path=encoder)
+        return OnnxFeaturizer(encoder, threads=1)
+    import torch
+
+    torch.set_num_threads(1)
+    return TorchFeaturizer(package_dir)
+
+
 def extract_features(
-    ud_dir: Path, package_dir: Path, *, out_dir: Path | None = None, limit: int | None = None,
-    log: Callable[[str], None] = lambda _: None,
+    ud_dir: Path, package_dir: Path, *, encoder: Path | None = None, out_dir: Path | None = None,
+    limit: int | None = None, log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Compute and cache ``[words, layers, dim]`` float16 features of every split's sentences.
 
     Args:
         ud_dir: ``../shared/data/de/ud``.
-        package_dir: the encoder NER package (``models/de_e5_ner``).
-        out_dir: cache folder (default :func:`features_dir`).
+        package_dir: the encoder NER package (``models/de_e5_ner``), used when ``encoder`` is ``None``.
+        encoder: an ONNX encoder folder (``models/de_e5_onnx``): its features (what the run time computes).
+        out_dir: cache folder (default :func:`features_dir` of the encoder).
         limit: only the first ``limit`` sentences of each split (for timing).
         log: progress callback.
 
     Returns:
-        Per split: sentences, words and seconds.
-    """
-    import torch
+        Per split: sentences, words and seconds; ``cache``: the folder written.
 
-    torch.set_num_threads(1)
-    out = out_dir or features_dir()
+    Raises:
+        InputError: a UD file is missing or ``encoder`` is not an ONNX folder.
+    """
+    featurizer = _featurizer(package_dir, encoder)
+    out = out_dir or features_dir(encoder)
     out.mkdir(parents=True, exist_ok=True)
     splits = read_ud_splits(ud_dir)
-    featurizer = TorchFeaturizer(package_dir)
-    stats: dict[str, Any] = {}
+    stats: dict[str, Any] = {"cache": str(out)}
     for split, sentences in splits.items():
         sentences = sentences[:limit] if limit else sentences
         started = time.perf_counter()
         chunks = []
-        for i, sentence in enumerate(sentences):
-            chunks.append(featurizer.encode(sentence.words).transpose(1, 0, 2).astype(np.float16))
-            if i % 200 == 0:
+        for i in range(0, len(sentences), 100):  # bounded memory: float32 features take 20 KB a word
+            batch = featurizer.encode_words([s.words for s in sentences[i:i + 100]])
+            chunks += [f.transpose(1, 0, 2).astype(np.float16) for f in batch]
+            if i % 500 == 0:
                 log(f"{split} {i}/{len(sentences)} {time.perf_counter() - started:.0f}s")
         name = f"{split}{'-' + str(limit) if limit else ''}.npz"
         write_features(out / name, sentences, chunks)

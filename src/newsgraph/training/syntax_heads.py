@@ -51,6 +51,10 @@ class HeadsConfig:
     checkpoint_every: int = 100
     patience: int = 5  # evaluations without a better tune LAS
     seed: int = 0
+    lr_decay: str = "none"  # "linear": lr falls linearly to lr_final x lr at max_steps (a function of the step)
+    lr_final: float = 0.05
+    label_smoothing: float = 0.0  # on the UPOS / tag / morphology / dependency-label losses (not the arcs)
+    word_dropout: float = 0.0  # share of words whose mixed encoder vector is zeroed in training
 
 
 @dataclass
@@ -113,6 +117,9 @@ def build_model(config: HeadsConfig, vocab: Vocab, dim: int = 384) -> Any:
         def hidden(self, x: Any, lengths: Any) -> Any:
             mix = torch.softmax(self.mix["weights"], 0) * self.mix["gamma"]
             h = self.drop(torch.einsum("l,btld->btd", mix, x))
+            if self.training and config.word_dropout > 0:
+                keep = torch.rand(h.shape[:2], device=h.device) >= config.word_dropout
+                h = h * keep[..., None]
             if config.lstm:
                 packed = nn.utils.rnn.pack_padded_sequence(h, lengths, batch_first=True, enforce_sorted=False)
                 out, _ = self.lstm(packed)
@@ -186,9 +193,9 @@ def epoch_batches(size: int, batch_size: int, *, seed: int, epoch: int) -> list[
     return [order[i:i + batch_size] for i in range(0, size, batch_size)]
 
 
-def loss_of(model: Any, batch: dict[str, Any]) -> Any:
+def loss_of(model: Any, batch: dict[str, Any], *, label_smoothing: float = 0.0) -> Any:
     """Summed cross-entropies: UPOS, tag, morph, heads (over the root and the sentence's words), labels at gold
-    heads."""
+    heads; ``label_smoothing`` on all but the heads (whose masked candidates must keep no mass)."""
     import torch
     import torch.nn.functional as F
 
@@ -204,9 +211,10 @@ def loss_of(model: Any, batch: dict[str, Any]) -> Any:
         logits = out[kind]
         if (batch[kind] != -100).any():
             loss = loss + F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch[kind].reshape(-1),
-                                          ignore_index=-100)
+                                          ignore_index=-100, label_smoothing=label_smoothing)
     labels = model.label_scores(out["lab_dep"], out["lab_head"], batch["heads"])
-    return loss + F.cross_entropy(labels.reshape(-1, labels.shape[-1]), batch["dep"].reshape(-1), ignore_index=-100)
+    return loss + F.cross_entropy(labels.reshape(-1, labels.shape[-1]), batch["dep"].reshape(-1), ignore_index=-100,
+                                  label_smoothing=label_smoothing)
 
 
 def export_heads(model: Any, config: HeadsConfig, vocab: Vocab, *, extra: dict[str, Any] | None = None) -> tuple[
@@ -282,12 +290,44 @@ SCHEDULE_LENGTH = ("max_steps", "patience")  # a resumed run may train longer or
 
 
 def _model_settings(config: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in config.items() if k not in SCHEDULE_LENGTH}
+    """The settings a resumed run must share with its checkpoint (defaults filled in for older checkpoints)."""
+    return {k: v for k, v in asdict(HeadsConfig(**config)).items() if k not in SCHEDULE_LENGTH}
+
+
+def learning_rate(config: HeadsConfig, step: int) -> float:
+    """The learning rate of ``step`` (0-based): constant, or linear decay to ``lr_final * lr`` at ``max_steps``."""
+    if config.lr_decay == "none":
+        return config.lr
+    if config.lr_decay != "linear":
+        raise InputError(f"unknown lr_decay {config.lr_decay!r}: use none or linear")
+    done = min(1.0, step / max(1, config.max_steps))
+    return config.lr * (1.0 - (1.0 - config.lr_final) * done)
+
+
+def warm_start(model: Any, source: Path) -> int:
+    """Load the weights of ``source`` (a run's ``checkpoint.pt``, or a run folder holding one) into ``model``;
+    returns the source's step. Optimiser state and step are not taken: the new run starts at step 0.
+
+    Raises:
+        InputError: no checkpoint at ``source``, or one of another architecture.
+    """
+    import torch
+
+    path = source / CHECKPOINT if source.is_dir() else source
+    if not path.is_file():
+        raise InputError("no checkpoint to warm-start from: give a run folder or its checkpoint.pt", path=path)
+    saved = torch.load(path, weights_only=False)
+    try:
+        model.load_state_dict(saved["model"])
+    except RuntimeError as e:
+        raise InputError(f"the checkpoint's heads have other sizes ({e}); warm-start with the same --layers and "
+                         "--lstm", path=path) from e
+    return int(saved["state"]["step"])
 
 
 def train_heads(
     out: Path, ud_dir: Path, *, config: HeadsConfig, features_dir: Path | None = None,
-    log: Callable[[str], None] = lambda _: None,
+    init_from: Path | None = None, log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Train (or resume) the heads into ``out``; returns the held-out figures of the best tune checkpoint.
 
@@ -296,6 +336,8 @@ def train_heads(
         ud_dir: ``../shared/data/de/ud``.
         config: Sizes and schedule (a resumed run keeps the checkpoint's).
         features_dir: The feature cache (default ``$NEWSGRAPH_CACHE/syntax-features``).
+        init_from: Warm start: a run folder or checkpoint of the same architecture whose weights the new run
+            starts from (ignored when ``out`` already has a checkpoint, which is resumed).
         log: Progress callback.
 
     Raises:
@@ -325,13 +367,19 @@ def train_heads(
         state["bad"] = 0 if config.patience > saved["config"]["patience"] else state["bad"]
         torch.set_rng_state(saved["rng"])
         log(f"resumed at step {state['step']}")
+    elif init_from is not None:
+        state["warm_start"] = {"from": str(init_from), "step": warm_start(model, init_from)}
+        log(f"warm start from {init_from} (step {state['warm_start']['step']})")
+    state["features"] = str(features_dir or "")
     per_epoch = len(epoch_batches(len(data), config.batch_size, seed=config.seed, epoch=0))
     started = time.perf_counter() - state["seconds"]
     while state["step"] < config.max_steps and state["bad"] < config.patience:
         epoch, position = divmod(state["step"], per_epoch)
         model.train()
         for ids in epoch_batches(len(data), config.batch_size, seed=config.seed, epoch=epoch)[position:]:
-            loss = loss_of(model, data.tensors(ids))
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(config, state["step"])
+            loss = loss_of(model, data.tensors(ids), label_smoothing=config.label_smoothing)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -433,6 +481,60 @@ def check_numpy_heads(run: Path, ud_dir: Path, *, sentences: int = 100, split: s
             **{f"{k}_agreement": round(v / words, 4) for k, v in same.items()}}
 
 
+def conversion_sentences(ud_dir: Path, count: int) -> list[UdSentence]:
+    """The conversion check's sentences: the held-out GSD test sentences, then ``ud-tune``'s, the first ``count``."""
+    splits = read_ud_splits(ud_dir)
+    return (splits["test"] + splits["tune"])[:count]
+
+
+def conversion_agreement(heads_dir: Path, ud_dir: Path, package_dir: Path, onnx_dir: Path, *,
+                         sentences: int = 300) -> dict[str, Any]:
+    """The run-time heads on the torch encoder's float32 features vs on the ONNX encoder's (e.g. int8) features
+    of the same sentences (issue 23's conversion check: labels and arcs, not only cosine).
+
+    Args:
+        heads_dir: Exported heads (``models/de_e5_syntax`` or a run's ``best/``).
+        ud_dir: ``../shared/data/de/ud``.
+        package_dir: The torch encoder NER package the ONNX model was exported from (``models/de_e5_ner``).
+        onnx_dir: The ONNX encoder (``models/de_e5_onnx``).
+        sentences: How many sentences (:func:`conversion_sentences`: held-out GSD first, then ``ud-tune``).
+
+    Returns:
+        Sentences, words, the share of words with the same UPOS, STTS tag, morphology, head, label, and head and
+        label; each side's accuracies against the gold trees (quick scores: punctuation out of UAS/LAS); the mean
+        cosine of the mixed word vectors the heads read.
+    """
+    from newsgraph.encoder.features import OnnxFeaturizer, TorchFeaturizer
+
+    items = conversion_sentences(ud_dir, sentences)
+    words = [s.words for s in items]
+    heads = SyntaxHeads.load(heads_dir)
+    reference = TorchFeaturizer(package_dir).encode_words(words)
+    converted = OnnxFeaturizer(onnx_dir, threads=1).encode_words(words)
+    same: Counter[str] = Counter()
+    cosines = []
+    predictions: dict[str, list[SyntaxPrediction]] = {"torch": [], "onnx": []}
+    for ref, conv in zip(reference, converted):
+        a, b = heads.predict(ref), heads.predict(conv)
+        predictions["torch"].append(a)
+        predictions["onnx"].append(b)
+        for kind in ("upos", "tags", "morph", "heads", "deps"):
+            same[kind] += sum(x == y for x, y in zip(getattr(a, kind), getattr(b, kind)))
+        same["arc_label"] += sum(x == y and p == q for x, y, p, q in zip(a.heads, b.heads, a.deps, b.deps))
+        u = np.tensordot(heads.mix, ref[heads.layers], axes=1)
+        v = np.tensordot(heads.mix, conv[heads.layers], axes=1)
+        cosines.append((u * v).sum(1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1) + 1e-9))
+    total = sum(len(w) for w in words)
+    names = {"upos": "upos", "tags": "tag", "morph": "morph", "heads": "head", "deps": "label",
+             "arc_label": "head_and_label"}
+    return {"sentences": len(items), "words": total,
+            **{f"{names[k]}_agreement": round(v / total, 4) for k, v in same.items()},
+            "torch_float32": {k: round(v, 4) for k, v in quick_scores(predictions["torch"], items).items()},
+            "onnx": {k: round(v, 4) for k, v in quick_scores(predictions["onnx"], items).items()},
+            "mixed_vector_cosine_mean": round(float(np.concatenate(cosines).mean()), 5),
+            "mixed_vector_cosine_min": round(float(np.concatenate(cosines).min()), 5)}
+
+
 def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence[UdSentence],
               features: Sequence[np.ndarray], out: Path, state: dict[str, Any], started: float,
               log: Callable[[str], None]) -> None:
@@ -444,11 +546,13 @@ def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence
     log(f"step {state['step']} {time.perf_counter() - started:.0f}s tune {scores}")
     if scores["las"] > state["best"]:
         state["best"], state["bad"] = scores["las"], 0
-        meta.update({"tune": {k: round(v, 4) for k, v in scores.items()}, "step": state["step"]})
+        meta.update({"tune": {k: round(v, 4) for k, v in scores.items()}, "step": state["step"],
+                     "features": state.get("features", ""), "warm_start": state.get("warm_start")})
         write_heads(out / "best", params, meta)
     else:
         state["bad"] += 1
 
 
-__all__ = ["HeadsConfig", "Vocab", "build_model", "check_numpy_heads", "evaluate_heads", "evaluate_with_encoder", "export_heads", "spacy_scores",
-           "train_heads", "write_heads"]
+__all__ = ["HeadsConfig", "Vocab", "build_model", "check_numpy_heads", "conversion_agreement",
+           "conversion_sentences", "evaluate_heads", "evaluate_with_encoder",
+           "export_heads", "learning_rate", "spacy_scores", "train_heads", "warm_start", "write_heads"]
