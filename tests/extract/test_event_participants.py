@@ -81,3 +81,17 @@ def test_office_noun_subject_refers_to_the_person_named() -> None:
     text = "Außenminister Sebastian Kurz war in Riga. Der Minister schließt die Botschaft in Riga."
     assert ("agent", "Sebastian Kurz") in roles("de", text, "schließt")
 
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # the subject is a common noun with the name as its apposition; the owner of the rejected object is the target
+        ("Die Firma Siemens wies die Vorwürfe von Greenpeace zurück.", "wies",
+         {("agent", "Siemens"), ("target", "Greenpeace")}),
+        # a "mit" PP of the praised object is no party to the praise
+        ("Die SPÖ lobte die Verhandlungen mit der ÖVP.", "lobte", {("agent", "SPÖ")}),
+    ],
+)
+def test_subject_apposition_and_object_attributes(text: str, trigger: str, expected: set[tuple[str, str]]) -> None:
+    assert roles("de", text, trigger) == expected

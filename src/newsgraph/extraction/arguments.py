@@ -185,7 +185,7 @@ def _attached(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> list[tu
 
 
 def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: set[tuple[int, str]], *,
-                verbal: bool, passive: bool) -> list[Arg]:
+                verbal: bool, passive: bool, symmetric: bool = True) -> list[Arg]:
     found = []
     for ref, where, prefixed in _attached(ctx, lexicon, clause):
         if (ref.start, ref.entity_id) in skip:
@@ -200,11 +200,38 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
         elif where.prep in lexicon.location_prepositions and ref.is_place and not prefixed:
             if verbal or not _np_internal(ctx, where.prep_index):
                 found.append(Arg("location", ref))
-        elif verbal and (lexicon.preposition_roles.get(where.prep) != "agent" or passive):
-            role = lexicon.preposition_roles.get(where.prep)
-            if role is not None and role != _GENITIVE:
+        elif verbal:
+            role = _verbal_pp_role(ctx, lexicon, clause, where, passive=passive, symmetric=symmetric)
+            if role is not None:
                 found.append(Arg(role, ref))
     return found
+
+
+def _object_noun(ctx: DocContext, clause: Clause, prep_index: int) -> bool:
+    """True when the PP at ``prep_index`` follows a common noun that is a bare NP of the clause, the verb's
+    object (``wies die Vorwürfe von Greenpeace zurück``): the PP belongs to that noun, not to the verb."""
+    noun = prep_index - 1
+    if noun < clause.start or not ctx.is_noun(noun) or ctx.is_verb(noun) or ctx.entity_at(noun) is not None:
+        return False
+    if _is_time_word(ctx, noun):
+        return False
+    return attachment(ctx, noun, clause).prep is None
+
+
+def _verbal_pp_role(ctx: DocContext, lexicon: EventLexicon, clause: Clause, where: Attachment, *, passive: bool,
+                    symmetric: bool) -> str | None:
+    """The role of a name in a PP of a verb trigger's clause. A possessor PP of the verb's object (the
+    lexicon's ``possessive_prepositions``: ``von``, ``de``) names what the act is about, the target; a ``mit`` PP of the object (``lobte die
+    Verhandlungen mit der ÖVP``) is no party to a one-sided act."""
+    role = lexicon.preposition_roles.get(where.prep or "")
+    if role is None or where.prep_index is None or (role == "agent" and passive):
+        return role
+    owned = _object_noun(ctx, clause, where.prep_index)
+    if role in ("agent", _GENITIVE):
+        return "target" if owned and where.prep in lexicon.possessive_prepositions else None
+    if role == "participant" and owned and not symmetric:
+        return None
+    return role
 
 
 def _elaborated(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> list[MentionRef]:
@@ -262,7 +289,8 @@ def clause_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause
         if place is not None:
             found.append(Arg("target", place))
     taken |= {(r.start, r.entity_id) for r in objs}
-    found += _clause_pps(ctx, lexicon, clause, taken, verbal=True, passive=passive)
+    found += _clause_pps(ctx, lexicon, clause, taken, verbal=True, passive=passive,
+                         symmetric=lexicon.types[trigger.type].symmetric)
     if lexicon.types[trigger.type].symmetric:
         for number, other in enumerate(ctx.clauses):
             if other.matrix == ctx.clause_index(clause) and other.kind == "inf":
