@@ -878,3 +878,14 @@ def test_persons_written_without_latin_letters_stay_apart(nlp: Language) -> None
     text = "Владимир Путин встретил Сергей Лавров в Москве."
     _, entities = resolve(nlp, text, [("Владимир Путин", "PER"), ("Сергей Лавров", "PER")])
     assert sorted(e.name for e in entities if e.type == "PER") == ["Владимир Путин", "Сергей Лавров"]
+
+
+# --- sport scorer lists -------------------------------------------------------------------------------------
+
+
+def test_scorers_in_a_score_list_are_persons(nlp: Language) -> None:
+    """``Tore: Name (minute)``: a scorer the NER missed becomes a person, one it took for a town is retyped."""
+    text = "Italien – Spanien 1:2 (0:1). Tore: Bertolini (77.) bzw. Garrido (12.), Valencia (80./Elfer). Italien bleibt Dritter."
+    _, entities = resolve(nlp, text, [("Italien", "LOC"), ("Spanien", "LOC"), ("Valencia", "LOC"), ("Italien", 1, "LOC")])
+    assert {(e.name, e.type) for e in entities} == {
+        ("Italien", "GPE"), ("Spanien", "GPE"), ("Bertolini", "PER"), ("Garrido", "PER"), ("Valencia", "PER")}
