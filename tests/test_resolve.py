@@ -889,3 +889,16 @@ def test_scorers_in_a_score_list_are_persons(nlp: Language) -> None:
     _, entities = resolve(nlp, text, [("Italien", "LOC"), ("Spanien", "LOC"), ("Valencia", "LOC"), ("Italien", 1, "LOC")])
     assert {(e.name, e.type) for e in entities} == {
         ("Italien", "GPE"), ("Spanien", "GPE"), ("Bertolini", "PER"), ("Garrido", "PER"), ("Valencia", "PER")}
+
+
+def test_surname_after_an_office_is_a_person_wherever_it_recurs(nlp: Language) -> None:
+    """``Staatssekretär Gruberbauer`` without an NER span: a proper noun after a role noun is a person, and its
+    later proper-noun occurrences are mentions of them."""
+    text = "Staatssekretär Gruberbauer schlägt eine Lösung vor. Das sei teuer, sagt Gruberbauer."
+    doc = make_doc(nlp, text, [])
+    for token in doc:
+        token.pos_ = "PROPN" if token.text == "Gruberbauer" else "NOUN"
+    _, entities = resolve_entities(doc)
+    person = the(entities, "Gruberbauer")
+    assert person.type == "PER"
+    assert [m.text for m in person.mentions if m.text == "Gruberbauer"] == ["Gruberbauer", "Gruberbauer"]

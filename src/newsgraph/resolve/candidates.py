@@ -397,7 +397,8 @@ def gazetteer_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
 
 def cue_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
     """Names the NER missed right after a cue noun: ``Militärstützpunkt Andrews`` (LOC, the mention keeps
-    the cue, as in the name), ``Stadt Kobane`` (GPE).
+    the cue, as in the name), ``Stadt Kobane`` (GPE), ``Staatssekretär Mahrer`` (a person: a proper noun
+    after a role noun).
 
     Only a single capitalised word followed by a lowercase word, punctuation or the end, so that two
     nouns in a row are not taken for a name.
@@ -416,7 +417,18 @@ def cue_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
             candidates.append(view.candidate(i, j + 1, "rule:cue", doc[j].text, name_start=j, etype="LOC"))
         elif ends_with_any(doc[i].text, lex.gpe_cues_suffix, lex.noun_endings):
             candidates.append(view.candidate(j, j + 1, "rule:cue", doc[j].text, etype="GPE"))
+        elif _titled_surname(view, i, j):
+            # PER like an NER person: the surname's later mentions join it (cluster.surname_candidates)
+            candidates.append(view.candidate(j, j + 1, "PER", doc[j].text))
     return candidates
+
+
+def _titled_surname(view: DocView, i: int, j: int) -> bool:
+    """True for a surname the NER missed after an office noun (``Staatssekretär Mahrer``): a proper noun, or a
+    noun the parse makes the office's apposition (not ``der Minister Maßnahmen ergreift``)."""
+    token = view.doc[j]
+    proper = token.pos_ == "PROPN" or (token.dep_ in ("appos", "flat") and token.head.i == i)
+    return proper and role_word(view.doc[i].text, view.tables) is not None
 
 
 def acronym_links(view: DocView, candidates: list[Candidate]) -> tuple[dict[str, Candidate], list[Candidate]]:
