@@ -95,3 +95,11 @@ def test_office_noun_subject_refers_to_the_person_named() -> None:
 )
 def test_subject_apposition_and_object_attributes(text: str, trigger: str, expected: set[tuple[str, str]]) -> None:
     assert roles("de", text, trigger) == expected
+
+
+def test_surname_speaker_and_active_subject_with_a_passive_label() -> None:
+    """``sagt Gruberbauer`` after ``Staatssekretär Gruberbauer``: the recurring surname is the speaker; the
+    office's subject stays the agent even where the parse labels it a passive subject."""
+    text = "Staatssekretär Gruberbauer schlägt eine neue Lösung vor. Das sei zu teuer, sagt Gruberbauer."
+    assert ("agent", "Gruberbauer") in roles("de", text, "schlägt")
+    assert roles("de", text, "sagt") == {("speaker", "Gruberbauer")}

@@ -18,8 +18,10 @@ from newsgraph.extraction.triggers import Trigger
 
 _ANAPHOR_WINDOW = 8  # sentence pieces back to look for the place "die Stadt" refers to
 # parser labels of a passive clause (English ClearNLP and French/Universal Dependencies schemes); the German
-# TIGER scheme has none, its passive is read off the auxiliary (DocContext.is_passive)
-_PASSIVE_DEPS = frozenset({"auxpass", "nsubjpass", "aux:pass", "nsubj:pass", "obl:agent"})
+# TIGER scheme has none, its passive is read off the auxiliary (DocContext.is_passive). A passive subject
+# label alone is no evidence: the German UD parse gives it to active subjects (``Staatssekretär Mahrer
+# schlägt ... vor``); a passive has its auxiliary or agent.
+_PASSIVE_DEPS = frozenset({"auxpass", "aux:pass", "obl:agent"})
 # the role a preposition_roles entry gives a genitive preposition (``arrest of X``): the event type's genitive
 # role after a noun trigger, nothing in the clause
 _GENITIVE = "genitive"
