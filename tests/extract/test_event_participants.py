@@ -103,3 +103,10 @@ def test_surname_speaker_and_active_subject_with_a_passive_label() -> None:
     text = "Staatssekretär Gruberbauer schlägt eine neue Lösung vor. Das sei zu teuer, sagt Gruberbauer."
     assert ("agent", "Gruberbauer") in roles("de", text, "schlägt")
     assert roles("de", text, "sagt") == {("speaker", "Gruberbauer")}
+
+
+def test_a_second_subject_label_is_the_object() -> None:
+    """The parse labels ``die ÖVP`` a second subject of ``kritisierte``: it is the criticised party."""
+    text = "SPÖ-Chef Andreas Babler kritisierte die ÖVP scharf."
+    assert roles("de", text, "kritisierte") == {("agent", "Andreas Babler"), ("target", "ÖVP")}
+

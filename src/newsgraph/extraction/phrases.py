@@ -177,9 +177,15 @@ def actor_at(ctx: DocContext, i: int) -> MentionRef | None:
 def _parse_subjects(ctx: DocContext, clause: Clause) -> list[MentionRef]:
     """``nsubj`` of a verb of the clause, if the word order agrees (not inside a PP or a genitive)."""
     found: list[MentionRef] = []
+    first_subject: dict[int, int] = {}
     for i in range(clause.start, clause.end):
         token = ctx.doc[i]
         if token.dep_ not in _SUBJECT_DEPS or not clause.start <= token.head.i < clause.end:
+            continue
+        first = first_subject.setdefault(token.head.i, i)
+        if first != i and any(first < verb < i for verb in clause.verbs):
+            # a verb has one subject (its conjuncts aside): a second one past the verb is a misparsed object
+            # (``SPÖ-Chef Babler kritisierte die ÖVP``)
             continue
         for j in [i] + [c.i for c in token.children if c.dep_ == "conj" and clause.start <= c.i < clause.end]:
             ref = actor_at(ctx, j)
