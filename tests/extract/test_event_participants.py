@@ -110,3 +110,11 @@ def test_a_second_subject_label_is_the_object() -> None:
     text = "SPÖ-Chef Andreas Babler kritisierte die ÖVP scharf."
     assert roles("de", text, "kritisierte") == {("agent", "Andreas Babler"), ("target", "ÖVP")}
 
+
+def test_a_speech_verb_that_names_an_event_adds_no_statement() -> None:
+    """``kritisierte, dass ...`` is a criticism with what was said as its content, not also a statement."""
+    (result,) = newsgraph.extract([Article(id="t", text="Die SPÖ kritisierte, dass die ÖVP die Reform blockiere.",
+                                           lang="de")])
+    assert [e.type for e in result.events] == ["criticism"]
+    (criticism,) = result.events
+    assert [a.text for a in criticism.arguments if a.role == "content"] == ["dass die ÖVP die Reform blockiere"]
