@@ -118,3 +118,15 @@ def test_a_speech_verb_that_names_an_event_adds_no_statement() -> None:
     assert [e.type for e in result.events] == ["criticism"]
     (criticism,) = result.events
     assert [a.text for a in criticism.arguments if a.role == "content"] == ["dass die ÖVP die Reform blockiere"]
+
+
+def test_speaking_out_against_is_a_rejection_of_the_owner_of_what_it_opposes() -> None:
+    """``sprach sich gegen die Reform der ÖVP aus``: the separable ``aussprechen`` with ``gegen`` is a rejection,
+    and the owner of the opposed thing in the ``gegen`` PP is its target."""
+    (result,) = newsgraph.extract([Article(id="t", text="Der Bürgermeister Hans Gruber sprach sich gegen die Reform "
+                                                        "der ÖVP aus.", lang="de")])
+    names = {entity.id: entity.name for entity in result.entities}
+    (event,) = result.events
+    assert event.type == "reject"
+    assert {(a.role, names[a.entity_id]) for a in event.arguments if a.entity_id} == {
+        ("agent", "Hans Gruber"), ("target", "ÖVP")}

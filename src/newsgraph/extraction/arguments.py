@@ -198,6 +198,9 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
         if supporter in lexicon.support_prepositions:
             found.append(Arg(lexicon.support_prepositions[supporter], ref))
         elif where.noun is not None:
+            # ``gegen die Pläne der ÖVP``: the owner of what a verb's target PP names is the target
+            if verbal and lexicon.preposition_roles.get(where.prep) == "target":
+                found.append(Arg("target", ref))
             continue
         elif where.prep in lexicon.location_prepositions and ref.is_place and not prefixed:
             if verbal or not _np_internal(ctx, where.prep_index):
