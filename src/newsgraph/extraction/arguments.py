@@ -198,8 +198,10 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
         if supporter in lexicon.support_prepositions:
             found.append(Arg(lexicon.support_prepositions[supporter], ref))
         elif where.noun is not None:
-            # ``gegen die Pläne der ÖVP``: the owner of what a verb's target PP names is the target
-            if verbal and lexicon.preposition_roles.get(where.prep) == "target":
+            # ``gegen die Pläne der ÖVP``: the owner of what a verb's target PP names is the target (not in the
+            # PP of a noun: ``bei einem Luftangriff auf ein Lager des IS``)
+            if (verbal and lexicon.preposition_roles.get(where.prep) == "target"
+                    and not _after_common_noun(ctx, where.prep_index)):
                 found.append(Arg("target", ref))
             continue
         elif where.prep in lexicon.location_prepositions and ref.is_place and not prefixed:
@@ -210,6 +212,15 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
             if role is not None:
                 found.append(Arg(role, ref))
     return found
+
+
+def _after_common_noun(ctx: DocContext, prep_index: int) -> bool:
+    """True when the PP at ``prep_index`` follows a common noun (not a name, not a time word), so hangs on it."""
+    noun = prep_index - 1
+    if noun < 0 or not ctx.is_noun(noun) or _is_time_word(ctx, noun):
+        return False
+    ref = ctx.entity_at(noun)
+    return ref is None or ref.partial
 
 
 def _object_noun(ctx: DocContext, clause: Clause, prep_index: int) -> bool:
@@ -226,17 +237,23 @@ def _object_noun(ctx: DocContext, clause: Clause, prep_index: int) -> bool:
 def _verbal_pp_role(ctx: DocContext, lexicon: EventLexicon, clause: Clause, where: Attachment, *, passive: bool,
                     symmetric: bool) -> str | None:
     """The role of a name in a PP of a verb trigger's clause. A possessor PP of the verb's object (the
-    lexicon's ``possessive_prepositions``: ``von``, ``de``) names what the act is about, the target; a ``mit`` PP of the object (``lobte die
-    Verhandlungen mit der ÖVP``) is no party to a one-sided act."""
+    lexicon's ``possessive_prepositions``: ``von``, ``de``) names what the act is about, the target; a ``mit``
+    PP of an object that names an event (``lobte die Verhandlungen mit der ÖVP``) is no party to a one-sided
+    act, unlike one of a plain object (``Informationen mit der Regierung teilen``)."""
     role = lexicon.preposition_roles.get(where.prep or "")
     if role is None or where.prep_index is None or (role == "agent" and passive):
         return role
     owned = _object_noun(ctx, clause, where.prep_index)
     if role in ("agent", _GENITIVE):
         return "target" if owned and where.prep in lexicon.possessive_prepositions else None
-    if role == "participant" and owned and not symmetric:
+    if role == "participant" and owned and not symmetric and _names_event(ctx, lexicon, where.prep_index - 1):
         return None
     return role
+
+
+def _names_event(ctx: DocContext, lexicon: EventLexicon, i: int) -> bool:
+    """True when the noun at ``i`` names an event of its own (``Verhandlungen``), which takes its own partners."""
+    return match_suffix(ctx.doc[i].text, lexicon.noun_triggers, ctx.cues.noun_endings) is not None
 
 
 def _elaborated(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> list[MentionRef]:
