@@ -878,3 +878,27 @@ def test_persons_written_without_latin_letters_stay_apart(nlp: Language) -> None
     text = "Владимир Путин встретил Сергей Лавров в Москве."
     _, entities = resolve(nlp, text, [("Владимир Путин", "PER"), ("Сергей Лавров", "PER")])
     assert sorted(e.name for e in entities if e.type == "PER") == ["Владимир Путин", "Сергей Лавров"]
+
+
+# --- sport scorer lists -------------------------------------------------------------------------------------
+
+
+def test_scorers_in_a_score_list_are_persons(nlp: Language) -> None:
+    """``Tore: Name (minute)``: a scorer the NER missed becomes a person, one it took for a town is retyped."""
+    text = "Italien – Spanien 1:2 (0:1). Tore: Bertolini (77.) bzw. Garrido (12.), Valencia (80./Elfer). Italien bleibt Dritter."
+    _, entities = resolve(nlp, text, [("Italien", "LOC"), ("Spanien", "LOC"), ("Valencia", "LOC"), ("Italien", 1, "LOC")])
+    assert {(e.name, e.type) for e in entities} == {
+        ("Italien", "GPE"), ("Spanien", "GPE"), ("Bertolini", "PER"), ("Garrido", "PER"), ("Valencia", "PER")}
+
+
+def test_surname_after_an_office_is_a_person_wherever_it_recurs(nlp: Language) -> None:
+    """``Staatssekretär Gruberbauer`` without an NER span: a proper noun after a role noun is a person, and its
+    later proper-noun occurrences are mentions of them."""
+    text = "Staatssekretär Gruberbauer schlägt eine Lösung vor. Das sei teuer, sagt Gruberbauer."
+    doc = make_doc(nlp, text, [])
+    for token in doc:
+        token.pos_ = "PROPN" if token.text == "Gruberbauer" else "NOUN"
+    _, entities = resolve_entities(doc)
+    person = the(entities, "Gruberbauer")
+    assert person.type == "PER"
+    assert [m.text for m in person.mentions if m.text == "Gruberbauer"] == ["Gruberbauer", "Gruberbauer"]

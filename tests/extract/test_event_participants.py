@@ -81,3 +81,52 @@ def test_office_noun_subject_refers_to_the_person_named() -> None:
     text = "Außenminister Sebastian Kurz war in Riga. Der Minister schließt die Botschaft in Riga."
     assert ("agent", "Sebastian Kurz") in roles("de", text, "schließt")
 
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # the subject is a common noun with the name as its apposition; the owner of the rejected object is the target
+        ("Die Firma Siemens wies die Vorwürfe von Greenpeace zurück.", "wies",
+         {("agent", "Siemens"), ("target", "Greenpeace")}),
+        # a "mit" PP of the praised object is no party to the praise
+        ("Die SPÖ lobte die Verhandlungen mit der ÖVP.", "lobte", {("agent", "SPÖ")}),
+    ],
+)
+def test_subject_apposition_and_object_attributes(text: str, trigger: str, expected: set[tuple[str, str]]) -> None:
+    assert roles("de", text, trigger) == expected
+
+
+def test_surname_speaker_and_active_subject_with_a_passive_label() -> None:
+    """``sagt Gruberbauer`` after ``Staatssekretär Gruberbauer``: the recurring surname is the speaker; the
+    office's subject stays the agent even where the parse labels it a passive subject."""
+    text = "Staatssekretär Gruberbauer schlägt eine neue Lösung vor. Das sei zu teuer, sagt Gruberbauer."
+    assert ("agent", "Gruberbauer") in roles("de", text, "schlägt")
+    assert roles("de", text, "sagt") == {("speaker", "Gruberbauer")}
+
+
+def test_a_second_subject_label_is_the_object() -> None:
+    """The parse labels ``die ÖVP`` a second subject of ``kritisierte``: it is the criticised party."""
+    text = "SPÖ-Chef Andreas Babler kritisierte die ÖVP scharf."
+    assert roles("de", text, "kritisierte") == {("agent", "Andreas Babler"), ("target", "ÖVP")}
+
+
+def test_a_speech_verb_that_names_an_event_adds_no_statement() -> None:
+    """``kritisierte, dass ...`` is a criticism with what was said as its content, not also a statement."""
+    (result,) = newsgraph.extract([Article(id="t", text="Die SPÖ kritisierte, dass die ÖVP die Reform blockiere.",
+                                           lang="de")])
+    assert [e.type for e in result.events] == ["criticism"]
+    (criticism,) = result.events
+    assert [a.text for a in criticism.arguments if a.role == "content"] == ["dass die ÖVP die Reform blockiere"]
+
+
+def test_speaking_out_against_is_a_rejection_of_the_owner_of_what_it_opposes() -> None:
+    """``sprach sich gegen die Reform der ÖVP aus``: the separable ``aussprechen`` with ``gegen`` is a rejection,
+    and the owner of the opposed thing in the ``gegen`` PP is its target."""
+    (result,) = newsgraph.extract([Article(id="t", text="Der Bürgermeister Hans Gruber sprach sich gegen die Reform "
+                                                        "der ÖVP aus.", lang="de")])
+    names = {entity.id: entity.name for entity in result.entities}
+    (event,) = result.events
+    assert event.type == "reject"
+    assert {(a.role, names[a.entity_id]) for a in event.arguments if a.entity_id} == {
+        ("agent", "Hans Gruber"), ("target", "ÖVP")}

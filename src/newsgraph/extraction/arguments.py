@@ -18,8 +18,10 @@ from newsgraph.extraction.triggers import Trigger
 
 _ANAPHOR_WINDOW = 8  # sentence pieces back to look for the place "die Stadt" refers to
 # parser labels of a passive clause (English ClearNLP and French/Universal Dependencies schemes); the German
-# TIGER scheme has none, its passive is read off the auxiliary (DocContext.is_passive)
-_PASSIVE_DEPS = frozenset({"auxpass", "nsubjpass", "aux:pass", "nsubj:pass", "obl:agent"})
+# TIGER scheme has none, its passive is read off the auxiliary (DocContext.is_passive). A passive subject
+# label alone is no evidence: the German UD parse gives it to active subjects (``Staatssekretär Mahrer
+# schlägt ... vor``); a passive has its auxiliary or agent.
+_PASSIVE_DEPS = frozenset({"auxpass", "aux:pass", "obl:agent"})
 # the role a preposition_roles entry gives a genitive preposition (``arrest of X``): the event type's genitive
 # role after a noun trigger, nothing in the clause
 _GENITIVE = "genitive"
@@ -185,7 +187,7 @@ def _attached(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> list[tu
 
 
 def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: set[tuple[int, str]], *,
-                verbal: bool, passive: bool) -> list[Arg]:
+                verbal: bool, passive: bool, symmetric: bool = True) -> list[Arg]:
     found = []
     for ref, where, prefixed in _attached(ctx, lexicon, clause):
         if (ref.start, ref.entity_id) in skip:
@@ -196,15 +198,62 @@ def _clause_pps(ctx: DocContext, lexicon: EventLexicon, clause: Clause, skip: se
         if supporter in lexicon.support_prepositions:
             found.append(Arg(lexicon.support_prepositions[supporter], ref))
         elif where.noun is not None:
+            # ``gegen die Pläne der ÖVP``: the owner of what a verb's target PP names is the target (not in the
+            # PP of a noun: ``bei einem Luftangriff auf ein Lager des IS``)
+            if (verbal and lexicon.preposition_roles.get(where.prep) == "target"
+                    and not _after_common_noun(ctx, where.prep_index)):
+                found.append(Arg("target", ref))
             continue
         elif where.prep in lexicon.location_prepositions and ref.is_place and not prefixed:
             if verbal or not _np_internal(ctx, where.prep_index):
                 found.append(Arg("location", ref))
-        elif verbal and (lexicon.preposition_roles.get(where.prep) != "agent" or passive):
-            role = lexicon.preposition_roles.get(where.prep)
-            if role is not None and role != _GENITIVE:
+        elif verbal:
+            role = _verbal_pp_role(ctx, lexicon, clause, where, passive=passive, symmetric=symmetric)
+            if role is not None:
                 found.append(Arg(role, ref))
     return found
+
+
+def _after_common_noun(ctx: DocContext, prep_index: int) -> bool:
+    """True when the PP at ``prep_index`` follows a common noun (not a name, not a time word), so hangs on it."""
+    noun = prep_index - 1
+    if noun < 0 or not ctx.is_noun(noun) or _is_time_word(ctx, noun):
+        return False
+    ref = ctx.entity_at(noun)
+    return ref is None or ref.partial
+
+
+def _object_noun(ctx: DocContext, clause: Clause, prep_index: int) -> bool:
+    """True when the PP at ``prep_index`` follows a common noun that is a bare NP of the clause, the verb's
+    object (``wies die Vorwürfe von Greenpeace zurück``): the PP belongs to that noun, not to the verb."""
+    noun = prep_index - 1
+    if noun < clause.start or not ctx.is_noun(noun) or ctx.is_verb(noun) or ctx.entity_at(noun) is not None:
+        return False
+    if _is_time_word(ctx, noun):
+        return False
+    return attachment(ctx, noun, clause).prep is None
+
+
+def _verbal_pp_role(ctx: DocContext, lexicon: EventLexicon, clause: Clause, where: Attachment, *, passive: bool,
+                    symmetric: bool) -> str | None:
+    """The role of a name in a PP of a verb trigger's clause. A possessor PP of the verb's object (the
+    lexicon's ``possessive_prepositions``: ``von``, ``de``) names what the act is about, the target; a ``mit``
+    PP of an object that names an event (``lobte die Verhandlungen mit der ÖVP``) is no party to a one-sided
+    act, unlike one of a plain object (``Informationen mit der Regierung teilen``)."""
+    role = lexicon.preposition_roles.get(where.prep or "")
+    if role is None or where.prep_index is None or (role == "agent" and passive):
+        return role
+    owned = _object_noun(ctx, clause, where.prep_index)
+    if role in ("agent", _GENITIVE):
+        return "target" if owned and where.prep in lexicon.possessive_prepositions else None
+    if role == "participant" and owned and not symmetric and _names_event(ctx, lexicon, where.prep_index - 1):
+        return None
+    return role
+
+
+def _names_event(ctx: DocContext, lexicon: EventLexicon, i: int) -> bool:
+    """True when the noun at ``i`` names an event of its own (``Verhandlungen``), which takes its own partners."""
+    return match_suffix(ctx.doc[i].text, lexicon.noun_triggers, ctx.cues.noun_endings) is not None
 
 
 def _elaborated(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> list[MentionRef]:
@@ -262,7 +311,8 @@ def clause_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, clause
         if place is not None:
             found.append(Arg("target", place))
     taken |= {(r.start, r.entity_id) for r in objs}
-    found += _clause_pps(ctx, lexicon, clause, taken, verbal=True, passive=passive)
+    found += _clause_pps(ctx, lexicon, clause, taken, verbal=True, passive=passive,
+                         symmetric=lexicon.types[trigger.type].symmetric)
     if lexicon.types[trigger.type].symmetric:
         for number, other in enumerate(ctx.clauses):
             if other.matrix == ctx.clause_index(clause) and other.kind == "inf":

@@ -284,6 +284,20 @@ def _statements(ctx: DocContext, lexicon: EventLexicon, frames: list[SpeechFrame
     return drafts
 
 
+def _own_statements(drafts: list[_Draft], statements: list[_Draft]) -> list[_Draft]:
+    """The statements that are events of their own: a speech verb that already names an event (``kritisierte,
+    dass ...``, ``warf ihm vor, ...``) is that event, which takes the words said as its content."""
+    by_start = {d.start: d for d in drafts if not d.nominal}
+    own = []
+    for statement in statements:
+        event = by_start.get(statement.start) if statement.char_span is None else None
+        if event is None:
+            own.append(statement)
+        elif event.content is None:
+            event.content = statement.content
+    return own
+
+
 def _add_affiliations(drafts: list[_Draft], ctx: DocContext, affiliations: Mapping[str, list[str]],
                       lexicon: EventLexicon) -> None:
     """In meetings and agreements, the states and organisations the participating persons speak for take part."""
@@ -363,7 +377,8 @@ def extract_events(
     drafts = _merge(ctx, drafts)
     _link_conditions(ctx, drafts)
     _link_situations(ctx, lexicon, drafts)
-    drafts = [d for d in drafts if _keep(d, lexicon)] + _statements(ctx, lexicon, frames, timexes)
+    drafts = [d for d in drafts if _keep(d, lexicon)]
+    drafts += _own_statements(drafts, _statements(ctx, lexicon, frames, timexes))
     _add_affiliations(drafts, ctx, affiliations or {}, lexicon)
     events = [_to_event(ctx, lexicon, d, anchor) for d in drafts]
     return sorted(events, key=lambda e: (e.trigger.start, e.type))

@@ -251,6 +251,9 @@ class EventLexicon:
     """Words after a match result that make it a match of its own (``beim 5:0 gegen die Slowakei``)."""
     score_lists: Mapping[str, str] = field(default_factory=dict)
     """Labels of a sport report's scorer list (``Tore: Müller (12.), Alaba (55.)``) → the type of each entry."""
+    possessive_prepositions: frozenset[str] = frozenset()
+    """Prepositions that mark a noun's possessor (``die Vorwürfe von Greenpeace``): after a verb trigger's object
+    noun they name the act's target (``wies die Vorwürfe von Greenpeace zurück``)."""
 
 
 @dataclass(frozen=True)
@@ -463,6 +466,7 @@ def _load_event_lexicon(version: str, lang: str) -> EventLexicon:
         score_lists=score_lists,
         participle_triggers=participles,
         result_followers=_words(raw.get("result_followers", [])),
+        possessive_prepositions=_words(raw.get("possessive_prepositions", [])),
     )
 
 

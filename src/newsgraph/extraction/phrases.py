@@ -10,6 +10,7 @@ from __future__ import annotations
 from newsgraph.extraction.context import Attachment, Clause, DocContext, MentionRef
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "sb"})
+_APPOSITION_DEPS = frozenset({"appos", "flat", "nk"})  # UD and TIGER labels of a name after its noun
 _PRONOUN_WINDOW = 4  # sentence pieces to look back for the antecedent of "er"
 
 
@@ -176,16 +177,41 @@ def actor_at(ctx: DocContext, i: int) -> MentionRef | None:
 def _parse_subjects(ctx: DocContext, clause: Clause) -> list[MentionRef]:
     """``nsubj`` of a verb of the clause, if the word order agrees (not inside a PP or a genitive)."""
     found: list[MentionRef] = []
+    first_subject: dict[int, int] = {}
     for i in range(clause.start, clause.end):
         token = ctx.doc[i]
         if token.dep_ not in _SUBJECT_DEPS or not clause.start <= token.head.i < clause.end:
             continue
+        first = first_subject.setdefault(token.head.i, i)
+        if first != i and any(first < verb < i for verb in clause.verbs):
+            # a verb has one subject (its conjuncts aside): a second one past the verb is a misparsed object
+            # (``SPÖ-Chef Babler kritisierte die ÖVP``)
+            continue
         for j in [i] + [c.i for c in token.children if c.dep_ == "conj" and clause.start <= c.i < clause.end]:
             ref = actor_at(ctx, j)
-            if ref is None or ref in found or (not ref.partial and not _bare(ctx, ref, clause)):
+            if ref is None:
+                # the noun's own bareness stands for its apposition's (the noun governs the name)
+                ref = _named_apposition(ctx, j, clause)
+                if ref is not None and ref not in found and attachment(ctx, j, clause).prep is None:
+                    found.append(ref)
+                continue
+            if ref in found or (not ref.partial and not _bare(ctx, ref, clause)):
                 continue
             found.append(ref)
     return found
+
+
+def _named_apposition(ctx: DocContext, i: int, clause: Clause) -> MentionRef | None:
+    """The name a common noun subject introduces (``Die Firma Siemens``, ``Der Sender CNN``): the noun's
+    apposition right after it, when the noun itself names nobody."""
+    if not ctx.is_noun(i):
+        return None
+    for child in ctx.doc[i].children:
+        if child.dep_ in _APPOSITION_DEPS and child.i == i + 1 and child.i < clause.end:
+            ref = ctx.mention_starting(child.i)
+            if ref is not None and not ref.partial:
+                return ref
+    return None
 
 
 def _bare(ctx: DocContext, ref: MentionRef, clause: Clause) -> bool:

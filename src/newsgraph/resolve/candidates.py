@@ -26,6 +26,9 @@ NER_LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": 
               "NORP": "NORP", "FAC": "LOC"}
 _COMPASS = re.compile(r"^(Nordost|Nordwest|Südost|Südwest|Nord|Süd|Ost|West|Zentral)-?(.+)$")
 _PERSON_OVERRIDE_KINDS = frozenset({"country", "org", "group"})
+_MINUTE = re.compile(r"^(\d{1,3})\.?(?:[/+].*)?$")  # "44.", "43./SH", "90.+2" in a scorer list's "(44.)"
+_SCORE = re.compile(r"^\d{1,2}:\d{1,2}$")  # a result "2:3" ends a scorer list: the next match begins
+_SCORE_LIST_SPAN = 80  # tokens a scorer list may run after its label
 
 RULE_PREFIX = "rule:"
 """A candidate's label starts with this when a rule, not the NER, found it (``rule:prefix``)."""
@@ -157,6 +160,47 @@ def _gazetteer_overrides_person(entry: GazEntry, view: DocView, start: int, end:
     if entry.kind in _PERSON_OVERRIDE_KINDS:
         return True
     return end - start == 1 and entry.type == "GPE" and fold(view.doc[start].text) not in surnames
+
+
+def _is_minute(view: DocView, i: int) -> bool:
+    """``(`` + a match minute at ``i``: ``(44.)``, ``(43./SH)``, ``(90.+2)``."""
+    if i + 1 >= len(view.doc) or view.doc[i].text != "(":
+        return False
+    minute = _MINUTE.match(view.doc[i + 1].text)
+    return minute is not None and int(minute.group(1)) <= 130
+
+
+def score_list_candidates(view: DocView, candidates: list[Candidate]) -> list[Candidate]:
+    """The scorers of a sport report's list (``Tore: Martinsen (59.), Nyquist (21./PP)``) are persons: the
+    capitalised word before each minute becomes a PER candidate, in place of a one-word NER span of another
+    type on it (a surname tagged as a town).
+
+    Returns:
+        ``candidates`` with the scorers' spans replaced or added.
+    """
+    labels = view.lex.score_list_labels
+    doc = view.doc
+    scorers: set[int] = set()
+    i = 0
+    while labels and i < len(doc) - 1:
+        if view.lower(i) not in labels or doc[i + 1].text != ":":
+            i += 1
+            continue
+        j = i + 2
+        while j < min(len(doc) - 1, i + 2 + _SCORE_LIST_SPAN):
+            if _SCORE.match(doc[j].text) or view.lower(j) in labels and doc[j + 1].text == ":":
+                break
+            if doc[j].is_alpha and is_capitalised(doc[j].text) and _is_minute(view, j + 1):
+                scorers.add(j)
+            j += 1
+        i = j
+    if not scorers:
+        return candidates
+    kept = [c for c in candidates
+            if not (c.end - c.start == 1 and c.start in scorers and NER_LABELS.get(c.label) != "PER")]
+    covered = {k for c in kept for k in range(c.start, c.end)}
+    kept += [view.candidate(j, j + 1, "PER", doc[j].text) for j in sorted(scorers) if j not in covered]
+    return kept
 
 
 def _name_candidate(
@@ -353,7 +397,8 @@ def gazetteer_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
 
 def cue_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
     """Names the NER missed right after a cue noun: ``Militärstützpunkt Andrews`` (LOC, the mention keeps
-    the cue, as in the name), ``Stadt Kobane`` (GPE).
+    the cue, as in the name), ``Stadt Kobane`` (GPE), ``Staatssekretär Mahrer`` (a person: a proper noun
+    after a role noun).
 
     Only a single capitalised word followed by a lowercase word, punctuation or the end, so that two
     nouns in a row are not taken for a name.
@@ -372,7 +417,18 @@ def cue_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
             candidates.append(view.candidate(i, j + 1, "rule:cue", doc[j].text, name_start=j, etype="LOC"))
         elif ends_with_any(doc[i].text, lex.gpe_cues_suffix, lex.noun_endings):
             candidates.append(view.candidate(j, j + 1, "rule:cue", doc[j].text, etype="GPE"))
+        elif _titled_surname(view, i, j):
+            # PER like an NER person: the surname's later mentions join it (cluster.surname_candidates)
+            candidates.append(view.candidate(j, j + 1, "PER", doc[j].text))
     return candidates
+
+
+def _titled_surname(view: DocView, i: int, j: int) -> bool:
+    """True for a surname the NER missed after an office noun (``Staatssekretär Mahrer``): a proper noun, or a
+    noun the parse makes the office's apposition (not ``der Minister Maßnahmen ergreift``)."""
+    token = view.doc[j]
+    proper = token.pos_ == "PROPN" or (token.dep_ in ("appos", "flat") and token.head.i == i)
+    return proper and role_word(view.doc[i].text, view.tables) is not None
 
 
 def acronym_links(view: DocView, candidates: list[Candidate]) -> tuple[dict[str, Candidate], list[Candidate]]:

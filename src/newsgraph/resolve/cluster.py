@@ -128,15 +128,21 @@ SURNAME_RULE = "rule:surname"
 def surname_candidates(view: DocView, candidates: list[Candidate]) -> list[Candidate]:
     """Short forms of the article's full person names that the NER missed: ``Assad`` in ``Assad ist ein
     Verbündeter Russlands`` after ``Baschar al-Assad``. A capitalised token outside every other candidate
-    counts when it (or its base form: ``Kerrys``) stands for exactly one full name of the article."""
+    counts when it (or its base form: ``Kerrys``) stands for exactly one full name of the article, or when it is
+    a proper noun spelt like a one-word person of the article (``Staatssekretär Mahrer ... sagt Mahrer``)."""
     persons = [c for c in candidates if c.key is None and c.ner_label == "PER"]
     index = _PersonIndex(view, persons)
-    if not index.suffixes:
+    # a person named by the surname alone (``Bilalic``): where the word recurs as a proper noun, it is them
+    singles = {view.doc[c.start].text for c in persons if c.end - c.start == 1}
+    if not index.suffixes and not singles:
         return []
     taken = {i for c in candidates for i in range(c.start, c.end)}
     found = []
     for token in view.doc:
         if token.i in taken or not is_capitalised(token.text) or view.is_mark(token.i):
+            continue
+        if token.text in singles and token.pos_ == "PROPN":
+            found.append(view.candidate(token.i, token.i + 1, SURNAME_RULE, token.text))
             continue
         for form in [token.text, *inflection_variants(token.text)]:
             if len(index.suffixes.get(index.phonetic(form), ())) == 1:

@@ -20,6 +20,7 @@ from newsgraph.resolve.candidates import (
     gazetteer_candidates,
     ner_candidates,
     prefix_candidates,
+    score_list_candidates,
 )
 from newsgraph.resolve.cluster import Cluster, cluster_names, finish_cluster, name_known_entity, surname_candidates
 from newsgraph.resolve.coalitions import resolve_coalitions
@@ -110,7 +111,7 @@ def _to_records(view: DocView, clusters: list[Cluster]) -> tuple[list[Mention], 
 def resolve_doc(doc: Doc, tables: AliasTables | None = None) -> Resolution:
     """Run every resolution rule over ``doc`` (see :func:`resolve_entities`)."""
     view = DocView(doc, tables or load_alias_tables())
-    names = ner_candidates(view)
+    names = score_list_candidates(view, ner_candidates(view))
     ner_tokens = {i for c in names for i in range(c.start, c.end)}
     names += gazetteer_candidates(view, ner_tokens)
     names += cue_candidates(view, {i for c in names for i in range(c.start, c.end)})

@@ -96,6 +96,8 @@ class Lexicon:
     quote_marks: frozenset[str] = frozenset()
     noun_endings: tuple[str, ...] = ()
     """Inflection endings a noun may carry over a ``*_suffix`` entry, in the order the forms are tried."""
+    score_list_labels: frozenset[str] = frozenset()
+    """Labels of a sport report's scorer list (``Tore: Müller (12.), Alaba (55.)``): its entries are persons."""
     role_parts: frozenset[str] = frozenset()
     """Words that may stand inside a multi-word role (``Secretary of State``, ``ministre des Affaires étrangères``)."""
     nouns_capitalised: bool = True
