@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 from newsgraph.errors import ConfigError
-from newsgraph.resolve.normalize import fold_lower, noun_forms
+from newsgraph.resolve.normalize import fold_lower, noun_form_tuple
 
 LEXICON_VERSION = "v1"
 BASE_LANG = "de"
@@ -69,13 +69,20 @@ def _match_suffix(word: str, table: Mapping[str, str] | frozenset[str], endings:
     # its length (every tail is sliced off), 95 s for one 300 KB token
     longest = _longest(table)
     best: str | None = None
-    for form in noun_forms(word, endings, last_part=True):
-        for size in range(min(len(form), longest), 2, -1):
-            tail = form[-size:]
-            if tail in table and (best is None or len(tail) > len(best)):
+    for form in noun_form_tuple(word, endings, last_part=True):
+        found = table.keys() & _tails(form, longest) if isinstance(table, Mapping) else table & _tails(form, longest)
+        if found:
+            tail = max(found, key=len)  # the tails of one form differ in length
+            if best is None or len(tail) > len(best):
                 best = tail
-                break
     return best
+
+
+@lru_cache(maxsize=1 << 16)
+def _tails(form: str, longest: int) -> frozenset[str]:
+    """The ends of ``form`` of three characters up to ``longest`` (one set per word: tested with one C-level
+    intersection against each word list instead of a slice and lookup per length)."""
+    return frozenset(form[-size:] for size in range(min(len(form), longest), 2, -1))
 
 
 @dataclass(frozen=True)
