@@ -107,7 +107,7 @@ def resolve_coalitions(view: DocView, clusters: list[Cluster], taken: set[int]) 
 
 def _coalition(view: DocView, phrases: list[_Phrase]) -> Cluster:
     first = next(p for p in phrases if p.target is not None)
-    nouns = [_noun_forms(view.doc[p.noun].text) for p in phrases]
+    nouns = [_noun_forms(view.texts[p.noun]) for p in phrases]
     noun, adjective = next((n for n in nouns if n[0] == "Koalition"), nouns[0])
     target = " ".join(part for part in (first.article, first.target_text) if part)
     name = f"{noun} gegen {target}"
