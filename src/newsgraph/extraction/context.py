@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.attrs import LEMMA, POS, TAG
 from spacy.parts_of_speech import NAMES as POS_NAMES
@@ -88,6 +89,12 @@ class Attachment:
     prep: str | None = None
     prep_index: int | None = None
     noun: int | None = None
+
+
+@lru_cache(maxsize=1 << 16)  # asked for every word ending in -en, with the same particle list
+def _particle_zu(low: str, particles: frozenset[str]) -> bool:
+    """True for a particle, ``zu`` and at least four more letters (``auszutauschen``)."""
+    return any(low.startswith(p + "zu") and len(low) > len(p) + 5 for p in particles)
 
 
 _SHARED_SIZE = 128  # Docs whose context is kept: more than one NLP batch (64), so events find relations' one
@@ -174,6 +181,8 @@ class DocContext(DocTokens):
         self._noun_list: list[int] | None = None
         self._verb_list: list[int] | None = None
         self._words: dict[tuple[int, int], frozenset[str]] = {}
+        self.analyses: dict[Any, Any] = {}
+        """Whole-Doc analyses that several extractors read (``speech_frames``), kept with the shared context."""
 
     # --- mentions -------------------------------------------------------------------------------------
 
@@ -288,9 +297,7 @@ class DocContext(DocTokens):
             return True
         if self.lower(i - 1) == "zu" and low.endswith(("en", "ern", "eln")) and not self.texts[i][:1].isupper():
             return True
-        return low.endswith("en") and any(
-            low.startswith(p + "zu") and len(low) > len(p) + 5 for p in self.cues.particles
-        )
+        return low.endswith("en") and _particle_zu(low, self.cues.particles)
 
     def is_finite(self, i: int) -> bool:
         """Best-effort test for a finite verb form."""
@@ -327,6 +334,15 @@ class DocContext(DocTokens):
 
     def is_passive(self, clause: Clause) -> bool:
         """True when the clause has a form of ``werden`` and a past participle (``wurden ... geflogen``)."""
+        key = ("passive", clause.start, clause.end)
+        known = self.analyses.get(key) if hasattr(self, "analyses") else None  # computed once per clause
+        if known is None:
+            known = self._is_passive(clause)
+            if hasattr(self, "analyses"):  # the context is complete: clauses no longer change
+                self.analyses[key] = known
+        return bool(known)
+
+    def _is_passive(self, clause: Clause) -> bool:
         has_werden = any(self.lemma(i) == "werden" or self.lower(i) in ("worden", "wurde", "wurden", "wird")
                          for i in range(clause.start, clause.end))
         has_participle = any(
@@ -405,10 +421,10 @@ class DocContext(DocTokens):
         clause = self.clause_at(i)
         # Only a finite verb leaves its particle behind, and then the particle closes the clause.
         if not self.is_zu_infinitive(i) and "Part" not in token.morph.get("VerbForm", []):
-            last = max((j for j in range(i + 1, clause.end) if not self.doc[j].is_punct), default=None)
+            last = max((j for j in range(i + 1, clause.end) if not self._is_punct[j]), default=None)
             if last is not None and self.lower(last) in self.cues.particles and not self.is_noun(last):
                 nxt = last + 1
-                if nxt >= len(self.doc) or self.doc[nxt].is_punct or self.doc[nxt].is_space:
+                if nxt >= len(self.doc) or self._is_punct[nxt] or self._is_space[nxt]:
                     return self.lower(last) + lemma
         return lemma
 

@@ -143,7 +143,7 @@ def _speech_verb(ctx: DocContext, clause: Clause) -> int | None:
             return i
     # a pipeline without a tagger (Italian) knows no verbs: its speech-verb list names the forms (``detto``)
     return next((i for i in range(clause.start, clause.end)
-                 if not ctx.doc[i].pos and ctx.lower(i) in ctx.cues.speech_verbs), None)
+                 if ctx.lower(i) in ctx.cues.speech_verbs and not ctx.doc[i].pos), None)
 
 
 def _first_word(ctx: DocContext, clause: Clause, default: int) -> int:
@@ -433,7 +433,16 @@ def speech_frames(ctx: DocContext, quotes: list[Quote] | None = None) -> list[Sp
         ctx: The document view.
         quotes: The quotes found by :func:`find_quotes` (found here when not given).
     """
-    quotes = find_quotes(ctx) if quotes is None else quotes
+    if quotes is not None:
+        return _speech_frames(ctx, quotes)
+    # the relation and the event extractor both read the frames of one shared context: found once
+    known = ctx.analyses.get("speech_frames")
+    if known is None:
+        known = ctx.analyses["speech_frames"] = _speech_frames(ctx, find_quotes(ctx))
+    return list(known)
+
+
+def _speech_frames(ctx: DocContext, quotes: list[Quote]) -> list[SpeechFrame]:
     frames = _quote_frames(ctx, quotes)
     quoted = {frame.quote for frame in frames if frame.speaker is not None}
     quoted_clauses = {n for frame in frames for n in frame.clauses}
