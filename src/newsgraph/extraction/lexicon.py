@@ -70,19 +70,24 @@ def _match_suffix(word: str, table: Mapping[str, str] | frozenset[str], endings:
     longest = _longest(table)
     best: str | None = None
     for form in noun_form_tuple(word, endings, last_part=True):
-        found = table.keys() & _tails(form, longest) if isinstance(table, Mapping) else table & _tails(form, longest)
-        if found:
-            tail = max(found, key=len)  # the tails of one form differ in length
-            if best is None or len(tail) > len(best):
-                best = tail
+        if longest <= _TAIL_CAP:  # always, with the shipped lists
+            found = tuple(filter(table.__contains__, _tails(form)))
+            tail = found[0] if found else None  # the longest: the tails run longest first
+        else:
+            tail = next((form[-size:] for size in range(min(len(form), longest), 2, -1) if form[-size:] in table), None)
+        if tail is not None and (best is None or len(tail) > len(best)):
+            best = tail
     return best
 
 
-@lru_cache(maxsize=1 << 16)
-def _tails(form: str, longest: int) -> frozenset[str]:
-    """The ends of ``form`` of three characters up to ``longest`` (one set per word: tested with one C-level
-    intersection against each word list instead of a slice and lookup per length)."""
-    return frozenset(form[-size:] for size in range(min(len(form), longest), 2, -1))
+_TAIL_CAP = 64
+
+
+@lru_cache(maxsize=1 << 14)  # ~ 12 MB when full
+def _tails(form: str) -> tuple[str, ...]:
+    """The ends of ``form`` of three up to ``_TAIL_CAP`` characters, longest first: cut once per word and
+    filtered against each word list in C, instead of a slice and a lookup per length and list."""
+    return tuple(form[-size:] for size in range(min(len(form), _TAIL_CAP), 2, -1))
 
 
 @dataclass(frozen=True)

@@ -385,7 +385,7 @@ def _so_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
     verbless tail after the speaker allowed)."""
     frames = []
     for i in range(1, len(ctx.doc) - 1):
-        if ctx.lower(i) != "so" or ctx.doc[i - 1].text != ",":
+        if ctx.lower(i) != "so" or ctx.texts[i - 1] != ",":
             continue
         clause = ctx.clause_at(i)
         ref = next((r for j in range(i + 1, min(clause.end, i + 5)) if (r := ctx.entity_at(j)) is not None), None)
@@ -405,9 +405,10 @@ def _phrase_frames(ctx: DocContext) -> list[SpeechFrame]:
     """``nach den Worten des X`` / ``nach Angaben von X`` / ``laut X`` / ``X zufolge`` frames."""
     frames = []
     first_words = {frame[0] for frame in ctx.cues.speech_frames if frame}
+    lowers = ctx.lowers
     for number, clause in enumerate(ctx.clauses):
         for i in range(clause.start, clause.end):
-            if ctx.lower(i) not in first_words:
+            if lowers[i] not in first_words:
                 continue  # no frame starts here
             for frame in ctx.cues.speech_frames:
                 if frame == ("so",) or "*" in frame:

@@ -38,8 +38,10 @@ def _phrase(
 ) -> _Phrase | None:
     """The coalition phrase around the noun at ``k``: adjective, noun, ``(im Kampf) gegen (den) X``."""
     lex, doc = view.lex, view.doc
-    parts = doc[k].text.split("-")
-    if not is_capitalised(doc[k].text) or not ends_with_any(parts[-1], lex.coalition_nouns_suffix, lex.noun_endings):
+    if not is_capitalised(view.texts[k]):  # most tokens: no need to split them
+        return None
+    parts = view.texts[k].split("-")
+    if not ends_with_any(parts[-1], lex.coalition_nouns_suffix, lex.noun_endings):
         return None
     international = k > 0 and view.lower(k - 1).startswith(lex.coalition_adjectives_prefix)
     phrase = _Phrase(k - 1 if international else k, k + 1, k, international)
