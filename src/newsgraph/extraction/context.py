@@ -164,6 +164,9 @@ class DocContext(DocTokens):
         for number, (start, end) in enumerate(self.segments):
             for i in range(start, end):
                 self.segment_of[i] = number
+        # is_verb answers are kept from here on only: while the segments are being cut, the answer for a
+        # token can still change (at_segment_start depends on them); the clauses below ask for every token
+        self._verbs: dict[int, bool] = {}
         self.clauses: list[Clause] = []
         self.segment_clauses: list[range] = []  # segment number → the indices of its clauses (they are contiguous)
         for number, (start, end) in enumerate(self.segments):
@@ -174,9 +177,6 @@ class DocContext(DocTokens):
         for number, clause in enumerate(self.clauses):
             for i in range(clause.start, clause.end):
                 self.clause_of[i] = number
-        # is_verb answers are kept from here on only: while segments and clauses are being built, the
-        # answer for a token can still change (at_segment_start depends on the segments)
-        self._verbs: dict[int, bool] = {}
         self._verb_lemmas: dict[int, str] = {}
         self._noun_list: list[int] | None = None
         self._verb_list: list[int] | None = None
@@ -260,7 +260,7 @@ class DocContext(DocTokens):
         found = getattr(self, "_noun_list", None)
         if found is None:
             found = [i for i in range(len(self.doc)) if self.is_noun(i) and self.texts[i][:1].isupper()]
-            if hasattr(self, "_verbs"):  # the context is complete
+            if hasattr(self, "_verbs"):  # the segments are cut: the answers no longer change
                 self._noun_list = found
         return found
 
@@ -269,7 +269,7 @@ class DocContext(DocTokens):
         found = getattr(self, "_verb_list", None)
         if found is None:
             found = [i for i in range(len(self.doc)) if self.is_verb(i)]
-            if hasattr(self, "_verbs"):  # the context is complete: is_verb answers no longer change
+            if hasattr(self, "_verbs"):  # the segments are cut: is_verb answers no longer change
                 self._verb_list = found
         return found
 
@@ -285,9 +285,9 @@ class DocContext(DocTokens):
     def _is_verb(self, i: int) -> bool:
         if self.texts[i][:1].isupper() and not self.at_segment_start(i):
             return False
-        pos = self._pos[i]
-        if self.lower(i) in self.cues.prepositions or self.lower(i) in self.cues.determiners:
-            return pos in ("VERB", "AUX") and self.lower(i) not in ("zu", "als")
+        pos, low = self._pos[i], self._lowers[i]
+        if low in self.cues.prepositions or low in self.cues.determiners:
+            return pos in ("VERB", "AUX") and low not in ("zu", "als")
         return pos in ("VERB", "AUX") or self._tags[i].startswith("V") or self.is_zu_infinitive(i)
 
     def is_zu_infinitive(self, i: int) -> bool:
