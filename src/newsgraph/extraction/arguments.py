@@ -42,9 +42,9 @@ def _prefix_args(ctx: DocContext, lexicon: EventLexicon, trigger: Trigger, claus
     role = lexicon.types[trigger.type].prefix
     found = [Arg(role, ref) for ref in ctx.inner_entities(trigger.start)]
     j = trigger.start - 1
-    while j >= clause.start and (ctx.doc[j].pos_ == "ADJ" or not ctx.doc[j].text[:1].isupper()):
+    while j >= clause.start and (not ctx.texts[j][:1].isupper() or ctx.doc[j].pos_ == "ADJ"):
         ref = ctx.innermost_at(j)
-        if ref is not None and not ctx.doc[j].text[:1].isupper() and ref.end - ref.start == 1:
+        if ref is not None and not ctx.texts[j][:1].isupper() and ref.end - ref.start == 1:
             found.append(Arg(role, ref))
         if ctx.lower(j) in ctx.cues.determiners or ctx.is_number(j) is not None:
             break
@@ -117,7 +117,7 @@ def _role_subject(ctx: DocContext, lexicon: EventLexicon, clause: Clause) -> Men
             continue
         if ctx.lower(i - 1) not in ctx.cues.definite_determiners:
             continue
-        if match_suffix(ctx.doc[i].text, lexicon.person_roles, ctx.cues.noun_endings) is None:
+        if match_suffix(ctx.texts[i], lexicon.person_roles, ctx.cues.noun_endings) is None:
             continue
         low = ctx.segments[max(0, ctx.segment_of[i] - _ROLE_WINDOW)][0]
         return next((ref for ref in reversed(ctx.mentions)

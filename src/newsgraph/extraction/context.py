@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.attrs import LEMMA, POS, TAG
 from spacy.parts_of_speech import NAMES as POS_NAMES
@@ -90,6 +91,12 @@ class Attachment:
     noun: int | None = None
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every word ending in -en, with the same particle list
+def _particle_zu(low: str, particles: frozenset[str]) -> bool:
+    """True for a particle, ``zu`` and at least four more letters (``auszutauschen``)."""
+    return any(low.startswith(p + "zu") and len(low) > len(p) + 5 for p in particles)
+
+
 _SHARED_SIZE = 128  # Docs whose context is kept: more than one NLP batch (64), so events find relations' one
 _SHARED: OrderedDict[tuple[int, int, int, int], tuple[Doc, object, object, DocContext]] = OrderedDict()
 
@@ -157,6 +164,9 @@ class DocContext(DocTokens):
         for number, (start, end) in enumerate(self.segments):
             for i in range(start, end):
                 self.segment_of[i] = number
+        # is_verb answers are kept from here on only: while the segments are being cut, the answer for a
+        # token can still change (at_segment_start depends on them); the clauses below ask for every token
+        self._verbs: dict[int, bool] = {}
         self.clauses: list[Clause] = []
         self.segment_clauses: list[range] = []  # segment number → the indices of its clauses (they are contiguous)
         for number, (start, end) in enumerate(self.segments):
@@ -167,13 +177,12 @@ class DocContext(DocTokens):
         for number, clause in enumerate(self.clauses):
             for i in range(clause.start, clause.end):
                 self.clause_of[i] = number
-        # is_verb answers are kept from here on only: while segments and clauses are being built, the
-        # answer for a token can still change (at_segment_start depends on the segments)
-        self._verbs: dict[int, bool] = {}
         self._verb_lemmas: dict[int, str] = {}
         self._noun_list: list[int] | None = None
         self._verb_list: list[int] | None = None
         self._words: dict[tuple[int, int], frozenset[str]] = {}
+        self.analyses: dict[Any, Any] = {}
+        """Whole-Doc analyses that several extractors read (``speech_frames``), kept with the shared context."""
 
     # --- mentions -------------------------------------------------------------------------------------
 
@@ -251,7 +260,7 @@ class DocContext(DocTokens):
         found = getattr(self, "_noun_list", None)
         if found is None:
             found = [i for i in range(len(self.doc)) if self.is_noun(i) and self.texts[i][:1].isupper()]
-            if hasattr(self, "_verbs"):  # the context is complete
+            if hasattr(self, "_verbs"):  # the segments are cut: the answers no longer change
                 self._noun_list = found
         return found
 
@@ -260,7 +269,7 @@ class DocContext(DocTokens):
         found = getattr(self, "_verb_list", None)
         if found is None:
             found = [i for i in range(len(self.doc)) if self.is_verb(i)]
-            if hasattr(self, "_verbs"):  # the context is complete: is_verb answers no longer change
+            if hasattr(self, "_verbs"):  # the segments are cut: is_verb answers no longer change
                 self._verb_list = found
         return found
 
@@ -276,9 +285,9 @@ class DocContext(DocTokens):
     def _is_verb(self, i: int) -> bool:
         if self.texts[i][:1].isupper() and not self.at_segment_start(i):
             return False
-        pos = self._pos[i]
-        if self.lower(i) in self.cues.prepositions or self.lower(i) in self.cues.determiners:
-            return pos in ("VERB", "AUX") and self.lower(i) not in ("zu", "als")
+        pos, low = self._pos[i], self._lowers[i]
+        if low in self.cues.prepositions or low in self.cues.determiners:
+            return pos in ("VERB", "AUX") and low not in ("zu", "als")
         return pos in ("VERB", "AUX") or self._tags[i].startswith("V") or self.is_zu_infinitive(i)
 
     def is_zu_infinitive(self, i: int) -> bool:
@@ -288,9 +297,7 @@ class DocContext(DocTokens):
             return True
         if self.lower(i - 1) == "zu" and low.endswith(("en", "ern", "eln")) and not self.texts[i][:1].isupper():
             return True
-        return low.endswith("en") and any(
-            low.startswith(p + "zu") and len(low) > len(p) + 5 for p in self.cues.particles
-        )
+        return low.endswith("en") and _particle_zu(low, self.cues.particles)
 
     def is_finite(self, i: int) -> bool:
         """Best-effort test for a finite verb form."""
@@ -327,6 +334,15 @@ class DocContext(DocTokens):
 
     def is_passive(self, clause: Clause) -> bool:
         """True when the clause has a form of ``werden`` and a past participle (``wurden ... geflogen``)."""
+        key = ("passive", clause.start, clause.end)
+        known = self.analyses.get(key) if hasattr(self, "analyses") else None  # computed once per clause
+        if known is None:
+            known = self._is_passive(clause)
+            if hasattr(self, "analyses"):  # the context is complete: clauses no longer change
+                self.analyses[key] = known
+        return bool(known)
+
+    def _is_passive(self, clause: Clause) -> bool:
         has_werden = any(self.lemma(i) == "werden" or self.lower(i) in ("worden", "wurde", "wurden", "wird")
                          for i in range(clause.start, clause.end))
         has_participle = any(
@@ -405,10 +421,10 @@ class DocContext(DocTokens):
         clause = self.clause_at(i)
         # Only a finite verb leaves its particle behind, and then the particle closes the clause.
         if not self.is_zu_infinitive(i) and "Part" not in token.morph.get("VerbForm", []):
-            last = max((j for j in range(i + 1, clause.end) if not self.doc[j].is_punct), default=None)
+            last = max((j for j in range(i + 1, clause.end) if not self._is_punct[j]), default=None)
             if last is not None and self.lower(last) in self.cues.particles and not self.is_noun(last):
                 nxt = last + 1
-                if nxt >= len(self.doc) or self.doc[nxt].is_punct or self.doc[nxt].is_space:
+                if nxt >= len(self.doc) or self._is_punct[nxt] or self._is_space[nxt]:
                     return self.lower(last) + lemma
         return lemma
 

@@ -23,7 +23,7 @@ from newsgraph.extraction.arguments import Arg, clause_args, count_of, noun_chai
 from newsgraph.extraction.context import DocContext, MentionRef, shared_context
 from newsgraph.extraction.lexicon import EventLexicon, load_event_lexicon
 from newsgraph.extraction.modality import modality_at
-from newsgraph.extraction.quotes import SpeechFrame, find_quotes, speech_frames
+from newsgraph.extraction.quotes import SpeechFrame, speech_frames
 from newsgraph.extraction.timex import DATE_KEY, Timex, dateline_date, find_timexes, parse_iso_date, resolve_timex
 from newsgraph.extraction.triggers import Trigger, find_triggers
 from newsgraph.records import Entity, Event, EventArgument, Mention, Modality, Span
@@ -371,7 +371,7 @@ def extract_events(
     ctx = shared_context(doc, lexicon.cues, mentions=mentions, entities=entities, last_use=True)
     anchor = anchor or article_anchor(doc, lexicon, ctx.text)
     timexes = find_timexes(ctx.text, lexicon.cues.time)
-    frames = speech_frames(ctx, find_quotes(ctx))
+    frames = speech_frames(ctx)
     reported = {number: frame for frame in frames for number in frame.clauses}
     drafts = [_draft(ctx, lexicon, t, reported, timexes) for t in find_triggers(ctx, lexicon)]
     drafts = _merge(ctx, drafts)

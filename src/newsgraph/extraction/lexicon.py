@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 from newsgraph.errors import ConfigError
-from newsgraph.resolve.normalize import fold_lower, noun_forms
+from newsgraph.resolve.normalize import fold_lower, noun_form_tuple
 
 LEXICON_VERSION = "v1"
 BASE_LANG = "de"
@@ -69,13 +69,25 @@ def _match_suffix(word: str, table: Mapping[str, str] | frozenset[str], endings:
     # its length (every tail is sliced off), 95 s for one 300 KB token
     longest = _longest(table)
     best: str | None = None
-    for form in noun_forms(word, endings, last_part=True):
-        for size in range(min(len(form), longest), 2, -1):
-            tail = form[-size:]
-            if tail in table and (best is None or len(tail) > len(best)):
-                best = tail
-                break
+    for form in noun_form_tuple(word, endings, last_part=True):
+        if longest <= _TAIL_CAP:  # always, with the shipped lists
+            found = tuple(filter(table.__contains__, _tails(form)))
+            tail = found[0] if found else None  # the longest: the tails run longest first
+        else:
+            tail = next((form[-size:] for size in range(min(len(form), longest), 2, -1) if form[-size:] in table), None)
+        if tail is not None and (best is None or len(tail) > len(best)):
+            best = tail
     return best
+
+
+_TAIL_CAP = 64
+
+
+@lru_cache(maxsize=1 << 14)  # ~ 12 MB when full
+def _tails(form: str) -> tuple[str, ...]:
+    """The ends of ``form`` of three up to ``_TAIL_CAP`` characters, longest first: cut once per word and
+    filtered against each word list in C, instead of a slice and a lookup per length and list."""
+    return tuple(form[-size:] for size in range(min(len(form), _TAIL_CAP), 2, -1))
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def attachment(ctx: DocContext, start: int, clause: Clause, classifiers: frozens
                 continue
             break
         ref = ctx.entity_at(j)
-        if ref is not None and ref.end - 1 == j and not ref.partial and ctx.doc[j].text[:1].isupper():
+        if ref is not None and ref.end - 1 == j and not ref.partial and ctx.texts[j][:1].isupper():
             # A name right before another name: a genitive before its noun or an apposition.
             break
         if _skippable(ctx, j, classifiers, before_name=j == start - 1):
@@ -89,7 +89,7 @@ def np_after(ctx: DocContext, i: int, end: int, classifiers: frozenset[str] = fr
     j = i
     while j < end:
         ref = ctx.mention_starting(j)
-        if ref is not None and (ctx.doc[j].text[:1].isupper() or ref.end - ref.start > 1):
+        if ref is not None and (ctx.texts[j][:1].isupper() or ref.end - ref.start > 1):
             return ref, j
         after = ctx.mention_starting(j + 1)
         if ctx.doc[j].is_space or _skippable(ctx, j, classifiers, before_name=after is not None):

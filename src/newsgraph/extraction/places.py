@@ -81,14 +81,14 @@ def _classified(scope: RelationScope) -> list[Relation]:
     endings = ctx.cues.noun_endings
     found = []
     for i in range(1, len(ctx.doc) - 1):
-        if not ctx.is_noun(i) or match_suffix(ctx.doc[i].text, lexicon.place_classifiers, endings) is None:
+        if not ctx.is_noun(i) or match_suffix(ctx.texts[i], lexicon.place_classifiers, endings) is None:
             continue
         place = ctx.mention_starting(i + 1)
         if place is None or not place.is_place or is_state(place.entity_id):
             continue
         container = _adjectival(ctx, i - 1) or _prefix_place(ctx, i, first)
         if container is None or not container.is_place:
-            capital = match_suffix(ctx.doc[i].text, lexicon.capital_nouns, endings)
+            capital = match_suffix(ctx.texts[i], lexicon.capital_nouns, endings)
             container = _capital_state(first, place) if capital else None
         if container is None:
             continue

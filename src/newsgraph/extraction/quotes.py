@@ -143,7 +143,7 @@ def _speech_verb(ctx: DocContext, clause: Clause) -> int | None:
             return i
     # a pipeline without a tagger (Italian) knows no verbs: its speech-verb list names the forms (``detto``)
     return next((i for i in range(clause.start, clause.end)
-                 if not ctx.doc[i].pos and ctx.lower(i) in ctx.cues.speech_verbs), None)
+                 if ctx.lower(i) in ctx.cues.speech_verbs and not ctx.doc[i].pos), None)
 
 
 def _first_word(ctx: DocContext, clause: Clause, default: int) -> int:
@@ -385,7 +385,7 @@ def _so_frames(ctx: DocContext, taken: set[int]) -> list[SpeechFrame]:
     verbless tail after the speaker allowed)."""
     frames = []
     for i in range(1, len(ctx.doc) - 1):
-        if ctx.lower(i) != "so" or ctx.doc[i - 1].text != ",":
+        if ctx.lower(i) != "so" or ctx.texts[i - 1] != ",":
             continue
         clause = ctx.clause_at(i)
         ref = next((r for j in range(i + 1, min(clause.end, i + 5)) if (r := ctx.entity_at(j)) is not None), None)
@@ -405,9 +405,10 @@ def _phrase_frames(ctx: DocContext) -> list[SpeechFrame]:
     """``nach den Worten des X`` / ``nach Angaben von X`` / ``laut X`` / ``X zufolge`` frames."""
     frames = []
     first_words = {frame[0] for frame in ctx.cues.speech_frames if frame}
+    lowers = ctx.lowers
     for number, clause in enumerate(ctx.clauses):
         for i in range(clause.start, clause.end):
-            if ctx.lower(i) not in first_words:
+            if lowers[i] not in first_words:
                 continue  # no frame starts here
             for frame in ctx.cues.speech_frames:
                 if frame == ("so",) or "*" in frame:
@@ -433,7 +434,16 @@ def speech_frames(ctx: DocContext, quotes: list[Quote] | None = None) -> list[Sp
         ctx: The document view.
         quotes: The quotes found by :func:`find_quotes` (found here when not given).
     """
-    quotes = find_quotes(ctx) if quotes is None else quotes
+    if quotes is not None:
+        return _speech_frames(ctx, quotes)
+    # the relation and the event extractor both read the frames of one shared context: found once
+    known = ctx.analyses.get("speech_frames")
+    if known is None:
+        known = ctx.analyses["speech_frames"] = _speech_frames(ctx, find_quotes(ctx))
+    return list(known)
+
+
+def _speech_frames(ctx: DocContext, quotes: list[Quote]) -> list[SpeechFrame]:
     frames = _quote_frames(ctx, quotes)
     quoted = {frame.quote for frame in frames if frame.speaker is not None}
     quoted_clauses = {n for frame in frames for n in frame.clauses}

@@ -51,7 +51,7 @@ def _in_name(ctx: DocContext, i: int) -> bool:
 
 
 def _noun_trigger(ctx: DocContext, lexicon: EventLexicon, i: int) -> Trigger | None:
-    text = ctx.doc[i].text
+    text = ctx.texts[i]
     whole = fold_lower(text).split("-")[-1]
     if whole in lexicon.exact_noun_triggers:
         return Trigger(i, i + 1, lexicon.exact_noun_triggers[whole], nominal=True, weak=whole in lexicon.needs_actor)
@@ -200,15 +200,15 @@ def _score_list_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger
     i = 0
     while i < len(doc) - 1:
         event_type = lexicon.score_lists.get(ctx.lower(i))
-        if event_type is None or doc[i + 1].text != ":":
+        if event_type is None or ctx.texts[i + 1] != ":":
             i += 1
             continue
         sides = _result_sides(ctx, i)
         j = i + 2
         while j < min(len(doc) - 1, i + 2 + _LIST_SPAN):
-            if _SCORE.match(doc[j].text) or ctx.lower(j) in lexicon.score_lists and doc[j + 1].text == ":":
+            if _SCORE.match(ctx.texts[j]) or ctx.lower(j) in lexicon.score_lists and ctx.texts[j + 1] == ":":
                 break
-            if doc[j].is_alpha and doc[j].text[:1].isupper() and _is_minute(ctx, j + 1):
+            if ctx.texts[j][:1].isupper() and doc[j].is_alpha and _is_minute(ctx, j + 1):
                 found.append(Trigger(j, j + 1, event_type, nominal=False, listed=True, sides=sides))
             j += 1
         i = j
@@ -221,7 +221,7 @@ def _result_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
     return [
         Trigger(i, i + 1, "match", nominal=False)
         for i in range(len(doc) - 1)
-        if _SCORE.match(doc[i].text)
+        if _SCORE.match(ctx.texts[i])
         and any(ctx.lower(k) in lexicon.result_followers for k in range(i + 1, min(len(doc), i + 1 + _RESULT_REACH)))
     ]
 
@@ -245,20 +245,21 @@ def find_triggers(ctx: DocContext, lexicon: EventLexicon) -> list[Trigger]:
         taken.update(t.start for t in listed)
         # the label itself ("Tore:") heads the list, it is no event of its own
         taken.update(i for i in range(len(ctx.doc) - 1)
-                     if ctx.lower(i) in lexicon.score_lists and ctx.doc[i + 1].text == ":")
+                     if ctx.lower(i) in lexicon.score_lists and ctx.texts[i + 1] == ":")
     # a pipeline without a tagger (Italian): any word may be a noun trigger; verbs cannot be told apart
     untagged = not lexicon.cues.nouns_capitalised and not ctx.doc.has_annotation("POS")
-    for i, token in enumerate(ctx.doc):
-        if i in taken or token.is_punct or token.is_space or _in_name(ctx, i):
+    doc, texts = ctx.doc, ctx.texts  # a Token object only for the words that get that far
+    for i in range(len(doc)):
+        if i in taken or ctx.is_punct(i) or ctx.is_space(i) or _in_name(ctx, i):
             continue
         # German capitalises every noun: a lowercase "noun" there is a tagging error
-        if untagged and token.is_alpha or ctx.is_noun(i) and (token.text[:1].isupper() or not lexicon.cues.nouns_capitalised):
+        if untagged and doc[i].is_alpha or ctx.is_noun(i) and (texts[i][:1].isupper() or not lexicon.cues.nouns_capitalised):
             trigger = _noun_trigger(ctx, lexicon, i)
         elif ctx.is_verb(i):
             # English and French tag an attributive participle as a verb ("the planned bridge")
-            attributive = token.dep_ == "amod" and _participle_trigger(ctx, lexicon, i) or None
+            attributive = doc[i].dep_ == "amod" and _participle_trigger(ctx, lexicon, i) or None
             trigger = attributive or _verb_trigger(ctx, lexicon, i)
-        elif lexicon.participle_triggers and token.pos_ == "ADJ":
+        elif lexicon.participle_triggers and doc[i].pos_ == "ADJ":
             trigger = _participle_trigger(ctx, lexicon, i)
         else:
             trigger = None

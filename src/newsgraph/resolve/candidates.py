@@ -84,6 +84,7 @@ class DocView(DocTokens):
         quote_marks = self.lex.quote_marks
         self._marks = [punct or space or text in quote_marks
                        for punct, space, text in zip(self._is_punct, self._is_space, self.texts)]
+        self._first_word: dict[int, int] = {}  # sentence start → its first token that is no mark
 
     def chars(self, start: int, end: int) -> tuple[int, int]:
         """Char offsets of the token range ``[start, end)``."""
@@ -96,7 +97,14 @@ class DocView(DocTokens):
 
     def at_sentence_start(self, i: int) -> bool:
         """True when only punctuation or quote marks stand between the sentence start and token ``i``."""
-        return all(self.is_mark(j) for j in range(self.sentence_start[i], i))
+        start = self.sentence_start[i]
+        first = self._first_word.get(start)
+        if first is None:
+            first = start
+            while first < len(self._marks) and self._marks[first]:
+                first += 1
+            self._first_word[start] = first
+        return first >= i
 
     def candidate(self, start: int, end: int, label: str, name: str, **fields: object) -> Candidate:
         start_char, end_char = self.chars(start, end)
@@ -122,7 +130,7 @@ def _trim(view: DocView, start: int, end: int, label: str) -> tuple[int, int]:
     while end > start and view.is_mark(end - 1):
         end -= 1
     while end - start > 1:
-        text = view.doc[start].text
+        text = view.texts[start]
         if label == "PER":
             strip = (view.lower(start) in lex.person_titles or role_word(text, tables) is not None
                      or not is_capitalised(text))
@@ -159,7 +167,7 @@ def _gazetteer_overrides_person(entry: GazEntry, view: DocView, start: int, end:
     a known city is the city (``Damaskus –`` datelines), unless it is the surname of a person in the text."""
     if entry.kind in _PERSON_OVERRIDE_KINDS:
         return True
-    return end - start == 1 and entry.type == "GPE" and fold(view.doc[start].text) not in surnames
+    return end - start == 1 and entry.type == "GPE" and fold(view.texts[start]) not in surnames
 
 
 def _is_minute(view: DocView, i: int) -> bool:
@@ -264,14 +272,14 @@ def ner_candidates(view: DocView) -> list[Candidate]:
         start, end = _trim(view, ent.start, ent.end, label)
         if start >= end:
             continue
-        if label == "PER" and end - start == 1 and _is_role_compound(view.doc[start].text, view.tables):
+        if label == "PER" and end - start == 1 and _is_role_compound(view.texts[start], view.tables):
             continue  # ``Pentagon-Sprecher`` alone names a role, not a person
         # an OntoNotes FAC (airport, base, bridge) is a place for sure, never a town by default
         mention_start, etype = start, ("LOC" if ent.label_ == "FAC" else None)
         first = view.lower(start)
         if end - start > 1 and label != "PER":
             if (ends_with_any(first, lex.org_descriptors_suffix, lex.noun_endings)
-                    and is_capitalised(view.doc[start + 1].text)):
+                    and is_capitalised(view.texts[start + 1])):
                 start += 1
             elif ends_with_any(first, lex.facility_cues_suffix, lex.noun_endings):
                 start, etype = start + 1, "LOC"
@@ -316,7 +324,7 @@ def _prefixed_compound(view: DocView, candidate: Candidate, names: Mapping[str, 
 def _extend_left(view: DocView, candidate: Candidate) -> None:
     """Include a descriptor (``Terrormiliz``) or facility cue (``Militärstützpunkt``) written before the name."""
     i = candidate.start - 1
-    if i < 0 or candidate.start != candidate.name_start or not is_capitalised(view.doc[i].text):
+    if i < 0 or candidate.start != candidate.name_start or not is_capitalised(view.texts[i]):
         return
     entry = view.tables.entries.get(candidate.key) if candidate.key else None
     is_org = candidate.ner_label == "ORG" or (entry is not None and entry.type == "ORG")
@@ -336,9 +344,9 @@ def _coordinated_body(view: DocView, candidate: Candidate, entry: GazEntry) -> C
     """``Wissenschafts- und Wirtschaftsministerium``: a state body whose compound shares its head with a
     truncated word before ``und`` names one institution with a double remit; an unknown ORG of that name."""
     i = candidate.start
-    if entry.kind != BODY_KIND or i < 2 or view.lower(i - 1) != "und" or " " in view.doc[i].text:
+    if entry.kind != BODY_KIND or i < 2 or view.lower(i - 1) != "und" or " " in view.texts[i]:
         return None
-    first = view.doc[i - 2].text
+    first = view.texts[i - 2]
     if len(first) < 3 or not first.endswith("-") or not is_capitalised(first):
         return None
     name = view.doc[i - 2 : candidate.end].text
@@ -403,23 +411,23 @@ def cue_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
     Only a single capitalised word followed by a lowercase word, punctuation or the end, so that two
     nouns in a row are not taken for a name.
     """
-    doc, lex, tables = view.doc, view.lex, view.tables
+    doc, lex, tables, texts = view.doc, view.lex, view.tables, view.texts
     candidates = []
     for i in range(len(doc) - 1):
         j = i + 1
-        if i in taken or j in taken or not is_capitalised(doc[i].text) or not is_capitalised(doc[j].text):
+        if i in taken or j in taken or not is_capitalised(texts[i]) or not is_capitalised(texts[j]):
             continue
-        if not doc[j].text.isalpha() or (j + 1 < len(doc) and doc[j + 1].text[:1].isupper()):
+        if not texts[j].isalpha() or (j + 1 < len(doc) and texts[j + 1][:1].isupper()):
             continue
-        if demonym_word(doc[j].text, tables) or role_word(doc[j].text, tables) or tables.lookup(doc[j].text):
+        if demonym_word(texts[j], tables) or role_word(texts[j], tables) or tables.lookup(texts[j]):
             continue
-        if ends_with_any(doc[i].text, lex.facility_cues_suffix, lex.noun_endings):
-            candidates.append(view.candidate(i, j + 1, "rule:cue", doc[j].text, name_start=j, etype="LOC"))
-        elif ends_with_any(doc[i].text, lex.gpe_cues_suffix, lex.noun_endings):
-            candidates.append(view.candidate(j, j + 1, "rule:cue", doc[j].text, etype="GPE"))
+        if ends_with_any(texts[i], lex.facility_cues_suffix, lex.noun_endings):
+            candidates.append(view.candidate(i, j + 1, "rule:cue", texts[j], name_start=j, etype="LOC"))
+        elif ends_with_any(texts[i], lex.gpe_cues_suffix, lex.noun_endings):
+            candidates.append(view.candidate(j, j + 1, "rule:cue", texts[j], etype="GPE"))
         elif _titled_surname(view, i, j):
             # PER like an NER person: the surname's later mentions join it (cluster.surname_candidates)
-            candidates.append(view.candidate(j, j + 1, "PER", doc[j].text))
+            candidates.append(view.candidate(j, j + 1, "PER", texts[j]))
     return candidates
 
 
@@ -438,15 +446,15 @@ def acronym_links(view: DocView, candidates: list[Candidate]) -> tuple[dict[str,
         ``acronym → candidate of the full name``, and new candidates for uses of a learnt acronym
         that nothing else found.
     """
-    doc, tables = view.doc, view.tables
+    doc, tables, texts = view.doc, view.tables, view.texts
     # "Olaf Scholz (SPD)" defines no acronym: persons are skipped.
     by_end = {c.end: c for c in candidates if not c.ref and c.ner_label != "PER"}
     links: dict[str, Candidate] = {}
     for i in range(1, len(doc) - 2):
-        if doc[i].text != "(" or doc[i + 2].text != ")" or not is_acronym(doc[i + 1].text):
+        if texts[i] != "(" or texts[i + 2] != ")" or not is_acronym(texts[i + 1]):
             continue
         full = by_end.get(i)
-        acronym = doc[i + 1].text
+        acronym = texts[i + 1]
         if full is None or acronym in links:
             continue
         known = tables.lookup(acronym)
@@ -456,9 +464,9 @@ def acronym_links(view: DocView, candidates: list[Candidate]) -> tuple[dict[str,
             links[acronym] = full
     taken = covered_tokens(candidates)
     extra = [
-        view.candidate(i, i + 1, "rule:acronym", doc[i].text)
+        view.candidate(i, i + 1, "rule:acronym", texts[i])
         for i in range(len(doc))
-        if doc[i].text in links and i not in taken
+        if texts[i] in links and i not in taken
     ]
     return links, extra
 
@@ -479,20 +487,20 @@ def prefix_candidates(view: DocView, candidates: list[Candidate], names: Mapping
     skip = {i for c in candidates if not c.ref and (c.key is not None or c.ner_label == "PER")
             for i in range(c.name_start, c.end)}
     refs = []
-    for token in doc:
-        if "-" not in token.text or token.i in skip or demonym_word(token.text, tables) is not None:
+    for i, text in enumerate(view.texts):
+        if "-" not in text or i in skip or demonym_word(text, tables) is not None:
             continue
-        if tables.lookup_inflected(token.text) is not None:
+        if tables.lookup_inflected(text) is not None:
             continue
         offset = 0
-        parts = token.text.split("-")
+        parts = text.split("-")
         for n, part in enumerate(parts[:-1]):
             entry = tables.lookup(part)
             key = entry.key if entry is not None and entry.type in ("GPE", "ORG") else None
             if (n == 0 or part.isupper()) and (key or (n == 0 and fold(part) in names)):
-                start = token.idx + offset
+                start = doc[i].idx + offset
                 target = None if key else fold(part)
-                refs.append(Candidate(token.i, token.i + 1, start, start + len(part), token.i, "rule:prefix", part,
+                refs.append(Candidate(i, i + 1, start, start + len(part), i, "rule:prefix", part,
                                       key=key, ref=True, target=target))
             offset += len(part) + 1
     return refs
@@ -501,9 +509,9 @@ def prefix_candidates(view: DocView, candidates: list[Candidate], names: Mapping
 def _governed(view: DocView, i: int) -> tuple[str, int] | None:
     """The kind of noun after a demonym at ``i`` (``state``, ``role`` or ``group``) and its end."""
     j = i + 1
-    if j < 0 or j >= len(view.doc) or view.lex.nouns_capitalised and not is_capitalised(view.doc[j].text):
+    if j < 0 or j >= len(view.doc) or view.lex.nouns_capitalised and not is_capitalised(view.texts[j]):
         return None
-    word = view.doc[j].text
+    word = view.texts[j]
     if role_word(word, view.tables) is not None:
         return "role", j + 1
     if ends_with_any(word, view.lex.state_nouns_suffix, view.lex.noun_endings):
@@ -518,7 +526,7 @@ def _ends_role_phrase(view: DocView, i: int) -> bool:
     j = i
     while j >= 0 and i - j < 4 and view.lower(j) in view.lex.role_parts:
         j -= 1
-    return j >= 0 and j < i and role_word(view.doc[j].text, view.tables) is not None
+    return j >= 0 and j < i and role_word(view.texts[j], view.tables) is not None
 
 
 def demonym_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
@@ -528,16 +536,15 @@ def demonym_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
     Only with a governing noun from the lexicon (state institutions, roles, places) or a directional
     prefix; the mention is adjective + noun for institutions, the adjective alone otherwise.
     """
-    doc, tables = view.doc, view.tables
+    tables = view.tables
     refs = []
-    for token in doc:
-        i = token.i
-        if i in taken or not token.text[:1].isalpha():
+    for i, text in enumerate(view.texts):
+        if i in taken or not text[:1].isalpha():
             continue
-        if (is_capitalised(token.text.split("-")[-1]) and not view.at_sentence_start(i)
+        if (is_capitalised(text.split("-")[-1]) and not view.at_sentence_start(i)
                 and not view.lex.demonyms_capitalised):
             continue  # part of a name such as "Russische Föderation" or "Syrische Beobachtungsstelle"
-        demonym = demonym_word(token.text, tables)
+        demonym = demonym_word(text, tables)
         if demonym is None:
             continue
         entry = tables.entry(demonym.key)
@@ -547,9 +554,9 @@ def demonym_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
             if before is None and _ends_role_phrase(view, i - 1):
                 before = ("role", i)
             if before is not None and before[0] == "state" and entry.type != "NORP":
-                refs.append(view.candidate(i - 1, i + 1, "rule:demonym", token.text, key=entry.key, ref=True))
+                refs.append(view.candidate(i - 1, i + 1, "rule:demonym", text, key=entry.key, ref=True))
             elif before is not None and (entry.type == "NORP" or before[0] == "role"):
-                refs.append(view.candidate(i, i + 1, "rule:demonym", token.text, key=entry.key, ref=True))
+                refs.append(view.candidate(i, i + 1, "rule:demonym", text, key=entry.key, ref=True))
             continue
         governed = _governed(view, i)
         if demonym.directional:
@@ -564,7 +571,7 @@ def demonym_candidates(view: DocView, taken: set[int]) -> list[Candidate]:
             end = i + 1
         else:
             continue
-        refs.append(view.candidate(i, end, "rule:demonym", token.text, key=entry.key, ref=True))
+        refs.append(view.candidate(i, end, "rule:demonym", text, key=entry.key, ref=True))
     return refs
 
 

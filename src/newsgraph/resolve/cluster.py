@@ -69,8 +69,7 @@ class _UnionFind:
 
 
 def _person_tokens(view: DocView, candidate: Candidate) -> list[str]:
-    doc = view.doc
-    return [doc[i].text for i in range(candidate.name_start, candidate.end) if not view.is_mark(i)]
+    return [view.texts[i] for i in range(candidate.name_start, candidate.end) if not view.is_mark(i)]
 
 
 MAX_SHORT_FORM_TOKENS = 8
@@ -138,15 +137,15 @@ def surname_candidates(view: DocView, candidates: list[Candidate]) -> list[Candi
         return []
     taken = {i for c in candidates for i in range(c.start, c.end)}
     found = []
-    for token in view.doc:
-        if token.i in taken or not is_capitalised(token.text) or view.is_mark(token.i):
+    for i, text in enumerate(view.texts):
+        if i in taken or not is_capitalised(text) or view.is_mark(i):
             continue
-        if token.text in singles and token.pos_ == "PROPN":
-            found.append(view.candidate(token.i, token.i + 1, SURNAME_RULE, token.text))
+        if text in singles and view.doc[i].pos_ == "PROPN":
+            found.append(view.candidate(i, i + 1, SURNAME_RULE, text))
             continue
-        for form in [token.text, *inflection_variants(token.text)]:
+        for form in [text, *inflection_variants(text)]:
             if len(index.suffixes.get(index.phonetic(form), ())) == 1:
-                found.append(view.candidate(token.i, token.i + 1, SURNAME_RULE, form))
+                found.append(view.candidate(i, i + 1, SURNAME_RULE, form))
                 break
     return found
 

@@ -38,8 +38,10 @@ def _phrase(
 ) -> _Phrase | None:
     """The coalition phrase around the noun at ``k``: adjective, noun, ``(im Kampf) gegen (den) X``."""
     lex, doc = view.lex, view.doc
-    parts = doc[k].text.split("-")
-    if not is_capitalised(doc[k].text) or not ends_with_any(parts[-1], lex.coalition_nouns_suffix, lex.noun_endings):
+    if not is_capitalised(view.texts[k]):  # most tokens: no need to split them
+        return None
+    parts = view.texts[k].split("-")
+    if not ends_with_any(parts[-1], lex.coalition_nouns_suffix, lex.noun_endings):
         return None
     international = k > 0 and view.lower(k - 1).startswith(lex.coalition_adjectives_prefix)
     phrase = _Phrase(k - 1 if international else k, k + 1, k, international)
@@ -107,7 +109,7 @@ def resolve_coalitions(view: DocView, clusters: list[Cluster], taken: set[int]) 
 
 def _coalition(view: DocView, phrases: list[_Phrase]) -> Cluster:
     first = next(p for p in phrases if p.target is not None)
-    nouns = [_noun_forms(view.doc[p.noun].text) for p in phrases]
+    nouns = [_noun_forms(view.texts[p.noun]) for p in phrases]
     noun, adjective = next((n for n in nouns if n[0] == "Koalition"), nouns[0])
     target = " ".join(part for part in (first.article, first.target_text) if part)
     name = f"{noun} gegen {target}"

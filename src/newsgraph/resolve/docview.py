@@ -49,6 +49,7 @@ class DocTokens:
         doc: The Doc.
         texts: Token texts, as in the Doc.
         spaces: Trailing whitespace of each token (``" "`` or ``""``).
+        lowers: Folded lowercase texts.
         sentence: Sentence number of each token (all zeros when the Doc has no sentence boundaries).
         sentence_start: Index of the first token of each token's sentence.
 
@@ -68,6 +69,8 @@ class DocTokens:
         self._is_punct: list[bool] = [bool(row[2]) for row in rows]
         self._is_space: list[bool] = [bool(row[3]) for row in rows]
         self._lowers: list[str] = [fold_lower(text) for text in self.texts]
+        self.lowers: list[str] = self._lowers
+        """Folded lowercase texts (for loops over indices known to be inside the Doc; see :meth:`lower`)."""
         self.sentence, self.sentence_start = _sentences(doc)
         # doc.text builds a Token object per token on every call: the rules slice it often
         self.text: str = "".join(map(str.__add__, self.texts, self.spaces))

@@ -53,10 +53,16 @@ def noun_forms(word: str, endings: Sequence[str], *, last_part: bool = False) ->
         >>> noun_forms("US-Angriffe", ("", "n", "e"), last_part=True)
         ['angriffe', 'angriff']
     """
+    return list(noun_form_tuple(word, tuple(endings), last_part=last_part))
+
+
+@lru_cache(maxsize=1 << 16)  # the rules test the same nouns against many word lists
+def noun_form_tuple(word: str, endings: tuple[str, ...], *, last_part: bool = False) -> tuple[str, ...]:
+    """:func:`noun_forms` as a tuple, computed once per word (for the rules' hot loops)."""
     lower = fold_lower(word)
     if last_part:
         lower = lower.split("-")[-1]
-    return [lower[: len(lower) - len(e)] if e else lower for e in endings if lower.endswith(e)]
+    return tuple(lower[: len(lower) - len(e)] if e else lower for e in endings if lower.endswith(e))
 
 
 def slug(text: str) -> str:

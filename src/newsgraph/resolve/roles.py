@@ -57,15 +57,15 @@ def _describe(view: DocView, i: int, names: dict[str, Cluster]) -> _Description 
     """
     if not view.lex.nouns_capitalised:
         return _describe_phrase(view, i, names)
-    word = role_word(view.doc[i].text, view.tables)
+    word = role_word(view.texts[i], view.tables)
     if word is None:
         return None
     start = i
     affiliation = word.affiliation.id if word.affiliation else None
     if affiliation is None and word.prefix and fold(word.prefix) in names:
         affiliation = names[fold(word.prefix)].id
-    demonym = demonym_word(view.doc[i - 1].text, view.tables) if i > 0 else None
-    if demonym is not None and not view.doc[i - 1].text.split("-")[-1][:1].isupper():
+    demonym = demonym_word(view.texts[i - 1], view.tables) if i > 0 else None
+    if demonym is not None and not view.texts[i - 1].split("-")[-1][:1].isupper():
         start -= 1
         affiliation = affiliation or view.tables.entry(demonym.key).id
     if view.lower(start - 1) in view.lex.possessives:
@@ -115,13 +115,13 @@ def _describe_phrase(view: DocView, i: int, names: dict[str, Cluster]) -> _Descr
         return None
     # the role: from the first to the last role noun, with the role words around them (``Secretary of State``)
     first, last = min(role_words), max(role_words)
-    while last < i and view.lower(last + 1) in lex.role_parts and demonym_word(view.doc[last + 1].text, tables) is None:
+    while last < i and view.lower(last + 1) in lex.role_parts and demonym_word(view.texts[last + 1], tables) is None:
         last += 1
-    while last > first and view.lower(last) in lex.role_parts and role_word(view.doc[last].text, tables) is None \
-            and not is_capitalised(view.doc[last].text):
+    while last > first and view.lower(last) in lex.role_parts and role_word(view.texts[last], tables) is None \
+            and not is_capitalised(view.texts[last]):
         last -= 1
     while start < first and view.lower(start) in lex.role_parts and view.lower(start) not in lex.possessives \
-            and demonym_word(view.doc[start].text, tables) is None and tables.lookup(view.doc[start].text) is None:
+            and demonym_word(view.texts[start], tables) is None and tables.lookup(view.texts[start]) is None:
         start += 1
     role_text = view.doc[first : last + 1].text
     word = RoleWord(role=role_text, key=role_key(role_text), prefix=None, affiliation=None)
@@ -129,7 +129,7 @@ def _describe_phrase(view: DocView, i: int, names: dict[str, Cluster]) -> _Descr
 
 
 def _role_candidate(view: DocView, description: _Description) -> Candidate:
-    return view.candidate(description.start, description.end, "rule:role", view.doc[description.end - 1].text, ref=True)
+    return view.candidate(description.start, description.end, "rule:role", view.texts[description.end - 1], ref=True)
 
 
 def resolve_roles(view: DocView, clusters: list[Cluster], taken: set[int]) -> list[RoleLink]:

@@ -86,7 +86,7 @@ def _explicit_state(view: DocView, candidate: Candidate) -> str | None:
     for i in positions:
         if i < 0 or view.is_mark(i):
             continue
-        word = demonym_word(view.doc[i].text, view.tables)
+        word = demonym_word(view.texts[i], view.tables)
         if word is not None and not word.directional:
             return word.key
     return None

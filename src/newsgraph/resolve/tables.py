@@ -356,16 +356,21 @@ def load_alias_tables(version: str = TABLES_VERSION, lang: str = BASE_LANG) -> A
 def _load_alias_tables(version: str, lang: str) -> AliasTables:
     gazetteer = _read_text(GAZETTEER_FILE.format(version=version))
     demonyms = _read_text(DEMONYMS_FILE.format(version=version))
+    german = build_alias_tables(gazetteer, demonyms, _read_lexicon(version, lang), version=version)
     if lang == BASE_LANG:
-        return build_alias_tables(gazetteer, demonyms, _read_json(LEXICON_FILE.format(version=version)), version=version)
+        return german
+    return localise(german, _read_text(LABELS_FILE.format(version=version)),
+                    _read_text(MULTI_DEMONYMS_FILE.format(version=version)), lang=lang)
+
+
+def _read_lexicon(version: str, lang: str) -> dict[str, Any]:
+    if lang == BASE_LANG:
+        return _read_json(LEXICON_FILE.format(version=version))
     try:
-        lexicon = _read_json(LANG_LEXICON_FILE.format(lang=lang, version=version))
+        return _read_json(LANG_LEXICON_FILE.format(lang=lang, version=version))
     except ConfigError as e:
         raise ConfigError(f"the resolver has no word lists for language {lang!r} ({e}); add "
                           f"{LANG_LEXICON_FILE.format(lang=lang, version=version)} and its labels") from e
-    german = build_alias_tables(gazetteer, demonyms, lexicon, version=version)
-    return localise(german, _read_text(LABELS_FILE.format(version=version)),
-                    _read_text(MULTI_DEMONYMS_FILE.format(version=version)), lang=lang)
 
 
 def table_lang(lang: str) -> str:
@@ -376,4 +381,6 @@ def table_lang(lang: str) -> str:
 @lru_cache(maxsize=2)
 def relational_roles(version: str = TABLES_VERSION) -> frozenset[str]:
     """The relational roles of every language (``Kollege``, ``counterpart``, ``homologue``, ``omologo``)."""
-    return frozenset().union(*(load_alias_tables(version, lang).lexicon.relational_roles for lang in TABLE_LANGS))
+    # only the word lists are read: building every language's tables for them parsed the gazetteer four times
+    return frozenset().union(*(Lexicon.from_dict(_read_lexicon(version, lang)).relational_roles
+                               for lang in TABLE_LANGS))

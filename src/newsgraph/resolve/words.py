@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from newsgraph.resolve.normalize import fold_lower, noun_forms, role_key
+from newsgraph.resolve.normalize import fold_lower, noun_form_tuple, role_key
 from newsgraph.resolve.tables import AliasTables, GazEntry
 
 _ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
@@ -23,8 +25,39 @@ def ends_with_any(word: str, suffixes: Iterable[str], endings: Sequence[str]) ->
         >>> ends_with_any("Regierungstruppen", {"truppen"}, ("", "n", "en"))
         True
     """
+    if isinstance(suffixes, frozenset) and isinstance(endings, tuple):
+        return _ends_with_any(word, suffixes, endings)
     suffixes = tuple(suffixes)
-    return any(form.endswith(suffixes) for form in noun_forms(word, endings))
+    return any(form.endswith(suffixes) for form in noun_form_tuple(word, tuple(endings)))
+
+
+@lru_cache(maxsize=1 << 16)  # the lexicon's suffix lists are frozensets, tested against the same words over and over
+def _ends_with_any(word: str, suffixes: frozenset[str], endings: tuple[str, ...]) -> bool:
+    ends = _as_tuple(suffixes)
+    return any(form.endswith(ends) for form in noun_form_tuple(word, endings))
+
+
+@lru_cache(maxsize=256)
+def _as_tuple(suffixes: frozenset[str]) -> tuple[str, ...]:
+    return tuple(suffixes)
+
+
+class _PerTables:
+    """Answers of a word test, kept per table set (bounded: cleared when full). The tables are held with
+    their answers, so an id is never reused while its answers are kept."""
+
+    def __init__(self) -> None:
+        self._by_tables: dict[int, tuple[AliasTables, dict[str, Any]]] = {}
+
+    def answers(self, tables: AliasTables) -> dict[str, Any]:
+        known = self._by_tables.get(id(tables))
+        if known is None or known[0] is not tables:
+            if len(self._by_tables) >= 8:
+                self._by_tables.clear()
+            known = self._by_tables[id(tables)] = (tables, {})
+        if len(known[1]) >= 1 << 16:
+            known[1].clear()
+        return known[1]
 
 
 def is_capitalised(text: str) -> bool:
@@ -50,8 +83,19 @@ class RoleWord:
     affiliation: GazEntry | None
 
 
+_ROLE_WORDS = _PerTables()
+
+
 def role_word(text: str, tables: AliasTables) -> RoleWord | None:
     """Parse ``text`` as a role noun (``US-Präsident``, ``Machthaber``, ``Aussenministers``), or None."""
+    answers = _ROLE_WORDS.answers(tables)
+    if text not in answers:
+        answers[text] = _role_word(text, tables)
+    found: RoleWord | None = answers[text]
+    return found
+
+
+def _role_word(text: str, tables: AliasTables) -> RoleWord | None:
     parts = text.split("-")
     role = parts[-1]
     if tables.lexicon.nouns_capitalised and not is_capitalised(role):
@@ -101,6 +145,17 @@ def demonym_word(text: str, tables: AliasTables) -> DemonymWord | None:
         >>> demonym_word("nordsyrischen", load_alias_tables())
         DemonymWord(key='ng:gpe:syrien', directional=True)
     """
+    answers = _DEMONYM_WORDS.answers(tables)
+    if text not in answers:
+        answers[text] = _demonym_word(text, tables)
+    found: DemonymWord | None = answers[text]
+    return found
+
+
+_DEMONYM_WORDS = _PerTables()
+
+
+def _demonym_word(text: str, tables: AliasTables) -> DemonymWord | None:
     lower = fold_lower(text)
     for prefix in ("", *tables.lexicon.directional_prefixes):
         if prefix and not lower.startswith(prefix):
