@@ -66,7 +66,7 @@ def test_empty_batches_are_never_submitted() -> None:
         return FakeFuture(batch)
 
     out = list(_ordered(submit, lambda f: f.result(), [("a", []), ("b", [1]), ("c", [])], window=2))
-    assert out == [("a", []), ("b", [1]), ("c", [])] and calls == [[1]]
+    assert out == [("a", None), ("b", [1]), ("c", None)] and calls == [[1]]
 
 
 def test_items_are_pulled_lazily() -> None:
@@ -96,7 +96,7 @@ def test_finished_batches_do_not_pile_up_behind_a_running_one() -> None:
 
 def test_in_process_engine_maps_in_order() -> None:
     assert list(InProcessEngine().map(sorted, [("a", [3, 1]), ("b", []), ("c", [2])])) == [
-        ("a", [1, 3]), ("b", []), ("c", [2])]
+        ("a", [1, 3]), ("b", None), ("c", [2])]
 
 
 def test_process_pool_engine_maps_in_order() -> None:

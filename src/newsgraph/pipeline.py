@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -120,8 +124,7 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
         by_lang.setdefault(lang, []).append(i)
     for lang, indices in by_lang.items():
         try:
-            nlp = load_pipeline(lang, model=settings.model, accurate=settings.accurate,
-                                accurate_model=settings.accurate_model, accurate_onnx=settings.accurate_onnx)
+            nlp = _timed_load(lang, settings)
         except (LanguageError, ModelError) as e:
             for i in indices:
                 results[i] = error_result(articles[i], str(e))
@@ -135,6 +138,49 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
         for i, result in zip(indices, _annotate(nlp, batch, name, settings)):
             results[i] = result
     return [r for r in results if r is not None]
+
+
+_loading = threading.local()
+"""Per thread (a Dask worker may run several): seconds spent loading pipelines so far."""
+
+
+def _timed_load(lang: str, settings: Settings) -> Language:
+    """:func:`load_pipeline`, its time added to this thread's loading seconds (a cached pipeline costs ~0)."""
+    started = time.perf_counter()
+    try:
+        return load_pipeline(lang, model=settings.model, accurate=settings.accurate,
+                             accurate_model=settings.accurate_model, accurate_onnx=settings.accurate_onnx)
+    finally:
+        _loading.seconds = getattr(_loading, "seconds", 0.0) + time.perf_counter() - started
+
+
+@dataclass
+class BatchOutput:
+    """What a worker sends back for one batch: the results and how it spent its time."""
+
+    results: list[ArticleResult]
+    """One result per article, in batch order."""
+    load_seconds: float
+    """Seconds this batch spent loading pipelines (only a worker's first batch of a language loads one)."""
+    worker: str
+    """The worker process that ran it (``host:pid``)."""
+
+
+def process_batch(articles: list[Article], settings: Settings) -> BatchOutput:
+    """:func:`annotate_batch` as the engines run it: the results, with the time spent loading pipelines
+    measured where the loading happens (in the worker).
+
+    Args:
+        articles: One batch, in input order.
+        settings: The run's settings.
+
+    Returns:
+        The results and the batch's loading time and worker.
+    """
+    before = getattr(_loading, "seconds", 0.0)
+    results = annotate_batch(articles, settings)
+    return BatchOutput(results=results, load_seconds=getattr(_loading, "seconds", 0.0) - before,
+                       worker=f"{socket.gethostname()}:{os.getpid()}")
 
 
 DATE_KEY = "newsgraph_date"
@@ -208,6 +254,23 @@ class RunStats:
     skipped_folders: list[SkippedFolder] = field(default_factory=list)
     """Folders not read as input: the run's output folder and other newsgraph output folders met while
     walking folders or expanding globs (each once)."""
+    load_seconds_by_worker: dict[str, float] = field(default_factory=dict)
+    """Seconds each worker process (``host:pid``) that ran a batch spent loading pipelines."""
+
+    @property
+    def workers(self) -> int:
+        """Worker processes that ran NLP batches (0 when every article came from the cache)."""
+        return len(self.load_seconds_by_worker)
+
+    @property
+    def load_seconds(self) -> float:
+        """Wall time the run spent loading pipelines: the workers load in parallel, so the longest one's."""
+        return max(self.load_seconds_by_worker.values(), default=0.0)
+
+    def add(self, output: BatchOutput) -> None:
+        """Count a processed batch's worker and loading time."""
+        self.load_seconds_by_worker[output.worker] = (self.load_seconds_by_worker.get(output.worker, 0.0)
+                                                      + output.load_seconds)
 
 
 def extract(
@@ -325,10 +388,13 @@ def _extract(sources: Iterable[Source], opts: Settings, cache_path: Path | None,
              out: Path | None) -> Iterator[ArticleResult]:
     stream = iter_articles(sources, max_bytes=opts.max_bytes, exclude=[out] if out is not None else [],
                            skipped=stats.skipped_folders)
-    annotate = partial(annotate_batch, settings=opts)
+    process = partial(process_batch, settings=opts)
     with open_cache(cache_path, opts) as cache, closing(make_engine(opts)) as engine:
         batches = (_plan(items, cache) for items in iter(lambda: list(islice(stream, opts.batch_size)), []))
-        for batch, fresh in engine.map(annotate, batches):
+        for batch, output in engine.map(process, batches):
+            fresh = output.results if output is not None else []
+            if output is not None:
+                stats.add(output)
             if cache is not None:
                 cache.put(zip(batch.keys, fresh))
                 cache.commit()  # once per batch: a killed run keeps every batch it finished
@@ -347,4 +413,5 @@ def paths_to_sources(paths: Iterable[str]) -> list[Source]:
     return [Path(p) for p in paths]
 
 
-__all__ = ["extract", "annotate_batch", "error_result", "iter_articles", "paths_to_sources", "RunStats"]
+__all__ = ["extract", "annotate_batch", "BatchOutput", "error_result", "iter_articles", "paths_to_sources",
+           "process_batch", "RunStats"]
