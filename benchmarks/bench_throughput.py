@@ -2,7 +2,7 @@
 
 Usage:
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_throughput.py [--limit 300] [--articles PATH] [--model DIR]
-        [--engines local1,local2,dask2] [--batch-size 32]
+        [--engines local1,local2,dask2,cluster2] [--batch-size 32]
 
 Each measurement runs in a child process of its own, so that its peak RSS (of the whole process tree,
 workers included, sampled every 50 ms with psutil) is not mixed up with another one's. Rows:
@@ -15,7 +15,11 @@ workers included, sampled every 50 ms with psutil) is not mixed up with another 
 * ``pipe + components`` (1 worker): ``load_pipeline()`` (the model plus newsgraph's components) piped bare,
   which splits the overhead into newsgraph's NLP components and everything else.
 
-``ratio`` is bare words/s over full words/s (the time newsgraph adds, as a factor). The model is loaded
+Columns: ``load s`` is the model loading inside the timed full run as the workers measure it (the run
+summary's ``load_seconds``); ``proc. w/s`` the full run's words/s without it; ``bare/full`` bare words/s
+over full words/s (the time newsgraph adds, as a factor); ``x 1 worker`` the full run's processing words/s
+over the 1-worker full run's (the scaling). ``Dask scheduler+workers`` starts `dask scheduler` and `dask
+worker --nthreads 1` commands as separate processes before timing, as on a cluster. The model is loaded
 before timing in one process; worker processes (``--workers 2`` and Dask) load it inside the timed run in
 both the full and the bare row. The Dask rows run on a 2-worker LocalCluster started before timing.
 """
@@ -39,7 +43,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = ROOT.parent / "shared/data/de/news/10kgnad/articles.jsonl"
-ENGINES = {"local1": ("local", 1), "local2": ("local", 2), "dask2": ("dask", 2)}
+ENGINES = {"local1": ("local", 1), "local2": ("local", 2), "dask2": ("dask", 2), "cluster2": ("cluster", 2)}
+"""``cluster``: `dask scheduler` and `dask worker` commands started as separate processes (as on a cluster)."""
+LABELS = {"local": "local", "dask": "Dask LocalCluster", "cluster": "Dask scheduler+workers"}
 
 
 def read_rows(path: Path, limit: int) -> list[dict[str, Any]]:
@@ -98,37 +104,76 @@ def _pipe_batch(texts: list[str], model: str, batch_size: int) -> int:
     return sum(1 for _ in nlp.pipe(texts, batch_size=batch_size))
 
 
+class CommandCluster:
+    """`dask scheduler` and ``workers`` single-threaded `dask worker` processes, started as commands."""
+
+    def __init__(self, workers: int) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="newsgraph-cluster-")
+        root = Path(self.folder.name)
+        dask = str(Path(sys.executable).with_name("dask"))
+        scheduler_file = root / "scheduler.json"
+        common = ["--no-dashboard", "--host", "127.0.0.1"]
+        self.processes = [subprocess.Popen([dask, "scheduler", "--port", "0", "--scheduler-file", str(scheduler_file),
+                                            *common], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+        # --preload: each worker imports newsgraph when it starts, as a deployment would (README), not on its first task
+        self.processes += [subprocess.Popen([dask, "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
+                                             "--preload", "newsgraph.pipeline", "--local-directory", str(root / f"w{n}"),
+                                             *common],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           for n in range(workers)]
+        while not scheduler_file.exists() or not scheduler_file.read_text():
+            time.sleep(0.1)
+        time.sleep(0.2)
+        self.scheduler_address = json.loads(scheduler_file.read_text())["address"]
+
+    def close(self) -> None:
+        for process in reversed(self.processes):
+            process.kill()
+            process.wait()
+        self.folder.cleanup()
+
+
 def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, batch_size: int) -> dict[str, Any]:
     """One measurement, in this (child) process."""
     texts = [row["text"] for row in read_rows(source, 10**9)]
-    cluster = client = None
+    load = 0.0  # model loading inside the timed run, as the workers measure it (full rows only)
+    cluster: Any = None
+    client: Any = None
     output = ""  # the full run's output files, hashed
-    if engine == "dask":
+    if engine in ("dask", "cluster"):
         from distributed import Client, LocalCluster
 
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
+        if engine == "dask":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        else:
+            cluster = CommandCluster(workers)
+        client = Client(cluster.scheduler_address)
+        client.wait_for_workers(workers)  # started before timing, as a running cluster is
     if kind == "full":
         import newsgraph
         from newsgraph.config import Settings
         from newsgraph.graph.export import write_outputs
         from newsgraph.nlp.loading import load_pipeline
+        from newsgraph.pipeline import RunStats
 
-        settings = Settings(model=model, batch_size=batch_size, workers=workers, engine=engine,  # type: ignore[arg-type]
+        stats = RunStats()
+        settings = Settings(model=model, batch_size=batch_size, workers=workers,  # type: ignore[arg-type]
+                            engine="local" if engine == "local" else "dask",
                             scheduler=cluster.scheduler_address if cluster else None)
         if engine == "local" and workers == 1:
             load_pipeline("de", model=model)  # loaded before timing, as the bare rows do
         sampler = PeakRss()
         start = time.perf_counter()
         with tempfile.TemporaryDirectory() as out:
-            summary = write_outputs(newsgraph.extract([source], settings=settings), Path(out))
+            summary = write_outputs(newsgraph.extract([source], settings=settings, stats=stats), Path(out))
             seconds = time.perf_counter() - start
+            load = stats.load_seconds
             digest = hashlib.sha256()
             for path in sorted(summary.paths):
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
             output = digest.hexdigest()
         assert summary.articles_ok == len(texts), summary
-    elif engine == "dask":
+    elif engine in ("dask", "cluster"):
         assert client is not None
         sampler = PeakRss()
         start = time.perf_counter()
@@ -153,7 +198,7 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, bat
         client.close()
         cluster.close()  # type: ignore[union-attr]
     words = sum(len(text.split()) for text in texts)
-    return {"seconds": seconds, "words": words, "articles": len(texts), "rss": peak, "output": output}
+    return {"seconds": seconds, "load": load, "words": words, "articles": len(texts), "rss": peak, "output": output}
 
 
 def main() -> None:
@@ -161,7 +206,7 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--model", type=Path, default=ROOT / "models/de_newsgraph")
-    parser.add_argument("--engines", default="local1,local2,dask2")
+    parser.add_argument("--engines", default="local1,local2,dask2,cluster2")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--one", nargs=4, metavar=("KIND", "ENGINE", "WORKERS", "SOURCE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -176,15 +221,17 @@ def main() -> None:
     print(f"texts: {len(rows)} articles, {sum(len(r['text'].split()) for r in rows):,} words from {args.articles}; "
           f"batch_size {args.batch_size}; OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}; "
           f"{os.cpu_count()} cores", flush=True)
-    header = f"{'engine':<18}{'run':<19}{'seconds':>8}{'words/s':>9}{'articles/s':>11}{'peak RSS MB':>12}{'ratio':>7}"
+    header = (f"{'engine':<34}{'run':<19}{'seconds':>8}{'load s':>7}{'words/s':>9}{'proc. w/s':>10}{'articles/s':>11}"
+              f"{'peak RSS MB':>12}{'bare/full':>10}{'x 1 worker':>11}")
     print(header, flush=True)
     outputs: dict[str, str] = {}
+    one_worker: float | None = None  # processing words/s of the 1-worker full run
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as tmp:
         source = Path(tmp) / "articles.jsonl"  # the subset, in a temporary folder only
         source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
         for name in args.engines.split(","):
             engine, workers = ENGINES[name]
-            label = f"{engine}, {workers} worker{'s' if workers > 1 else ''}"
+            label = f"{LABELS[engine]}, {workers} worker{'s' if workers > 1 else ''}"
             kinds = ["full", "bare", "components"] if name == "local1" else ["full", "bare"]
             measured: dict[str, dict[str, Any]] = {}
             for kind in kinds:
@@ -198,12 +245,16 @@ def main() -> None:
                 measured[kind] = json.loads(lines[-1].removeprefix("RESULT "))
             outputs[label] = measured["full"]["output"]
             full_rate = measured["full"]["words"] / measured["full"]["seconds"]
+            processing = measured["full"]["words"] / (measured["full"]["seconds"] - measured["full"]["load"])
+            one_worker = processing if one_worker is None and name == "local1" else one_worker
             titles = {"full": "full pipeline", "bare": "bare spaCy pipe", "components": "pipe + components"}
             for kind, m in measured.items():
                 rate = m["words"] / m["seconds"]
                 ratio = f"{rate / full_rate:.2f}x" if kind != "full" else ""
-                print(f"{label:<18}{titles[kind]:<19}{m['seconds']:>8.1f}{rate:>9,.0f}{m['articles'] / m['seconds']:>11.2f}"
-                      f"{m['rss']:>12,.0f}{ratio:>7}", flush=True)
+                proc = f"{processing:,.0f}" if kind == "full" else ""
+                scale = f"{processing / one_worker:.2f}x" if kind == "full" and one_worker else ""
+                print(f"{label:<34}{titles[kind]:<19}{m['seconds']:>8.1f}{m['load']:>7.1f}{rate:>9,.0f}{proc:>10}"
+                      f"{m['articles'] / m['seconds']:>11.2f}{m['rss']:>12,.0f}{ratio:>10}{scale:>11}", flush=True)
     same = len(set(outputs.values())) == 1
     print(f"output files (articles.jsonl, entities.jsonl, graph.graphml, graph.json) "
           f"{'byte-identical' if same else 'DIFFER'} across {', '.join(outputs)}: "

@@ -66,7 +66,7 @@ def test_empty_batches_are_never_submitted() -> None:
         return FakeFuture(batch)
 
     out = list(_ordered(submit, lambda f: f.result(), [("a", []), ("b", [1]), ("c", [])], window=2))
-    assert out == [("a", []), ("b", [1]), ("c", [])] and calls == [[1]]
+    assert out == [("a", None), ("b", [1]), ("c", None)] and calls == [[1]]
 
 
 def test_items_are_pulled_lazily() -> None:
@@ -96,7 +96,7 @@ def test_finished_batches_do_not_pile_up_behind_a_running_one() -> None:
 
 def test_in_process_engine_maps_in_order() -> None:
     assert list(InProcessEngine().map(sorted, [("a", [3, 1]), ("b", []), ("c", [2])])) == [
-        ("a", [1, 3]), ("b", []), ("c", [2])]
+        ("a", [1, 3]), ("b", None), ("c", [2])]
 
 
 def test_process_pool_engine_maps_in_order() -> None:
@@ -232,3 +232,26 @@ def test_workers_exit_when_their_parent_is_killed() -> None:
     while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(map(_running, workers)), "orphaned workers still running"
+
+
+def test_parallel_runs_send_a_batch_as_several_tasks() -> None:
+    from newsgraph.pipeline import _Batch, _tasks
+
+    def batch(n: int) -> _Batch:
+        return _Batch(done={}, todo=list(range(n)), keys=[], size=n, cached=0)
+
+    planned = [(batch(5), list("abcde")), (batch(0), []), (batch(2), list("fg"))]
+    tasks = [(key[0].size, key[1], chunk) for key, chunk in _tasks(planned, 2)]
+    assert tasks == [(5, False, ["a", "b"]), (5, False, ["c", "d"]), (5, True, ["e"]), (0, True, []),
+                     (2, True, ["f", "g"])]
+
+
+def test_two_workers_split_big_batches_and_write_the_same_bytes(use_stand_in: Path, tmp_path: Path,
+                                                                one_worker_output: dict[str, bytes]) -> None:
+    from newsgraph.pipeline import PARALLEL_TASK_ARTICLES, RunStats
+
+    stats = RunStats()
+    results = newsgraph.extract(TEXTS, lang="de", batch_size=64, workers=2, stats=stats)
+    write_outputs(results, tmp_path, formats=("graphml", "json", "gexf"))
+    assert {name: (tmp_path / name).read_bytes() for name in OUTPUT_FILES} == one_worker_output
+    assert len(TEXTS) > PARALLEL_TASK_ARTICLES and stats.processed == len(TEXTS)

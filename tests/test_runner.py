@@ -72,3 +72,51 @@ def test_run_on_error_fail_writes_up_to_the_first_error(use_stand_in: Path, tmp_
     assert (summary.articles, summary.failed) == (2, 1)
     records = [json.loads(line) for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [bool(r["error"]) for r in records] == [False, True]
+
+
+def _summary_json(out: Path, *args: str) -> dict[str, object]:
+    from typer.testing import CliRunner
+
+    from newsgraph.cli import app
+
+    result = CliRunner().invoke(app, ["extract", *args, "-o", str(out), "--lang", "de", "--json", "-q",
+                                      "--set", "batch_size=2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_summary_figures_agree_with_the_records_and_the_cache(use_stand_in: Path, tmp_path: Path) -> None:
+    from newsgraph.nlp.loading import _load_cached
+
+    src = _inputs(tmp_path, a="Kerry flog nach Paris.", b="Siemens baut in Berlin.", c="Merkel traf Kerry dort.")
+    out = tmp_path / "out"
+    _load_cached.cache_clear()  # the run loads the pipeline itself, so loading takes time
+    first = _summary_json(out, str(src))
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert first["words"] == sum(len(r["article"]["text"].split()) for r in records) == 12
+    assert (first["articles"], first["processed"], first["from_cache"], first["workers"]) == (3, 3, 0, 1)
+    seconds, load = first["seconds"], first["load_seconds"]
+    assert isinstance(seconds, float) and isinstance(load, float)
+    assert 0 < load < seconds
+    assert first["processing_seconds"] == pytest.approx(seconds - load, abs=0.002)
+    assert first["words_per_second"] == pytest.approx(12 / seconds, rel=0.01)
+    assert first["processing_words_per_second"] == pytest.approx(12 / (seconds - load), rel=0.01)
+    assert first["articles_per_second"] == pytest.approx(3 / seconds, rel=0.01)
+
+    (src / "d.txt").write_text("Siemens baut wieder in Paris.", encoding="utf-8")
+    second = _summary_json(out, str(src))  # the pipeline is loaded already: no loading time
+    assert (second["articles"], second["processed"], second["from_cache"], second["workers"]) == (4, 1, 3, 1)
+    assert second["words"] == 17 and second["load_seconds"] == 0.0
+    third = _summary_json(out, str(src))  # everything from the cache: no worker ran a batch
+    assert (third["processed"], third["from_cache"], third["workers"], third["load_seconds"]) == (0, 4, 0, 0.0)
+
+
+def test_the_summary_counts_the_worker_processes_and_their_loading(use_stand_in: Path, tmp_path: Path) -> None:
+    src = _inputs(tmp_path, **{f"t{n}": f"Kerry flog zum {n}. Mal nach Paris." for n in range(8)})
+    summary = newsgraph.run([src], tmp_path / "out", lang="de", workers=2, batch_size=1, result_cache=False)
+    # each worker process loads the pipeline on its first batch (which of the two ran how many is not fixed)
+    assert 1 <= summary.workers <= 2 and summary.processed == 8
+    assert 0 < summary.load_seconds < summary.seconds
+    assert summary.processing_seconds == pytest.approx(summary.seconds - summary.load_seconds)

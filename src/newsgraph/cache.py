@@ -299,8 +299,19 @@ class ResultCache:
         Raises:
             CacheError: The file cannot be written.
         """
-        rows = [(key, self.version, zlib.compress(result.model_dump_json().encode("utf-8"), 1))
-                for key, result in items if result.ok]
+        self.put_encoded((key, encode_result(result)) for key, result in items)
+
+    def put_encoded(self, items: Iterable[tuple[str, bytes | None]]) -> None:
+        """Store results encoded with :func:`encode_result` already (by the worker that made them, so the
+        process that writes the cache does not encode them again).
+
+        Args:
+            items: ``(article key, encoded result)`` pairs; ``None`` (a failed article) is skipped.
+
+        Raises:
+            CacheError: The file cannot be written.
+        """
+        rows = [(key, self.version, blob) for key, blob in items if blob is not None]
         try:
             self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows)
         except sqlite3.Error as e:
@@ -324,6 +335,18 @@ class ResultCache:
         except sqlite3.Error:
             pass  # closing after an error: what was committed per batch is what the next run gets
         self._db.close()
+
+
+def encode_result(result: ArticleResult) -> bytes | None:
+    """A result as the cache stores it (its JSON, zlib-compressed), or ``None`` for a failed one (never cached).
+
+    Args:
+        result: A result of the NLP stage.
+
+    Returns:
+        The bytes to store, or ``None``.
+    """
+    return zlib.compress(result.model_dump_json().encode("utf-8"), 1) if result.ok else None
 
 
 class _Damaged(sqlite3.DatabaseError):

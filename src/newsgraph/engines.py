@@ -42,13 +42,13 @@ class Engine(Protocol):
     """Runs a function over batches; results come back in input order.
 
     ``map`` pulls ``items`` lazily, keeping at most a few batches per worker in flight. An empty batch is
-    never sent to a worker: it comes back as an empty list in its place.
+    never sent to a worker: it comes back as ``None`` in its place.
     """
 
     def map(
-        self, fn: Callable[[list[T]], list[R]], items: Iterable[tuple[K, list[T]]]
-    ) -> Iterator[tuple[K, list[R]]]:
-        """``(key, fn(batch))`` for every ``(key, batch)`` of ``items``, in order."""
+        self, fn: Callable[[list[T]], R], items: Iterable[tuple[K, list[T]]]
+    ) -> Iterator[tuple[K, R | None]]:
+        """``(key, fn(batch))`` for every ``(key, batch)`` of ``items``, in order (``None`` for an empty batch)."""
         ...
 
     def close(self) -> None:
@@ -64,10 +64,10 @@ class _Pending(Protocol):
 
 def _ordered(
     submit: Callable[[list[T]], _Pending],
-    wait: Callable[[_Pending], list[R]],
+    wait: Callable[[_Pending], R],
     items: Iterable[tuple[K, list[T]]],
     window: int,
-) -> Iterator[tuple[K, list[R]]]:
+) -> Iterator[tuple[K, R | None]]:
     """Submit batches ahead (at most ``window`` running) and yield their results in input order;
     ``wait`` gets a submitted batch's result (and turns the engine's failures into EngineError).
     Batches waiting behind a running one (empty ones included: their results were known up front) are
@@ -82,13 +82,13 @@ def _ordered(
                            or len(pending) >= 2 * window):
             head_key, future = pending.popleft()
             if future is None:
-                yield head_key, []
+                yield head_key, None
             else:
                 running -= 1
                 yield head_key, wait(future)
     while pending:
         head_key, future = pending.popleft()
-        yield head_key, [] if future is None else wait(future)
+        yield head_key, None if future is None else wait(future)
 
 
 _RESUME_HINT = Errors.E303
@@ -112,11 +112,11 @@ class InProcessEngine:
     """Runs every batch in this process, one after the other (``workers=1``)."""
 
     def map(
-        self, fn: Callable[[list[T]], list[R]], items: Iterable[tuple[K, list[T]]]
-    ) -> Iterator[tuple[K, list[R]]]:
+        self, fn: Callable[[list[T]], R], items: Iterable[tuple[K, list[T]]]
+    ) -> Iterator[tuple[K, R | None]]:
         """See :class:`Engine`."""
         for key, batch in items:
-            yield key, fn(batch) if batch else []
+            yield key, fn(batch) if batch else None
 
     def close(self) -> None:
         """Nothing to stop."""
@@ -153,14 +153,14 @@ class ProcessPoolEngine:
                                          initializer=_exit_with_parent, initargs=(os.getpid(),))
 
     def map(
-        self, fn: Callable[[list[T]], list[R]], items: Iterable[tuple[K, list[T]]]
-    ) -> Iterator[tuple[K, list[R]]]:
+        self, fn: Callable[[list[T]], R], items: Iterable[tuple[K, list[T]]]
+    ) -> Iterator[tuple[K, R | None]]:
         """See :class:`Engine`.
 
         Raises:
             EngineError: A worker process died (killed, or out of memory).
         """
-        def submit(batch: list[T]) -> Future[list[R]]:
+        def submit(batch: list[T]) -> Future[R]:
             return self._pool.submit(fn, batch)
 
         return _ordered(submit, _wait_local, items, IN_FLIGHT_PER_WORKER * self.workers)
@@ -216,8 +216,8 @@ class DaskEngine:
         self.window = IN_FLIGHT_PER_WORKER * max(1, threads)
 
     def map(
-        self, fn: Callable[[list[T]], list[R]], items: Iterable[tuple[K, list[T]]]
-    ) -> Iterator[tuple[K, list[R]]]:
+        self, fn: Callable[[list[T]], R], items: Iterable[tuple[K, list[T]]]
+    ) -> Iterator[tuple[K, R | None]]:
         """See :class:`Engine`.
 
         Raises:

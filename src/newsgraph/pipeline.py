@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -12,7 +16,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsgraph.cache import ResultCache, article_key, open_cache
+from newsgraph.cache import ResultCache, article_key, encode_result, open_cache
 from newsgraph.config import Settings, settings_from_options
 from newsgraph.engines import check_dask, make_engine
 from newsgraph.errors import ConfigError, Errors, InputError, LanguageError, ModelError, NewsgraphError
@@ -120,8 +124,7 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
         by_lang.setdefault(lang, []).append(i)
     for lang, indices in by_lang.items():
         try:
-            nlp = load_pipeline(lang, model=settings.model, accurate=settings.accurate,
-                                accurate_model=settings.accurate_model, accurate_onnx=settings.accurate_onnx)
+            nlp = _timed_load(lang, settings)
         except (LanguageError, ModelError) as e:
             for i in indices:
                 results[i] = error_result(articles[i], str(e))
@@ -135,6 +138,54 @@ def annotate_batch(articles: list[Article], settings: Settings) -> list[ArticleR
         for i, result in zip(indices, _annotate(nlp, batch, name, settings)):
             results[i] = result
     return [r for r in results if r is not None]
+
+
+_loading = threading.local()
+"""Per thread (a Dask worker may run several): seconds spent loading pipelines so far."""
+
+
+def _timed_load(lang: str, settings: Settings) -> Language:
+    """:func:`load_pipeline`, its time added to this thread's loading seconds (a cached pipeline costs ~0)."""
+    started = time.perf_counter()
+    try:
+        return load_pipeline(lang, model=settings.model, accurate=settings.accurate,
+                             accurate_model=settings.accurate_model, accurate_onnx=settings.accurate_onnx)
+    finally:
+        _loading.seconds = getattr(_loading, "seconds", 0.0) + time.perf_counter() - started
+
+
+@dataclass
+class BatchOutput:
+    """What a worker sends back for one batch: the results and how it spent its time."""
+
+    results: list[ArticleResult]
+    """One result per article, in batch order."""
+    load_seconds: float
+    """Seconds this batch spent loading pipelines (only a worker's first batch of a language loads one)."""
+    worker: str
+    """The worker process that ran it (``host:pid``)."""
+    encoded: list[bytes | None] = field(default_factory=list)
+    """With ``encode``: each result as the result cache stores it (:func:`~newsgraph.cache.encode_result`)."""
+
+
+def process_batch(articles: list[Article], settings: Settings, *, encode: bool = False) -> BatchOutput:
+    """:func:`annotate_batch` as the engines run it: the results, with the time spent loading pipelines
+    measured where the loading happens (in the worker), and with ``encode`` the results encoded for the
+    result cache there too, so that the process writing the cache does not spend its time on it.
+
+    Args:
+        articles: One batch, in input order.
+        settings: The run's settings.
+        encode: Also encode each result for the result cache.
+
+    Returns:
+        The results, their cache encodings and the batch's loading time and worker.
+    """
+    before = getattr(_loading, "seconds", 0.0)
+    results = annotate_batch(articles, settings)
+    return BatchOutput(results=results, load_seconds=getattr(_loading, "seconds", 0.0) - before,
+                       worker=f"{socket.gethostname()}:{os.getpid()}",
+                       encoded=[encode_result(result) for result in results] if encode else [])
 
 
 DATE_KEY = "newsgraph_date"
@@ -208,6 +259,23 @@ class RunStats:
     skipped_folders: list[SkippedFolder] = field(default_factory=list)
     """Folders not read as input: the run's output folder and other newsgraph output folders met while
     walking folders or expanding globs (each once)."""
+    load_seconds_by_worker: dict[str, float] = field(default_factory=dict)
+    """Seconds each worker process (``host:pid``) that ran a batch spent loading pipelines."""
+
+    @property
+    def workers(self) -> int:
+        """Worker processes that ran NLP batches (0 when every article came from the cache)."""
+        return len(self.load_seconds_by_worker)
+
+    @property
+    def load_seconds(self) -> float:
+        """Wall time the run spent loading pipelines: the workers load in parallel, so the longest one's."""
+        return max(self.load_seconds_by_worker.values(), default=0.0)
+
+    def add(self, output: BatchOutput) -> None:
+        """Count a processed batch's worker and loading time."""
+        self.load_seconds_by_worker[output.worker] = (self.load_seconds_by_worker.get(output.worker, 0.0)
+                                                      + output.load_seconds)
 
 
 def extract(
@@ -321,17 +389,44 @@ def _plan(items: list[Article | InputError], cache: ResultCache | None) -> tuple
     return batch, [articles[i] for i in todo]
 
 
+PARALLEL_TASK_ARTICLES = 16
+"""With several workers (or Dask), a batch goes to the workers as tasks of at most this many articles: with
+whole batches (64 articles) one worker can still be busy with the last one long after the others ran out
+of work. Results do not depend on how articles are grouped for the NLP (the tests compare 1 and 2 workers,
+the benchmark 200 articles in batches of 64 and 16)."""
+
+
+def _tasks(planned: Iterable[tuple[_Batch, list[Article]]], size: int
+           ) -> Iterator[tuple[tuple[_Batch, bool], list[Article]]]:
+    """The engine's tasks: each batch's articles for the NLP in chunks of ``size`` (one empty task for a batch
+    that needs none), keyed by the batch and whether the chunk is its last."""
+    for batch, fresh in planned:
+        starts = range(0, len(fresh), size) or range(1)
+        for start in starts:
+            yield (batch, start == starts[-1]), fresh[start:start + size]
+
+
 def _extract(sources: Iterable[Source], opts: Settings, cache_path: Path | None, stats: RunStats,
              out: Path | None) -> Iterator[ArticleResult]:
     stream = iter_articles(sources, max_bytes=opts.max_bytes, exclude=[out] if out is not None else [],
                            skipped=stats.skipped_folders)
-    annotate = partial(annotate_batch, settings=opts)
+    process = partial(process_batch, settings=opts, encode=cache_path is not None)
+    parallel = opts.engine == "dask" or opts.workers > 1
+    task_size = min(opts.batch_size, PARALLEL_TASK_ARTICLES) if parallel else opts.batch_size
     with open_cache(cache_path, opts) as cache, closing(make_engine(opts)) as engine:
         batches = (_plan(items, cache) for items in iter(lambda: list(islice(stream, opts.batch_size)), []))
-        for batch, fresh in engine.map(annotate, batches):
+        outputs: list[BatchOutput] = []
+        for (batch, last), output in engine.map(process, _tasks(batches, task_size)):
+            if output is not None:
+                stats.add(output)
+                outputs.append(output)
+            if not last:
+                continue
+            fresh = [result for output in outputs for result in output.results]
             if cache is not None:
-                cache.put(zip(batch.keys, fresh))
+                cache.put_encoded(zip(batch.keys, (blob for output in outputs for blob in output.encoded)))
                 cache.commit()  # once per batch: a killed run keeps every batch it finished
+            outputs = []
             stats.processed += len(fresh)
             stats.from_cache += batch.cached
             results = batch.done | dict(zip(batch.todo, fresh))
@@ -347,4 +442,5 @@ def paths_to_sources(paths: Iterable[str]) -> list[Source]:
     return [Path(p) for p in paths]
 
 
-__all__ = ["extract", "annotate_batch", "error_result", "iter_articles", "paths_to_sources", "RunStats"]
+__all__ = ["extract", "annotate_batch", "BatchOutput", "error_result", "iter_articles", "paths_to_sources",
+           "process_batch", "RunStats"]

@@ -37,7 +37,7 @@ class RunSummary:
     failures: list[str] = field(default_factory=list)
     """The first :data:`MAX_FAILURES` errors, each starting with the file (and line) it is about."""
     from_cache: int = 0
-    """Articles whose result came from the result cache."""
+    """Articles whose result came from the result cache (the cache hits)."""
     processed: int = 0
     """Articles sent through the NLP stage."""
     skipped_folders: list[SkippedFolder] = field(default_factory=list)
@@ -52,6 +52,11 @@ class RunSummary:
     """Words (whitespace-separated) in the article texts."""
     seconds: float = 0.0
     """Wall time from the call to the written output (model loading included, the baseline diff not)."""
+    load_seconds: float = 0.0
+    """The part of ``seconds`` spent loading pipelines, measured in the workers where they load (workers
+    load in parallel: the longest time one worker spent)."""
+    workers: int = 0
+    """Worker processes that ran NLP batches (0 when every article came from the cache)."""
     paths: list[Path] = field(default_factory=list)
     """The files written (empty until the output is written)."""
     diff: OutputDiff | None = None
@@ -62,14 +67,36 @@ class RunSummary:
         """All corpus-level entities written."""
         return sum(self.entities_by_type.values())
 
+    @property
+    def processing_seconds(self) -> float:
+        """``seconds`` without the model loading: reading, NLP, cache and writing."""
+        return max(self.seconds - self.load_seconds, 0.0)
+
+    @property
+    def words_per_second(self) -> float:
+        """Words of all articles read per second of the whole run (model loading included); 0 before it ends."""
+        return self.words / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def processing_words_per_second(self) -> float:
+        """Words per second of the processing alone (model loading left out); 0 before the run ends."""
+        return self.words / self.processing_seconds if self.processing_seconds > 0 else 0.0
+
+    @property
+    def articles_per_second(self) -> float:
+        """Articles read per second of the whole run (model loading included); 0 before it ends."""
+        return self.articles / self.seconds if self.seconds > 0 else 0.0
+
     def as_dict(self) -> dict[str, object]:
         """The summary as JSON-ready data (``newsgraph extract --json`` prints it; README, "Exit codes").
 
         Returns:
             ``out``, ``articles``, ``failed``, ``failures``, ``from_cache``, ``processed``, ``skipped_folders``
             (path and reason), ``entities`` (total), ``entities_by_type``, ``relations``, ``events``,
-            ``words``, ``seconds``, ``paths`` (the files written) and ``diff`` (null, or ``differs`` and the
-            counts per kind of difference).
+            ``words``, ``seconds``, ``load_seconds``, ``processing_seconds``, ``words_per_second`` (model
+            loading included), ``processing_words_per_second`` (left out), ``articles_per_second``,
+            ``workers``, ``paths`` (the files written) and ``diff`` (null, or ``differs`` and the counts per
+            kind of difference).
         """
         return {
             "out": str(self.out), "articles": self.articles, "failed": self.failed, "failures": list(self.failures),
@@ -77,6 +104,10 @@ class RunSummary:
             "skipped_folders": [{"path": folder.path, "reason": folder.reason} for folder in self.skipped_folders],
             "entities": self.entities, "entities_by_type": dict(self.entities_by_type), "relations": self.relations,
             "events": self.events, "words": self.words, "seconds": round(self.seconds, 3),
+            "load_seconds": round(self.load_seconds, 3), "processing_seconds": round(self.processing_seconds, 3),
+            "words_per_second": round(self.words_per_second, 1),
+            "processing_words_per_second": round(self.processing_words_per_second, 1),
+            "articles_per_second": round(self.articles_per_second, 3), "workers": self.workers,
             "paths": [str(path) for path in self.paths],
             "diff": None if self.diff is None else {"differs": self.diff.differs, **self.diff.counts()},
         }
@@ -215,6 +246,7 @@ def run(
             written = write_outputs(_counted(results, summary, on_result), out, formats=formats, html=html)
     finally:
         summary.from_cache, summary.processed = stats.from_cache, stats.processed
+        summary.load_seconds, summary.workers = stats.load_seconds, stats.workers
     summary.seconds = time.perf_counter() - started
     summary.entities_by_type = dict(written.entities_by_type)
     summary.relations, summary.events, summary.paths = written.relations, written.events, list(written.paths)

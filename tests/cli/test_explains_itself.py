@@ -114,7 +114,8 @@ def test_json_prints_the_run_summary_on_stdout(use_stand_in: Path, tmp_path: Pat
     assert str(out / "articles.jsonl") in summary["paths"]
     assert set(summary) == {"out", "articles", "failed", "failures", "from_cache", "processed", "skipped_folders",
                             "entities", "entities_by_type", "relations", "events", "words", "seconds", "paths",
-                            "diff"}
+                            "diff", "load_seconds", "processing_seconds", "words_per_second",
+                            "processing_words_per_second", "articles_per_second", "workers"}
     assert "newsgraph extract" not in result.output  # no table
 
 

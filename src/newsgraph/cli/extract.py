@@ -136,12 +136,16 @@ def _summary_table(summary: RunSummary) -> Table:
     table.add_row("failed", str(summary.failed))
     table.add_row("from cache", str(summary.from_cache))
     table.add_row("processed", str(summary.processed))
+    table.add_row("workers", str(summary.workers))
     for etype, n in sorted(summary.entities_by_type.items()):
         table.add_row(f"entities {etype}", str(n))
     table.add_row("relations", str(summary.relations))
     table.add_row("events", str(summary.events))
-    seconds = summary.seconds
-    table.add_row("words/s (incl. model loading)", f"{summary.words / seconds:,.0f}" if seconds > 0 else "-")
+    table.add_row("words", f"{summary.words:,}")
+    table.add_row("seconds (model loading)", f"{summary.seconds:,.1f} ({summary.load_seconds:,.1f})")
+    table.add_row("words/s (processing alone)", f"{summary.processing_words_per_second:,.0f}")
+    table.add_row("words/s (incl. model loading)", f"{summary.words_per_second:,.0f}")
+    table.add_row("articles/s (incl. model loading)", f"{summary.articles_per_second:,.2f}")
     table.add_row("output", str(summary.out))
     return table
 
