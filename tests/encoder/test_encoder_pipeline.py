@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from newsgraph.cli import app
 from newsgraph.encoder.onnx_runtime import LayerMix, load_encoder
-from newsgraph.encoder.pipeline_component import FACTORY_NAME, EncoderPipeline
+from newsgraph.encoder.pipeline_component import FACTORY_NAME, EncoderPipeline, split_long
 from newsgraph.encoder.syntax_heads import SyntaxHeads, lstm_direction, lstm_direction_batch
 from newsgraph.encoder.tags import LABELS
 from newsgraph.errors import ConfigError, ModelError
@@ -140,6 +140,21 @@ def test_long_sentence_is_read_in_windows_and_parsed_whole() -> None:
     check_trees(doc)
     assert [e.text for e in doc.ents if e.label_ == "PER"].count("Angela Merkel") == 6  # every window tagged
     assert all(t.tag_ for t in doc)
+
+
+def test_a_run_on_sentence_is_parsed_in_parts_that_cover_it() -> None:
+    words = [w for w in range(3, 23) if w != 10]  # token 10 is white space
+    parts = split_long((2, 24), words, limit=6)
+    assert [p[1] for p in parts] == [words[:6], words[6:12], words[12:18], words[18:]]
+    assert [p[0] for p in parts] == [(2, 9), (9, 16), (16, 22), (22, 24)]
+    assert split_long((0, 3), [0, 1, 2], limit=6) == [((0, 3), [0, 1, 2])]
+
+
+def test_a_huge_run_on_sentence_gets_one_tree_per_part_in_bounded_memory(nlp: Language) -> None:
+    doc = nlp(" ".join(["Merkel"] * 3_000))  # one sentence: a 3,000 x 3,000 biaffine matrix per part otherwise
+    sents = list(doc.sents)
+    assert len(sents) == -(-3_000 // 256) and all(len(s) <= 256 for s in sents)
+    check_trees(doc)
 
 
 def test_fast_selects_the_cnn_pipeline() -> None:

@@ -21,8 +21,11 @@ def evaluate_cli(
     news_only: bool = typer.Option(False, "--news-only", help="GermEval: only the news sentences."),
     labels: str = typer.Option(",".join(DEFAULT_MICRO_LABELS), "--labels", help="Labels in the micro average."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
-    accurate: bool = typer.Option(False, "--accurate", help="Score the fine-tuned encoder NER (accurate mode)."),
-    accurate_model: Path | None = typer.Option(None, "--accurate-model", help="Its folder (default: the cache)."),
+    fast: bool = typer.Option(False, "--fast", help="German: score the CNN pipeline instead of the default encoder pipeline."),
+    accurate: bool = typer.Option(False, "--accurate", help="An alias of the default; with --accurate-model: that encoder NER."),
+    accurate_model: Path | None = typer.Option(
+        None, "--accurate-model",
+        help="An ONNX encoder folder for the encoder pipeline, or (with --accurate) a torch encoder NER in the CNN pipeline."),
 ) -> None:
     """Print precision/recall/F1 per label and micro (NER), or POS/morph/UAS/LAS (conllu).
 
@@ -31,7 +34,7 @@ def evaluate_cli(
     GPE/FAC → LOC, NORP and other names → MISC.
     """
     try:
-        nlp = load_pipeline(lang, model=model, components=(), accurate=accurate, accurate_model=accurate_model)
+        nlp = load_pipeline(lang, model=model, components=(), fast=fast, accurate=accurate, accurate_model=accurate_model)
         report = evaluate_file(nlp, gold, fmt=fmt, news_only=news_only,
                                micro_labels=tuple(x.strip() for x in labels.split(",") if x.strip()))
     except NewsgraphError as e:

@@ -9,7 +9,8 @@ overlapping windows), and from the same forward pass takes
 * the NER logits of each word's first sub-word -> ``doc.ents`` (PER/LOC/ORG/MISC, as ``newsgraph_encoder``);
 * the heads' scalar mix of the layers (computed per batch, so one ``[words, 384]`` array per sentence is kept)
   -> the numpy syntax heads (:meth:`newsgraph.encoder.syntax_heads.SyntaxHeads.predict_mixed`) -> ``tag_``,
-  ``pos_``, ``morph`` and ``head``/``dep_``: one tree per sentence, so the sentence starts stay those found before.
+  ``pos_``, ``morph`` and ``head``/``dep_``: one tree per sentence, so the sentence starts stay those found before
+  (a sentence of more than :data:`MAX_TREE_WORDS` words is cut into parts of that size).
 """
 
 from __future__ import annotations
@@ -28,7 +29,22 @@ from newsgraph.encoder.syntax_heads import SyntaxHeads, SyntaxPrediction
 from newsgraph.encoder.tags import Unit, set_entities
 
 FACTORY_NAME = "newsgraph_encoder_pipeline"
+# The biaffine parser scores every pair of words (memory and time grow with the square of a sentence's length,
+# 3 GB for 28,000 words): a longer "sentence" (run-on text, hostile input; news sentences stay far below) is
+# cut into parts of this many words, each tagged and parsed as a sentence of its own.
+MAX_TREE_WORDS = 256
 _EMPTY = SyntaxPrediction([], [], [], [], [])
+
+
+def split_long(span: tuple[int, int], words: list[int], *, limit: int = MAX_TREE_WORDS
+               ) -> list[tuple[tuple[int, int], list[int]]]:
+    """``(span, words)`` cut into consecutive parts of at most ``limit`` words; together they cover the span."""
+    if len(words) <= limit:
+        return [(span, words)]
+    parts = [words[k:k + limit] for k in range(0, len(words), limit)]
+    starts = [span[0]] + [part[0] for part in parts[1:]]
+    ends = starts[1:] + [span[1]]
+    return [((start, end), part) for start, end, part in zip(starts, ends, parts)]
 
 
 class EncoderPipeline:
@@ -51,7 +67,7 @@ class EncoderPipeline:
 
     def __init__(self, nlp: Language, name: str, *, model_dir: str, heads_dir: str, batch_size: int = 64,
                  device: str = "cpu", threads: int = 1, max_pieces: int = MAX_PIECES,
-                 batch_pieces: int = 1024) -> None:
+                 batch_pieces: int = 512) -> None:
         self.name = name
         self.batch_size = batch_size
         self.heads = SyntaxHeads.load(Path(heads_dir))
@@ -77,7 +93,8 @@ class EncoderPipeline:
 
     def annotate(self, docs: list[Doc]) -> None:
         """Encode every sentence of ``docs`` once and write all the annotations."""
-        sentences = [(d, span, words) for d, doc in enumerate(docs) for span, words in sentence_words(doc)]
+        sentences = [(d, part, part_words) for d, doc in enumerate(docs) for span, words in sentence_words(doc)
+                     for part, part_words in split_long(span, words)]
         texts = [[docs[d][i].text for i in words] for d, _, words in sentences if words]
         encoded = iter(self.encoder.encode(texts, mix=self.mix))
         units: list[Unit] = []
@@ -113,7 +130,7 @@ class EncoderPipeline:
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", "token.tag", "token.pos", "token.morph",
              "token.head", "token.dep", "token.is_sent_start"],
     default_config={"batch_size": 64, "device": "cpu", "threads": 1, "max_pieces": MAX_PIECES,
-                    "batch_pieces": 1024},
+                    "batch_pieces": 512},
 )
 def make_encoder_pipeline(nlp: Language, name: str, model_dir: str, heads_dir: str, batch_size: int, device: str,
                           threads: int, max_pieces: int, batch_pieces: int) -> EncoderPipeline:
@@ -127,4 +144,4 @@ def make_encoder_pipeline(nlp: Language, name: str, model_dir: str, heads_dir: s
                            device=device, threads=threads, max_pieces=max_pieces, batch_pieces=batch_pieces)
 
 
-__all__ = ["EncoderPipeline", "FACTORY_NAME", "make_encoder_pipeline"]
+__all__ = ["EncoderPipeline", "FACTORY_NAME", "MAX_TREE_WORDS", "make_encoder_pipeline", "split_long"]
