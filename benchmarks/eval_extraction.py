@@ -2,13 +2,13 @@
 
 Usage:
     python benchmarks/eval_extraction.py [--json] [--only entities|relations|events] [--details]
-                                         [--model DIR] [--accurate] [--data DIR] [--no-seed] [--set DIR]
+                                         [--model DIR] [--fast] [--data DIR] [--no-seed] [--set DIR]
 
 Gold: every ``*.expected.json`` beside its text — the seed ``seeds/000_8bf24d917596bb10.txt`` with its
 reference in ``../shared/seeds/`` and the annotated 10kGNAD articles in ``tests/data/`` (see
 ``tests/data/README.md`` for the annotation guidelines). Each text is run through
-``newsgraph.extract([path], lang="de")`` (with ``--model`` through ``model=``; default: the shipped
-``models/de_newsgraph``; ``--accurate`` runs accurate mode, the encoder NER of ``models/de_e5_ner``).
+``newsgraph.extract([path], lang="de")`` (with ``--model`` through ``model=``; default: German's encoder
+pipeline, ``models/de_e5_onnx`` + ``models/de_e5_syntax``; ``--fast`` the CNN pipeline ``models/de_newsgraph``).
 
 Matching rules
 --------------
@@ -505,23 +505,25 @@ def gold_pairs(*, seed: bool = True, data: Path = DATA) -> list[tuple[Path, Path
 
 
 def evaluate_article(text_path: Path, expected_path: Path, *, model: Path | None,
-                     accurate: bool = False) -> ArticleScore:
+                     accurate: bool = False, fast: bool = False) -> ArticleScore:
     gold = json.loads(expected_path.read_text(encoding="utf-8"))
-    return _evaluate(text_path, text_path.name, gold, "de", model=model, accurate=accurate)
+    return _evaluate(text_path, text_path.name, gold, "de", model=model, accurate=accurate, fast=fast)
 
 
-def evaluate_reference(expected_path: Path, *, model: Path | None, accurate: bool = False) -> ArticleScore:
+def evaluate_reference(expected_path: Path, *, model: Path | None, accurate: bool = False,
+                       fast: bool = False) -> ArticleScore:
     """Score one yardstick reference (tests/data/yardstick/...): its text is read from ../shared/data by id."""
     from newsgraph.records import Article
     from yardstick import load_reference
 
     text, gold = load_reference(expected_path)
     article = Article(id=gold["article_id"], text=text, lang=gold["language"])
-    return _evaluate(article, gold["article_id"], gold, gold["language"], model=model, accurate=accurate, text=text)
+    return _evaluate(article, gold["article_id"], gold, gold["language"], model=model, accurate=accurate, text=text,
+                     fast=fast)
 
 
 def _evaluate(source: Any, name: str, gold: dict[str, Any], lang: str, *, model: Path | None,
-              accurate: bool, text: str | None = None) -> ArticleScore:
+              accurate: bool, text: str | None = None, fast: bool = False) -> ArticleScore:
     import newsgraph
 
     score = ArticleScore(name=name)
@@ -530,6 +532,8 @@ def _evaluate(source: Any, name: str, gold: dict[str, Any], lang: str, *, model:
         options["model"] = model
     if accurate:
         options["accurate"] = True
+    if fast:
+        options["fast"] = True
     start = time.perf_counter()
     try:
         results = list(newsgraph.extract([source], **options))
@@ -670,7 +674,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--details", action="store_true", help="list missed and spurious items per article")
     parser.add_argument("--model", type=Path, default=None,
                         help="spaCy pipeline folder (default: the shipped models/de_newsgraph)")
-    parser.add_argument("--accurate", action="store_true", help="accurate mode: the shipped encoder NER")
+    parser.add_argument("--accurate", action="store_true", help="an alias of the default (the encoder pipeline)")
+    parser.add_argument("--fast", action="store_true", help="German's CNN pipeline (newsgraph extract --fast)")
     parser.add_argument("--data", type=Path, default=DATA, help="folder with <id>.txt + <id>.expected.json")
     parser.add_argument("--no-seed", action="store_true", help="leave out the seed article")
     parser.add_argument("--set", dest="yardstick", type=Path, default=None,
@@ -685,19 +690,20 @@ def main(argv: list[str] | None = None) -> int:
         if not files:
             print(f"no *.expected.json below {args.yardstick}", file=sys.stderr)
             return 2
-        scores = [evaluate_reference(path, model=args.model, accurate=args.accurate) for path in files]
+        scores = [evaluate_reference(path, model=args.model, accurate=args.accurate, fast=args.fast) for path in files]
     else:
         pairs = gold_pairs(seed=not args.no_seed, data=args.data)
         if not pairs:
             print("no gold files found", file=sys.stderr)
             return 0
-        scores = [evaluate_article(text, expected, model=args.model, accurate=args.accurate)
+        scores = [evaluate_article(text, expected, model=args.model, accurate=args.accurate, fast=args.fast)
                   for text, expected in pairs]
     total = overall(scores)
     if args.json:
         print(json.dumps({
             "model": str(args.model or ROOT / "models/de_newsgraph"),
             "accurate": args.accurate,
+            "fast": args.fast,
             "articles": [score_dict(s, args.only, args.details) for s in scores],
             "overall": score_dict(total, args.only, False),
             "held_back_style": held_back_summary(total),

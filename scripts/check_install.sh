@@ -8,7 +8,8 @@
 #   (b) an HTML news page is read (lxml_html_clean is a dependency) and gives entities;
 #   (c) a folder of bad inputs exits 1 with one error record per bad input, and the good ones are processed;
 #   (d) the shipped pipelines load with spaCy (`spacy.load(de_newsgraph.PATH)`, `de_newsgraph.load()`)
-#       and accurate mode's de_e5_ner is found.
+#       and accurate mode's de_e5_ner is found; German's default encoder pipeline runs from the installed
+#       de_e5_onnx and de_e5_syntax (onnxruntime and tokenizers are core dependencies).
 # Prints PASS/FAIL per check and exits 1 if any failed. pip uses the machine's configuration (index, cache).
 #
 # Environment: PYTHON (default python3; needs the venv module), KEEP=1 keeps the temporary folder.
@@ -66,7 +67,9 @@ if run contents "$BIN/python" - "$WHEEL" <<'EOF'
 import sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
 needed = ["de_newsgraph/__init__.py", "de_newsgraph/meta.json", "de_newsgraph/ner/model", "it_newsgraph/meta.json",
-          "de_e5_ner/newsgraph_ner_package.json", "de_e5_ner/ner_delta.safetensors", "newsgraph/data/view/"]
+          "de_e5_ner/newsgraph_ner_package.json", "de_e5_ner/ner_delta.safetensors", "newsgraph/data/view/",
+          "de_e5_onnx/model.onnx", "de_e5_onnx/tokenizer.json", "de_e5_onnx/newsgraph_onnx.json",
+          "de_e5_syntax/syntax_heads.npz", "de_e5_syntax/syntax_heads.json"]
 missing = [n for n in needed if not any(name.startswith(n) for name in names)]
 tops = sorted({name.split("/")[0] for name in names})
 unwanted = [n for n in names if n.split("/")[0] in ("models", "configs", "build", "training")
@@ -75,7 +78,7 @@ print("top-level entries:", tops)
 if missing or unwanted:
     sys.exit(f"missing: {missing}; unwanted: {unwanted[:10]}")
 EOF
-then pass "wheel holds newsgraph, de_newsgraph, it_newsgraph, de_e5_ner and no models/ build material"
+then pass "wheel holds newsgraph, de_newsgraph, it_newsgraph, de_e5_ner, de_e5_onnx, de_e5_syntax and no models/ build material"
 else fail "wheel contents"; show_log contents; fi
 
 if run install "$BIN/python" -m pip install "$WHEEL"; then pass "wheel installed without extras"
@@ -201,8 +204,16 @@ assert "Roma" in ents, ents
 shipped = find_shipped_model("de_e5_ner", marker=PACKAGE_FILE)
 print("de_e5_ner:", shipped)
 assert shipped is not None and str(shipped.path).startswith(venv)
+from newsgraph.nlp.loading import ENCODER_PIPELINE, encoder_models, load_pipeline
+models = encoder_models()
+print("encoder pipeline:", models)
+assert str(models.encoder).startswith(venv) and str(models.heads).startswith(venv), models
+nlp = load_pipeline("de")
+doc = nlp(text)
+assert ENCODER_PIPELINE in nlp.pipe_names and "parser" not in nlp.pipe_names, nlp.pipe_names
+assert ("Angela Merkel", "PER") in {(ent.text, ent.label_) for ent in doc.ents} and doc.has_annotation("DEP")
 EOF
-then pass "(d) spacy.load(de_newsgraph.PATH) and de_newsgraph.load() find entities; it_newsgraph loads; de_e5_ner found"
+then pass "(d) spacy.load(de_newsgraph.PATH) and de_newsgraph.load() find entities; it_newsgraph loads; de_e5_ner found; the default encoder pipeline runs from the installed de_e5_onnx + de_e5_syntax"
 else fail "(d) loading the installed pipelines with spaCy"; show_log spacy; fi
 
 echo "check-install took $((SECONDS - START)) s"

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from newsgraph import __version__
 from newsgraph.encoder.package import PACKAGE_FILE
 from newsgraph.encoder.onnx_runtime import INFO_FILE as ONNX_INFO_FILE
+from newsgraph.encoder.syntax_heads import META_FILE as SYNTAX_META_FILE
 from newsgraph.config import Settings
 from newsgraph.errors import CacheError, Errors, NewsgraphError
 from newsgraph.graph.export import output_lock
@@ -46,7 +47,7 @@ KEEP_VERSIONS = 3
 
 # Settings that change what a result contains; the rest (workers, engine, formats, ...) only change how
 # or where it is computed, and must not invalidate the cache.
-RESULT_SETTINGS: tuple[str, ...] = ("lang", "languages", "model", "accurate", "accurate_model")
+RESULT_SETTINGS: tuple[str, ...] = ("lang", "languages", "model", "fast", "device", "accurate", "accurate_model")
 
 _SQL_VARIABLES = 500  # below SQLite's smallest limit on host parameters per statement (999)
 
@@ -88,7 +89,7 @@ def _code_digest() -> str:
 
 def _model_files_digest(folder: Path) -> str:
     digest = hashlib.sha256(str(folder.resolve()).encode("utf-8"))
-    for name in ("meta.json", "config.cfg", "config.json", PACKAGE_FILE, ONNX_INFO_FILE):
+    for name in ("meta.json", "config.cfg", "config.json", PACKAGE_FILE, ONNX_INFO_FILE, SYNTAX_META_FILE):
         file = folder / name
         if file.is_file():
             digest.update(file.read_bytes())
@@ -109,15 +110,23 @@ def _pipeline_folders() -> list[Path]:
 
 
 def _accurate_folders(settings: Settings) -> list[Path]:
-    """The encoder NER that accurate mode runs (none when it is off, or cannot run and so makes no results)."""
-    from newsgraph.nlp.loading import accurate_model_dir
+    """The encoder models the run uses: German's encoder pipeline (ONNX encoder and syntax heads) unless
+    ``fast``, and an ``accurate_model`` NER (none of what cannot run and so makes no results)."""
+    from newsgraph.nlp.loading import accurate_model_dir, encoder_models, uses_encoder_pipeline
 
-    if not settings.accurate:
-        return []
-    try:
-        return [accurate_model_dir(settings.accurate_model, onnx=settings.accurate_onnx)]
-    except NewsgraphError:
-        return []
+    folders: list[Path] = []
+    if uses_encoder_pipeline("de", model=settings.model, fast=settings.fast, accurate_model=settings.accurate_model):
+        try:
+            models = encoder_models(settings.accurate_model)
+            folders += [models.encoder, models.heads]
+        except NewsgraphError:
+            pass
+    if settings.accurate and settings.accurate_model is not None:
+        try:
+            folders.append(accurate_model_dir(settings.accurate_model, onnx=settings.accurate_onnx))
+        except NewsgraphError:
+            pass
+    return folders
 
 
 def pipeline_version(settings: Settings) -> str:

@@ -25,12 +25,23 @@ class Settings(BaseModel):
 
     lang: str = Field(default="auto", description="auto (metadata, then detection) or a language code.")
     model: Path | None = Field(default=None, description="A spaCy pipeline folder to use instead of the shipped one.")
+    fast: bool = Field(
+        default=False,
+        description="German: run the CNN pipeline (de_newsgraph) instead of the default one-pass encoder pipeline "
+        "(faster, less accurate).",
+    )
+    device: Literal["cpu", "cuda"] = Field(
+        default="cpu", description="Where the encoder runs: cpu, or cuda (needs onnxruntime-gpu and a GPU)."
+    )
     accurate: bool = Field(
-        default=False, description="Run the fine-tuned encoder NER instead of the CNN one (slower, more accurate)."
+        default=False,
+        description="Kept from when the encoder was opt-in: German's default is the encoder pipeline now; with "
+        "another language (or model) it replaces the pipeline's NER with the fine-tuned encoder NER.",
     )
     accurate_model: Path | None = Field(
         default=None,
-        description="The fine-tuned encoder NER for accurate mode (default: $NEWSGRAPH_CACHE/ner/de-e5-small).",
+        description="An ONNX encoder folder for the encoder pipeline, or (with accurate) a torch encoder NER that "
+        "replaces the CNN pipeline's NER (default: the shipped models/de_e5_onnx).",
     )
     accurate_onnx: bool = Field(
         default=False,

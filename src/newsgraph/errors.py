@@ -132,6 +132,11 @@ class Errors(metaclass=_Catalogue):
     E218 = ("device: onnxruntime has no CUDA provider here (available: {available}); install onnxruntime-gpu on a "
             "machine with a GPU, or use device cpu")
     E219 = "max_pieces: {value} is outside 3..{limit} (the encoder's positions)"
+    E220 = ("German's default pipeline needs {name}, which was not found (looked in: {places}); reinstall newsgraph "
+            "(the wheel ships it), or run the CNN pipeline with --fast (setting fast = true)")
+    E221 = ("fast and accurate contradict each other: --accurate is the default now (the encoder pipeline) and "
+            "--fast the CNN pipeline; give one of them")
+    E222 = "device {device!r} is not one of {devices}"
     # E3xx engines and the result cache (engines.py, cache.py)
     E301 = ("a worker process died ({error}); it may have run out of memory: try fewer --workers or a smaller "
             "batch_size. {resume}")

@@ -24,7 +24,17 @@ from newsgraph.ingest.read import SkippedFolder, article_from_text, check_source
 from newsgraph.ingest.langid import check_languages, detect_language
 from newsgraph.nlp.convert import analysed_text, doc_to_result, title_offset
 from newsgraph.nlp.limits import ArticleTimeout, deadline, size_message, timeout_message, token_message
-from newsgraph.nlp.loading import ENCODER_NER, ONNX_ENCODER, PIPELINES, accurate_model_dir, load_pipeline
+from newsgraph.nlp.loading import (
+    ENCODER_NER,
+    ENCODER_PIPELINE,
+    ONNX_ENCODER,
+    PIPELINES,
+    accurate_model_dir,
+    check_mode,
+    encoder_models,
+    load_pipeline,
+    uses_encoder_pipeline,
+)
 from newsgraph.nlp.tokenize import tokenize
 from newsgraph.records import Article, ArticleResult
 
@@ -91,7 +101,7 @@ def _choose_lang(article: Article, options: Settings) -> str | None:
 def _pipeline_name(nlp: Language) -> str:
     name = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
     # records say which NER made them: accurate mode runs the fine-tuned encoder in the same pipeline
-    encoders = [pipe for pipe in (ENCODER_NER, ONNX_ENCODER) if pipe in nlp.pipe_names]
+    encoders = [pipe for pipe in (ENCODER_PIPELINE, ENCODER_NER, ONNX_ENCODER) if pipe in nlp.pipe_names]
     return f"{name}+{encoders[0]}" if encoders else name
 
 
@@ -148,8 +158,9 @@ def _timed_load(lang: str, settings: Settings) -> Language:
     """:func:`load_pipeline`, its time added to this thread's loading seconds (a cached pipeline costs ~0)."""
     started = time.perf_counter()
     try:
-        return load_pipeline(lang, model=settings.model, accurate=settings.accurate,
-                             accurate_model=settings.accurate_model, accurate_onnx=settings.accurate_onnx)
+        return load_pipeline(lang, model=settings.model, fast=settings.fast, device=settings.device,
+                             accurate=settings.accurate, accurate_model=settings.accurate_model,
+                             accurate_onnx=settings.accurate_onnx)
     finally:
         _loading.seconds = getattr(_loading, "seconds", 0.0) + time.perf_counter() - started
 
@@ -322,7 +333,8 @@ def extract(
         ConfigError: an option is unknown or invalid; a fixed ``lang`` that no pipeline serves; ``engine="dask"``
             without the extra (raised on the call, before any article is read) or with a scheduler that cannot
             be reached.
-        ModelError: ``accurate`` is set but the extra or the fine-tuned model is missing (raised on the call,
+        ModelError: German's encoder pipeline (the default) or an ``accurate_model`` cannot run: its models or
+            onnxruntime are missing (raised on the call,
             before any article is read).
         CacheError: the cache file cannot be opened, read or written.
         EngineError: a worker process or the Dask cluster failed.
@@ -337,8 +349,12 @@ def extract(
     if opts.model is None and opts.lang != "auto" and opts.lang not in PIPELINES:
         # a language fixed for the whole run that nothing can serve: say so before reading anything
         raise ConfigError(Errors.E201.format(lang=opts.lang, supported=", ".join(sorted(PIPELINES))))
-    if opts.accurate:
-        # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
+    # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
+    check_mode(fast=opts.fast, accurate=opts.accurate, device=opts.device)
+    german = opts.lang in ("auto", "de") and (opts.lang == "de" or "de" in opts.languages)
+    if german and uses_encoder_pipeline("de", model=opts.model, fast=opts.fast, accurate_model=opts.accurate_model):
+        encoder_models(opts.accurate_model)
+    elif opts.accurate and opts.accurate_model is not None:
         accurate_model_dir(opts.accurate_model, onnx=opts.accurate_onnx)
     if opts.lang == "auto":
         check_languages(opts.languages)

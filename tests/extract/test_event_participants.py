@@ -12,9 +12,9 @@ from newsgraph.records import Article
 from support import needs_pipelines
 
 
-def roles(lang: str, text: str, trigger: str) -> set[tuple[str, str]]:
+def roles(lang: str, text: str, trigger: str, *, fast: bool = False) -> set[tuple[str, str]]:
     """(role, entity name) pairs of the event whose trigger is ``trigger``."""
-    (result,) = newsgraph.extract([Article(id="t", text=text, lang=lang)])
+    (result,) = newsgraph.extract([Article(id="t", text=text, lang=lang)], fast=fast)
     names = {entity.id: entity.name for entity in result.entities}
     (event,) = [e for e in result.events if e.trigger.text == trigger]
     return {(a.role, names[a.entity_id]) for a in event.arguments if a.entity_id in names}
@@ -43,8 +43,14 @@ def test_passive_agent(lang: str, text: str, trigger: str, agent: str) -> None:
         ("Der Verband Bitkom hat am Montag eine Umfrage veröffentlicht.", "Umfrage", "Verband Bitkom"),
     ],
 )
-def test_light_verb_subject(text: str, trigger: str, agent: str) -> None:
-    assert ("agent", agent) in roles("de", text, trigger)
+@pytest.mark.parametrize("fast", [
+    True,
+    pytest.param(False, marks=pytest.mark.xfail(strict=True, reason=(
+        "issue 23: under the encoder pipeline's parse the light-verb rule misses the subject (Ricciardo: "
+        "'Australier' becomes the agent; Bitkom: no agent); the rule expects the CNN parser's shapes"))),
+])
+def test_light_verb_subject(text: str, trigger: str, agent: str, fast: bool) -> None:
+    assert ("agent", agent) in roles("de", text, trigger, fast=fast)
 
 
 @pytest.mark.parametrize(

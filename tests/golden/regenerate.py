@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_DIR = Path(__file__).parent
 GOLDEN = GOLDEN_DIR / "seeds.json"
 DATA = ROOT / "tests/data"
+# The snapshots were made with the CNN pipeline, German's default until the encoder pipeline (issue 23) took
+# its place; they stay on it (--fast) until the new default's output is reviewed and they are regenerated.
+MODE: dict[str, object] = {"fast": True}
 
 
 def inputs() -> dict[str, Path]:
@@ -33,12 +36,12 @@ def inputs() -> dict[str, Path]:
 
 
 def canonical(source: Path) -> list[dict[str, object]]:
-    """The canonical results of ``newsgraph extract SOURCE --lang de`` with the shipped model.
+    """The canonical results of ``newsgraph extract SOURCE --lang de`` (with :data:`MODE`) with the shipped model.
 
     Runs from the repository root on the relative path, because article ids hash the path as
     given: the snapshot must not depend on where the checkout lives."""
     with contextlib.chdir(ROOT):
-        return canonical_results(newsgraph.extract([source.relative_to(ROOT)], lang="de"))
+        return canonical_results(newsgraph.extract([source.relative_to(ROOT)], lang="de", **MODE))
 
 
 def dumps(data: object) -> str:

@@ -22,11 +22,14 @@ def evaluate_cli(
     news_only: bool = typer.Option(False, "--news-only", help="GermEval: only the news sentences."),
     labels: str = typer.Option(",".join(DEFAULT_MICRO_LABELS), "--labels", help="Labels in the micro average."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
-    accurate: bool = typer.Option(False, "--accurate", help="Score the fine-tuned encoder NER (accurate mode)."),
-    accurate_model: Path | None = typer.Option(None, "--accurate-model", help="Its folder (default: the cache)."),
+    fast: bool = typer.Option(False, "--fast", help="German: score the CNN pipeline instead of the default encoder pipeline."),
+    accurate: bool = typer.Option(False, "--accurate", help="German: an alias of the default; en/fr/it: the shipped encoder NER replaces the pipeline's own."),
+    accurate_model: Path | None = typer.Option(
+        None, "--accurate-model",
+        help="An ONNX encoder folder for the encoder pipeline, or (with --accurate) a torch encoder NER in the CNN pipeline."),
     overrides: list[str] = typer.Option(
-        [], "--set", help="A setting, as for extract: --set accurate_onnx=true (repeatable; model and the accurate_* "
-        "settings are read, the flags win)."),
+        [], "--set", help="A setting, as for extract: --set accurate_onnx=true (repeatable; model, fast and the "
+        "accurate_* settings are read, the flags win)."),
 ) -> None:
     """Print precision/recall/F1 per label and micro (NER), or POS/morph/UAS/LAS (conllu).
 
@@ -36,7 +39,8 @@ def evaluate_cli(
     """
     try:
         settings = settings_from_options(parse_overrides(overrides))
-        nlp = load_pipeline(lang, model=model or settings.model, components=(), accurate=accurate or settings.accurate,
+        nlp = load_pipeline(lang, model=model or settings.model, components=(), fast=fast or settings.fast,
+                            accurate=accurate or settings.accurate,
                             accurate_model=accurate_model or settings.accurate_model,
                             accurate_onnx=settings.accurate_onnx)
         report = evaluate_file(nlp, gold, fmt=fmt, news_only=news_only,

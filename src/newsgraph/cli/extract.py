@@ -176,8 +176,18 @@ def extract_cli(
     baseline: Path | None = typer.Option(None, "--baseline", help="After writing, diff against this output folder; exit 1 if it differs."),
     ignore: list[str] = typer.Option([], "--ignore", help="Tolerances for --baseline, as in `newsgraph diff --ignore`."),
     html: bool = typer.Option(False, "--html", help="Also write OUT/graph.html, the interactive graph page."),
+    fast: bool = typer.Option(
+        False, "--fast",
+        help="German: run the CNN pipeline (de_newsgraph; about twice as fast, less accurate) instead of the default "
+             "encoder pipeline (NER, tags and parse from one ONNX encoder pass). Setting: fast = true.",
+    ),
+    device: str | None = typer.Option(
+        None, "--device", help="Where the encoder runs: cpu (default) or cuda (needs onnxruntime-gpu and a GPU)."
+    ),
     accurate: bool = typer.Option(
-        False, "--accurate", help='Run the fine-tuned encoder NER (slower; needs pip install "newsgraph\\[accurate]").'
+        False, "--accurate",
+        help="Kept for old scripts: the encoder pipeline it switched on is the default now (not with --fast); with "
+             '--set accurate_model=DIR a torch encoder NER replaces the CNN NER (pip install "newsgraph\\[accurate]").',
     ),
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="NLP worker processes (default 1); with --engine dask: LocalCluster workers."
@@ -210,6 +220,7 @@ def extract_cli(
     console = Console(stderr=True)
     flags = {"lang": lang, "model": model, "on_error": on_error, "max_bytes": max_bytes,
              "formats": fmt.split(",") if fmt is not None else None, "accurate": accurate or None,
+             "fast": fast or None, "device": device,
              "workers": workers, "engine": engine, "scheduler": scheduler, "result_cache": use_cache}
     try:
         cli_values = {**parse_overrides(overrides), **{k: v for k, v in flags.items() if v is not None}}

@@ -11,8 +11,8 @@ from newsgraph.tools.info import collect_info
 
 
 def info_cli(as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON.")) -> None:
-    """Show versions, the pipelines found and where (installed package, source checkout or
-    $NEWSGRAPH_MODELS) and the effective settings."""
+    """Show versions, which pipeline runs German texts and on which device, the pipelines found and where
+    (installed package, source checkout or $NEWSGRAPH_MODELS) and the effective settings."""
     info = collect_info()
     if as_json:
         typer.echo(json.dumps(info, indent=2, ensure_ascii=False))
@@ -21,6 +21,7 @@ def info_cli(as_json: bool = typer.Option(False, "--json", help="Print machine-r
     typer.echo(f"models folder: {info['models_dir']}")
     for lang, model in info["pipelines"].items():
         typer.echo(f"  {lang}: {model}")
+    typer.echo(f"German runs: {info['german_pipeline']}")
     typer.echo(f"accurate mode's NER: {info['accurate_ner']}")
     typer.echo(f"matrix products: {info['matrix_products']}")
     typer.echo("settings:")

@@ -47,8 +47,9 @@ class Encoded:
 
     Attributes:
         logits: ``[words, tags]`` float32 NER logits of each word's first sub-word (tags: :data:`TAGS`).
-        features: ``[words, layers + 1, hidden]`` float32 hidden states of each word's first sub-word; a word
-            without sub-words (nothing left after normalisation) gets zeros and the logits of ``O``.
+        features: ``[words, layers + 1, hidden]`` float32 hidden states of each word's first sub-word, or
+            ``[words, hidden]`` when a :class:`LayerMix` was given (the mixed states); a word without
+            sub-words (nothing left after normalisation) gets zeros and the logits of ``O``.
     """
 
     logits: np.ndarray
@@ -58,6 +59,29 @@ class Encoded:
     def tags(self) -> list[int]:
         """The best tag id per word."""
         return [int(k) for k in self.logits.argmax(-1)]
+
+
+@dataclass(frozen=True)
+class LayerMix:
+    """A weighted sum over some of the encoder's layers, taken once per batch so that only one ``[pieces,
+    hidden]`` array per text is kept (the syntax heads' scalar mix: 13 times less memory than every layer).
+
+    Attributes:
+        layers: Indices into the ``layers + 1`` hidden states.
+        weights: One float32 weight per entry of ``layers``.
+    """
+
+    layers: tuple[int, ...]
+    weights: np.ndarray
+
+    def apply(self, hidden: np.ndarray) -> np.ndarray:
+        """``[batch, layers + 1, pieces, dim]`` -> ``[batch, pieces, dim]``."""
+        # one pass per layer over contiguous [batch, pieces, dim] slices: no copy of the selected layers, and
+        # faster than tensordot, which transposes the whole array first
+        out = hidden[:, self.layers[0]] * self.weights[0]
+        for layer, weight in zip(self.layers[1:], self.weights[1:]):
+            out += hidden[:, layer] * weight
+        return out
 
 
 def is_onnx_model(folder: Path) -> bool:
@@ -139,6 +163,8 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         providers = ["CPUExecutionProvider"]
         if device == "cuda":
             if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
@@ -161,7 +187,8 @@ class OnnxEncoder:
             out.append((list(encoding.ids), first))
         return out
 
-    def encode(self, words: Sequence[Sequence[str]], *, features: bool = True) -> list[Encoded]:
+    def encode(self, words: Sequence[Sequence[str]], *, features: bool = True,
+               mix: LayerMix | None = None) -> list[Encoded]:
         """NER logits and layer features per word for each text of ``words`` (lists of words, e.g. the tokens of
         sentences); texts of any length (long ones in overlapping windows).
 
@@ -169,6 +196,7 @@ class OnnxEncoder:
             words: The texts, each a list of words.
             features: Also return the hidden states (``False``: NER only, ``features`` has no layers; the
                 hidden states of a sentence take 20 KB per word, so the NER component leaves them out).
+            mix: With ``features``: return the mixed layers ``[words, hidden]`` instead of every layer.
 
         Example:
             >>> encoder = load_encoder(Path("models/de_e5_onnx"))  # doctest: +SKIP
@@ -181,12 +209,13 @@ class OnnxEncoder:
         for t, (ids, _) in enumerate(texts):
             spans.append(windows(len(ids), size=self.window, stride=self.stride))
             chunks += [(t, start, end) for start, end in spans[-1]]
-        results = self._run(texts, chunks, features=features)
-        return [self._merge(texts[t], spans[t], [results[(t, s, e)] for s, e in spans[t]], features=features)
+        results = self._run(texts, chunks, features=features, mix=mix)
+        return [self._merge(texts[t], spans[t], [results[(t, s, e)] for s, e in spans[t]], features=features,
+                            mixed=mix is not None)
                 for t in range(len(texts))]
 
     def _run(self, texts: list[tuple[list[int], list[int]]], chunks: list[tuple[int, int, int]], *,
-             features: bool) -> dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]]:
+             features: bool, mix: LayerMix | None = None) -> dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]]:
         """Forward passes over the chunks, sorted by length and batched by padded size."""
         order = sorted(chunks, key=lambda c: c[2] - c[1], reverse=True)
         results: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -203,22 +232,35 @@ class OnnxEncoder:
                 ids[row, : len(piece_ids)] = piece_ids
                 mask[row, : len(piece_ids)] = 1
             outputs = self.session.run(None if features else ["ner_logits"], {"input_ids": ids, "attention_mask": mask})
+            mixed = mix.apply(outputs[1]) if features and mix is not None else None
             for row, (t, start, end) in enumerate(batch):
                 n = end - start
                 # copies, so the padded batch outputs are freed after the batch
-                hidden = outputs[1][row, :, 1 : n + 1].copy() if features else _NO_FEATURES
+                if mixed is not None:
+                    hidden = mixed[row, 1 : n + 1].copy()
+                else:
+                    hidden = outputs[1][row, :, 1 : n + 1].copy() if features else _NO_FEATURES
                 results[(t, start, end)] = (outputs[0][row, 1 : n + 1].copy(), hidden)
         return results
 
     def _merge(self, text: tuple[list[int], list[int]], spans: list[tuple[int, int]],
-               outputs: list[tuple[np.ndarray, np.ndarray]], *, features: bool) -> Encoded:
+               outputs: list[tuple[np.ndarray, np.ndarray]], *, features: bool, mixed: bool = False) -> Encoded:
         """Per-word outputs of one text, each sub-word's from the window in which it is most central."""
         ids, first = text
-        owner = central_owner(len(ids), spans)
         layers, hidden = (self.info["layers"] + 1, self.info["hidden"]) if features else (0, 0)
         logits = np.zeros((len(first), len(TAGS)), dtype=np.float32)
         logits[:, 1:] = -1e4  # a word without sub-words is tagged O
-        states = np.zeros((len(first), layers, hidden), dtype=np.float32)
+        shape = (len(first), hidden) if mixed else (len(first), layers, hidden)
+        states = np.zeros(shape, dtype=np.float32)
+        if len(spans) == 1:  # the common case, one window: no owners to look up
+            positions = np.asarray(first, dtype=np.int64)
+            found = positions >= 0
+            logits[found] = outputs[0][0][positions[found]]
+            if features:
+                states[found] = outputs[0][1][positions[found]] if mixed else \
+                    outputs[0][1][:, positions[found]].transpose(1, 0, 2)
+            return Encoded(logits, states)
+        owner = central_owner(len(ids), spans)
         for w, position in enumerate(first):
             if position < 0:
                 continue
@@ -226,7 +268,7 @@ class OnnxEncoder:
             start = spans[k][0]
             logits[w] = outputs[k][0][position - start]
             if features:
-                states[w] = outputs[k][1][:, position - start]
+                states[w] = outputs[k][1][position - start] if mixed else outputs[k][1][:, position - start]
         return Encoded(logits, states)
 
 
@@ -315,6 +357,6 @@ def encode(words: Sequence[Sequence[str]], *, folder: Path | None = None, featur
     return _shared(str(folder if folder is not None else default_model_dir())).encode(words, features=features)
 
 
-__all__ = ["ENCODER_PIP", "Encoded", "FORMAT", "INFO_FILE", "MAX_PIECES", "MODEL_FILE", "OnnxEncoder",
+__all__ = ["ENCODER_PIP", "Encoded", "FORMAT", "INFO_FILE", "LayerMix", "MAX_PIECES", "MODEL_FILE", "OnnxEncoder",
            "TOKENIZER_FILE", "central_owner", "default_model_dir", "encode", "is_onnx_model", "load_encoder", "read_info", "sha256", "verify",
            "windows"]

@@ -70,6 +70,50 @@ def lstm_direction(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndar
     return out
 
 
+def lstm_direction_batch(x: np.ndarray, lengths: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+                         b: np.ndarray) -> np.ndarray:
+    """:func:`lstm_direction` over a batch: ``x`` ``[batch, time, in]``, each row's words first and padding after
+    them, rows sorted by ``lengths`` (longest first); ``[batch, time, hidden]``, zeros at the padding.
+
+    One step is a ``[rows, hidden]`` matrix product for the rows still running (a prefix, as they are sorted),
+    so padding is never computed and never reaches a real word's state.
+    """
+    batch, time = x.shape[:2]
+    hidden = w_hh.shape[1]
+    inputs = x @ w_ih.T + b
+    w_hh_t = np.ascontiguousarray(w_hh.T)
+    h = np.zeros((batch, hidden), dtype=x.dtype)
+    c = np.zeros((batch, hidden), dtype=x.dtype)
+    out = np.zeros((batch, time, hidden), dtype=x.dtype)
+    running = (lengths[None, :] > np.arange(time)[:, None]).sum(axis=1)  # rows still running at each step
+    for t in range(time):
+        k = int(running[t])
+        gates = inputs[:k, t] + h[:k] @ w_hh_t
+        i, f = _sigmoid(gates[:, :hidden]), _sigmoid(gates[:, hidden:2 * hidden])
+        g, o = np.tanh(gates[:, 2 * hidden:3 * hidden]), _sigmoid(gates[:, 3 * hidden:])
+        c[:k] = f * c[:k] + i * g
+        h[:k] = o * np.tanh(c[:k])
+        out[:k, t] = h[:k]
+    return out
+
+
+def _reverse_rows(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each row's first ``length`` steps in reverse order, the padding left where it is."""
+    time = x.shape[1]
+    steps = np.arange(time)[None, :]
+    index = np.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
+    return np.take_along_axis(x, index[:, :, None], axis=1)
+
+
+def _bilstm_batch(p: dict[str, np.ndarray], x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    forward = lstm_direction_batch(x, lengths, p["lstm.weight_ih_l0"], p["lstm.weight_hh_l0"],
+                                   p["lstm.bias_ih_l0"] + p["lstm.bias_hh_l0"])
+    backward = _reverse_rows(lstm_direction_batch(
+        _reverse_rows(x, lengths), lengths, p["lstm.weight_ih_l0_reverse"], p["lstm.weight_hh_l0_reverse"],
+        p["lstm.bias_ih_l0_reverse"] + p["lstm.bias_hh_l0_reverse"]), lengths)
+    return np.concatenate([forward, backward], axis=2)
+
+
 def _bilstm(p: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
     forward = lstm_direction(x, p["lstm.weight_ih_l0"], p["lstm.weight_hh_l0"],
                              p["lstm.bias_ih_l0"] + p["lstm.bias_hh_l0"])
@@ -219,8 +263,12 @@ class SyntaxHeads:
 
     def label_scores(self, lab_dep: np.ndarray, lab_head: np.ndarray, heads: Sequence[int]) -> np.ndarray:
         """``[n, labels]`` scores of each word's arc to its head in ``heads`` (0 the root)."""
+        return self.arc_label_scores(lab_dep, lab_head[np.asarray(heads)])
+
+    def arc_label_scores(self, lab_dep: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+        """``[n, labels]`` scores of arcs from the dependents' ``lab_dep`` ``[n, b]`` to the heads' ``chosen``
+        ``[n, b]`` label projections (any words, of any sentences)."""
         p = self.params
-        chosen = lab_head[np.asarray(heads)]
         k, b, c = p["lab_U"].shape
         # dep_i · U_k · head_i for every label k, as one matrix product (einsum would not use BLAS here)
         projected = (lab_dep @ p["lab_U"].transpose(1, 0, 2).reshape(b, k * c)).reshape(len(lab_dep), k, c)
@@ -239,6 +287,72 @@ class SyntaxHeads:
         scores[at_root, column] = 0.0
         return scores
 
+    def predict_mixed(self, mixed: Sequence[np.ndarray], *, batch_size: int = 64) -> list[SyntaxPrediction]:
+        """:meth:`predict` for many sentences at once, from their mixed layers (``[words, dim]`` each, what
+        :meth:`hidden` mixes; :class:`newsgraph.encoder.onnx_runtime.LayerMix` computes it in the encoder's batch).
+
+        Sentences of similar length are run together (``batch_size`` per batch): the BiLSTM steps over a
+        batch's time steps with ``[rows, dim]`` matrix products, the other layers run over all its words at
+        once; the trees are decoded per sentence. The predictions are those of :meth:`predict`.
+        """
+        results: list[SyntaxPrediction | None] = [None] * len(mixed)
+        order = sorted(range(len(mixed)), key=lambda i: -len(mixed[i]))
+        for start in range(0, len(order), batch_size):
+            chunk = [i for i in order[start:start + batch_size] if len(mixed[i])]
+            for i in order[start:start + batch_size]:
+                if not len(mixed[i]):
+                    results[i] = SyntaxPrediction([], [], [], [], [])
+            if chunk:
+                for i, pred in zip(chunk, self._predict_batch([mixed[i] for i in chunk])):
+                    results[i] = pred
+        return [r for r in results if r is not None]
+
+    def _predict_batch(self, mixed: list[np.ndarray]) -> list[SyntaxPrediction]:
+        """Predictions for non-empty sentences sorted longest first."""
+        p = self.params
+        lengths = np.array([len(m) for m in mixed])
+        time, dim = int(lengths[0]), mixed[0].shape[1]
+        x = np.zeros((len(mixed), time, dim), dtype=np.float32)
+        for row, m in enumerate(mixed):
+            x[row, :len(m)] = m
+        h = _bilstm_batch(p, x, lengths) if self.has_lstm else x
+        valid = np.arange(time)[None, :] < lengths[:, None]
+        words = h[valid]  # [all words, width], row by row
+        shared = _relu(_linear(p, "tag_mlp", words))
+        picks = {kind: _linear(p, kind, shared).argmax(axis=1) for kind in ("upos", "tag", "morph")}
+        arc_dep = _relu(_linear(p, "arc_dep", h))
+        arc_head = np.concatenate([np.broadcast_to(p["arc_root"], (len(mixed), 1, p["arc_root"].shape[0])),
+                                   _relu(_linear(p, "arc_head", h))], axis=1)
+        arc = (arc_dep @ p["arc_U"]) @ arc_head.transpose(0, 2, 1) + (arc_head @ p["arc_u"])[:, None, :]
+        lab_dep = _relu(_linear(p, "lab_dep", words))
+        lab_head = _relu(_linear(p, "lab_head", h))
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        heads: list[list[int]] = []
+        chosen = np.empty((len(words), lab_dep.shape[1]), dtype=np.float32)
+        for row, n in enumerate(lengths):
+            scores = arc[row, :n, :n + 1].copy()
+            scores[np.arange(n), np.arange(n) + 1] = -np.inf  # no word heads itself
+            tree = decode_tree(scores)
+            heads.append(tree)
+            index = np.asarray(tree) - 1
+            chosen[offsets[row]:offsets[row + 1]] = np.where((index < 0)[:, None], p["lab_root"][None],
+                                                             lab_head[row, np.maximum(index, 0)])
+        flat_heads = [head for tree in heads for head in tree]
+        deps = self.constrain_root_label(self.arc_label_scores(lab_dep, chosen), flat_heads).argmax(axis=1)
+        out = []
+        for row in range(len(mixed)):
+            a, b = offsets[row], offsets[row + 1]
+            out.append(SyntaxPrediction(
+                upos=[self.labels["upos"][i] for i in picks["upos"][a:b]],
+                tags=[self.labels["tag"][i] for i in picks["tag"][a:b]],
+                morph=[self.labels["morph"][i] for i in picks["morph"][a:b]], heads=heads[row],
+                deps=[self.labels["dep"][i] for i in deps[a:b]]))
+        return out
+
+    def layer_mix(self) -> tuple[tuple[int, ...], np.ndarray]:
+        """The layers the heads read and their mixing weights (softmax times scale), for the encoder to mix."""
+        return tuple(self.layers), self.mix
+
     def predict(self, features: np.ndarray) -> SyntaxPrediction:
         """Tags, morphology and a well-formed tree for one sentence's ``[layers, words, dim]`` features."""
         if features.shape[1] == 0:
@@ -255,4 +369,4 @@ class SyntaxHeads:
 
 
 __all__ = ["FORMAT", "META_FILE", "SyntaxHeads", "SyntaxPrediction", "WEIGHTS_FILE", "decode_tree",
-           "lstm_direction"]
+           "lstm_direction", "lstm_direction_batch"]

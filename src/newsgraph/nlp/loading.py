@@ -11,7 +11,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from newsgraph.errors import Errors, LanguageError, ModelError
+from newsgraph.errors import ConfigError, Errors, LanguageError, ModelError
 from newsgraph.nlp.blas import numpy_blas
 from newsgraph.resolve.tables import TABLE_LANGS
 
@@ -68,6 +68,13 @@ PIPELINES: dict[str, PipelineSpec] = {
 SENTENCE_HINTS = "newsgraph_sentence_hints"
 ENCODER_NER = "newsgraph_encoder_ner"  # accurate mode's NER (newsgraph.encoder.component)
 ONNX_ENCODER = "newsgraph_encoder"  # the same on onnxruntime, no torch (newsgraph.encoder.onnx_component)
+# German's default: NER, tags, morphology and parse from one encoder pass (newsgraph.encoder.pipeline_component)
+ENCODER_PIPELINE = "newsgraph_encoder_pipeline"
+SENTENCIZER = "sentencizer"
+# the encoder pipeline's languages, and the CNN components it leaves out of their pipelines (never loaded)
+ENCODER_LANGS = frozenset({"de"})
+CNN_COMPONENTS = ("tok2vec", "tagger", "morphologizer", "parser", "ner")
+DEVICES = ("cpu", "cuda")
 
 # Components newsgraph adds after the statistical pipeline, in order. Each is registered on import.
 NEWSGRAPH_COMPONENTS: tuple[str, ...] = (
@@ -285,6 +292,79 @@ def _add_newsgraph_components(nlp: Language, components: tuple[str, ...]) -> Lan
 
 ACCURATE_PACKAGE = "de_e5_ner"  # the fine-tuned German encoder NER that ships under models/
 ONNX_PACKAGE = "de_e5_onnx"  # the same exported to ONNX (newsgraph models export-onnx), run without torch
+SYNTAX_PACKAGE = "de_e5_syntax"  # the syntax heads over it (newsgraph models train-syntax-heads)
+
+
+@dataclass(frozen=True)
+class EncoderModels:
+    """The two folders German's default pipeline runs.
+
+    Attributes:
+        encoder: The ONNX encoder (``de_e5_onnx``).
+        heads: The syntax heads over it (``de_e5_syntax``).
+    """
+
+    encoder: Path
+    heads: Path
+
+
+def uses_encoder_pipeline(lang: str, *, model: str | Path | None = None, fast: bool = False,
+                          accurate_model: str | Path | None = None) -> bool:
+    """Whether texts in ``lang`` run the one-pass encoder pipeline: German, no ``--model`` of one's own, not
+    ``fast``, and no ``accurate_model`` other than an ONNX encoder folder (a torch encoder NER keeps the
+    CNN pipeline with only its NER replaced, as accurate mode did before)."""
+    if lang not in ENCODER_LANGS or model is not None or fast:
+        return False
+    if accurate_model is None:
+        return True
+    from newsgraph.encoder.onnx_runtime import is_onnx_model
+
+    return is_onnx_model(Path(accurate_model).expanduser())
+
+
+def encoder_models(accurate_model: str | Path | None = None) -> EncoderModels:
+    """The ONNX encoder and syntax heads of German's default pipeline, checked before anything is loaded.
+
+    Args:
+        accurate_model: An ONNX encoder folder to run instead of the shipped ``de_e5_onnx``.
+
+    Returns:
+        The two folders.
+
+    Raises:
+        ModelError: onnxruntime or tokenizers is missing, or a folder is not there (the message names the
+            places looked in and the fix).
+    """
+    from newsgraph.encoder.onnx_runtime import ENCODER_PIP, INFO_FILE
+    from newsgraph.encoder.syntax_heads import META_FILE
+
+    missing = [name for name in ("onnxruntime", "tokenizers") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModelError(Errors.E216.format(error=" and ".join(missing) + " not installed", pip=ENCODER_PIP))
+    if accurate_model is not None:
+        encoder = Path(accurate_model).expanduser()
+    else:
+        found = find_shipped_model(ONNX_PACKAGE, marker=INFO_FILE)
+        if found is None:
+            raise ModelError(Errors.E220.format(name=ONNX_PACKAGE, places=_places_looked_in(ONNX_PACKAGE, INFO_FILE)))
+        encoder = found.path
+    heads = find_shipped_model(SYNTAX_PACKAGE, marker=META_FILE)
+    if heads is None:
+        raise ModelError(Errors.E220.format(name=SYNTAX_PACKAGE, places=_places_looked_in(SYNTAX_PACKAGE, META_FILE)))
+    return EncoderModels(encoder, heads.path)
+
+
+def _use_encoder_pipeline(nlp: Language, models: EncoderModels, device: str) -> Language:
+    """Put sentence boundaries and the one-pass encoder component in front of what is left of the CNN pipeline
+    (the lookup lemmatizer and the gazetteer ruler)."""
+    import newsgraph.encoder.pipeline_component  # noqa: F401  (registers the factory)
+    import newsgraph.nlp.components  # noqa: F401  (registers the sentence hints)
+
+    nlp.add_pipe(SENTENCIZER, first=True)
+    nlp.add_pipe(SENTENCE_HINTS, after=SENTENCIZER)
+    nlp.add_pipe(ENCODER_PIPELINE, after=SENTENCE_HINTS,
+                 config={"model_dir": str(models.encoder), "heads_dir": str(models.heads), "device": device})
+    return nlp
 
 
 def accurate_model_dir(path: str | Path | None = None, *, onnx: bool = False) -> Path:
@@ -369,13 +449,17 @@ def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: str, components: tuple[str, ...], accurate_model: str | None = None) -> Language:
+def _load_cached(path: str, components: tuple[str, ...], accurate_model: str | None = None,
+                 encoder: EncoderModels | None = None, device: str = "cpu") -> Language:
+    exclude = CNN_COMPONENTS if encoder is not None else ()
     try:
         with numpy_blas():  # about 2x faster on CPUs thinc's BLIS has no kernels for (see newsgraph.nlp.blas)
-            nlp = spacy.load(path)
+            nlp = spacy.load(path, exclude=exclude)
     except (OSError, ValueError, KeyError) as e:
         raise ModelError(Errors.E209.format(path=path, error=e)) from e
-    if accurate_model is not None:
+    if encoder is not None:
+        nlp = _use_encoder_pipeline(nlp, encoder, device)
+    elif accurate_model is not None:
         nlp = _use_encoder_ner(nlp, accurate_model)
     return _add_newsgraph_components(nlp, components)
 
@@ -385,12 +469,17 @@ def load_pipeline(
     *,
     model: str | Path | None = None,
     components: tuple[str, ...] = NEWSGRAPH_COMPONENTS,
+    fast: bool = False,
+    device: str = "cpu",
     accurate: bool = False,
     accurate_model: str | Path | None = None,
     accurate_onnx: bool = False,
 ) -> Language:
     """Load the pipeline for ``lang`` (or the one at ``model``) with newsgraph's components added.
 
+    German runs the one-pass encoder pipeline by default (sentence boundaries, ``newsgraph_encoder_pipeline``:
+    NER, tags, morphology and parse from the ONNX encoder, then the lookup lemmatizer and the gazetteer);
+    ``fast=True`` runs the CNN pipeline ``de_newsgraph`` whole. Other languages run their own pipelines.
     Loads are cached per process: calling this again is cheap.
 
     Args:
@@ -398,18 +487,27 @@ def load_pipeline(
         model: A pipeline directory or the name of an installed pipeline package to use instead of the
             language's own (e.g. a transformer pipeline, ``fr_core_news_md``).
         components: newsgraph components to append after the statistical ones.
-        accurate: Replace the pipeline's ``ner`` with the fine-tuned encoder NER (``newsgraph_encoder_ner``), in
-            the languages whose switch is on (:func:`uses_encoder_ner`; always with ``model`` or ``accurate_model``).
-        accurate_model: Its folder (see :func:`accurate_model_dir`); only used with ``accurate``.
-        accurate_onnx: With ``accurate`` and no ``accurate_model``: run the shipped ONNX model when installed.
+        fast: Run the CNN pipeline instead of the encoder pipeline (German; other languages only have that).
+        device: Where the encoder runs: ``cpu``, or ``cuda`` (onnxruntime's CUDA provider, ``onnxruntime-gpu``).
+        accurate: Kept from when the encoder was opt-in, now an alias of the default (German runs the encoder
+            pipeline anyway); only with a torch ``accurate_model``, or another language's pipeline and an
+            ``accurate_model``, it still replaces the CNN pipeline's ``ner`` with that encoder NER.
+        accurate_model: An ONNX encoder folder for the encoder pipeline, or (with ``accurate``) a torch encoder
+            NER package that replaces the CNN pipeline's ``ner`` (see :func:`accurate_model_dir`).
+            Outside the encoder pipeline (English, French, Italian) ``accurate`` swaps the pipeline's ``ner`` for
+            the shipped encoder NER in the languages whose switch is on (:func:`uses_encoder_ner`).
+        accurate_onnx: With ``accurate`` outside the encoder pipeline and no ``accurate_model``: run the shipped
+            ONNX model when installed.
 
     Returns:
         The ready ``Language`` object.
 
     Raises:
         LanguageError: no pipeline for ``lang``.
-        ModelError: the language's pipeline is not installed (the message gives the command) or cannot be loaded; with ``accurate``, the extra or the fine-tuned
-            model is missing.
+        ConfigError: ``fast`` and ``accurate`` together, or an unknown ``device``.
+        ModelError: the language's pipeline is not installed (the message gives the command) or cannot be
+            loaded; the encoder pipeline's models, onnxruntime or the CUDA provider are missing; with
+            ``accurate``, the extra or the fine-tuned model is missing.
 
     Example:
         >>> nlp = load_pipeline("de")
@@ -426,6 +524,56 @@ def load_pipeline(
             raise ModelError(Errors.E210.format(path=path, hint=hint))
     else:
         path = model_path(lang)
-    use_encoder = accurate and (accurate_model is not None or model is not None or uses_encoder_ner(lang))
+    check_mode(fast=fast, accurate=accurate, device=device)
+    if uses_encoder_pipeline(lang, model=model, fast=fast, accurate_model=accurate_model):
+        models = encoder_models(accurate_model)
+        resolved = EncoderModels(models.encoder.resolve(), models.heads.resolve())
+        return _load_cached(str(path.resolve()), tuple(components), None, resolved, device)
+    # German's --accurate without a model of its own is the default's alias; elsewhere it swaps the ner
+    use_encoder = accurate and (accurate_model is not None or (
+        lang not in ENCODER_LANGS and (model is not None or uses_encoder_ner(lang))))
     encoder = str(accurate_model_dir(accurate_model, onnx=accurate_onnx).resolve()) if use_encoder else None
     return _load_cached(str(path.resolve()), tuple(components), encoder)
+
+
+def check_mode(*, fast: bool, accurate: bool, device: str) -> None:
+    """Check that the mode settings go together and the device exists.
+
+    Raises:
+        ConfigError: ``fast`` with ``accurate``, or a device other than ``cpu``/``cuda``.
+        ModelError: ``cuda`` without onnxruntime's CUDA provider (``onnxruntime-gpu``).
+    """
+    if fast and accurate:
+        raise ConfigError(Errors.E221)
+    if device not in DEVICES:
+        raise ConfigError(Errors.E222.format(device=device, devices=", ".join(DEVICES)))
+    if device == "cuda":
+        providers = onnx_providers()
+        if "CUDAExecutionProvider" not in providers:
+            raise ModelError(Errors.E218.format(available=", ".join(providers) or "onnxruntime is not installed"))
+
+
+def onnx_providers() -> list[str]:
+    """onnxruntime's execution providers here (empty when it is not installed)."""
+    try:
+        import onnxruntime
+    except ImportError:
+        return []
+    return list(onnxruntime.get_available_providers())
+
+
+def describe_mode(lang: str, *, fast: bool = False, device: str = "cpu", model: str | Path | None = None,
+                  accurate_model: str | Path | None = None) -> str:
+    """One line on which pipeline runs for ``lang`` and on which device (for ``newsgraph info``)."""
+    if uses_encoder_pipeline(lang, model=model, fast=fast, accurate_model=accurate_model):
+        try:
+            models = encoder_models(accurate_model)
+            check_mode(fast=fast, accurate=False, device=device)
+        except (ConfigError, ModelError) as e:
+            return f"encoder pipeline (one ONNX encoder pass) on {device}: cannot run: {e}"
+        return (f"encoder pipeline (one ONNX encoder pass: {ENCODER_PIPELINE}) on {device}: {models.encoder} + "
+                f"{models.heads}; --fast runs the CNN pipeline")
+    if model is not None:
+        return f"the pipeline at {model} (--model)"
+    name = PIPELINES[lang].name if lang in PIPELINES else "?"
+    return f"CNN pipeline {name} on cpu" + (" (--fast)" if fast and lang in ENCODER_LANGS else "")

@@ -10,7 +10,7 @@ import spacy
 from newsgraph import __version__
 from newsgraph.errors import NewsgraphError
 from newsgraph.nlp.blas import describe_blas
-from newsgraph.nlp.loading import PIPELINES, accurate_model_dir, locate_model, models_dir
+from newsgraph.nlp.loading import PIPELINES, accurate_model_dir, describe_mode, locate_model, models_dir
 from newsgraph.config import load_settings
 
 
@@ -23,9 +23,11 @@ def _accurate_ner() -> str:
 
 
 def collect_info() -> dict[str, Any]:
-    """Versions, the pipeline found for each language with where it was found ($NEWSGRAPH_MODELS, the source
+    """Versions, which pipeline runs German texts and on which device (the encoder pipeline, or the CNN one
+    with ``fast``), the pipeline found for each language with where it was found ($NEWSGRAPH_MODELS, the source
     checkout or an installed package) or why not, and the effective settings (defaults < ./newsgraph.toml <
     NEWSGRAPH_* environment)."""
+    settings = load_settings()
     pipelines: dict[str, str] = {}
     for lang, spec in sorted(PIPELINES.items()):
         try:
@@ -38,10 +40,12 @@ def collect_info() -> dict[str, Any]:
                            f"{location.source}: {location.path}")
     return {
         "newsgraph": __version__,
+        "german_pipeline": describe_mode("de", fast=settings.fast, device=settings.device, model=settings.model,
+                                         accurate_model=settings.accurate_model),
         "accurate_ner": _accurate_ner(),
         "spacy": spacy.__version__,
         "models_dir": str(models_dir()),
         "pipelines": pipelines,
         "matrix_products": describe_blas(),
-        "settings": {k: str(v) for k, v in load_settings().model_dump().items()},
+        "settings": {k: str(v) for k, v in settings.model_dump().items()},
     }
