@@ -39,13 +39,7 @@ def test_parser_and_lemmas_on_news() -> None:
     assert next(t for t in doc if t.text == "lehnen").lemma_ == "lehnen"
 
 
-@pytest.mark.parametrize("fast", [
-    True,
-    pytest.param(False, marks=pytest.mark.xfail(strict=True, reason=(
-        "issue 23: the encoder pipeline's NER tags 'Islamischer' MISC + 'Staat' ORG in one mention, so the "
-        "entity's canonical name becomes 'IS' instead of 'Islamischer Staat' (the seed still scores 32/32 "
-        "by mentions in benchmarks/eval_extraction.py)"))),
-])
+@pytest.mark.parametrize("fast", [True, False])
 def test_every_person_country_and_organisation_of_the_seed_is_found(fast: bool) -> None:
     expected = json.loads(EXPECTED_SEED.read_text(encoding="utf-8"))
     (result,) = newsgraph.extract([SEEDS], fast=fast)

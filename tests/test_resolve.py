@@ -299,6 +299,18 @@ def test_curated_aliases_of_islamic_state(nlp: Language) -> None:
     assert entities[0].aliases == ["Daesh", "IS", "ISIL", "Terrormiliz Islamischer Staat"]
 
 
+@pytest.mark.parametrize("labels", [("MISC", "ORG"), ("ORG", "ORG"), ("MISC", "MISC")])
+def test_a_known_name_the_ner_split_in_two_is_one_entity(nlp: Language, labels: tuple[str, str]) -> None:
+    text = "Kämpfer der Terrormiliz Islamischer Staat griffen an."
+    _, entities = resolve(nlp, text, [("Islamischer", labels[0]), ("Staat", labels[1])])
+    assert [(e.id, e.name) for e in entities] == [("Q2429253", "Islamischer Staat")]
+
+
+def test_adjacent_names_that_are_no_known_name_stay_apart(nlp: Language) -> None:
+    _, entities = resolve(nlp, "Gestern trafen Wien Berlin im Finale.", [("Wien", "LOC"), ("Berlin", "LOC")])
+    assert sorted(e.name for e in entities) == ["Berlin", "Wien"]
+
+
 @pytest.mark.parametrize("text", ["Das ist im Kreis so.", "Wir sind es.", "Die Thesis war gut.", "Der Bus fuhr."])
 def test_short_acronyms_do_not_match_inside_words_or_lowercase(nlp: Language, text: str) -> None:
     _, entities = resolve(nlp, text, [])

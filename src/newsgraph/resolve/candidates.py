@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from newsgraph.resolve.docview import DocTokens
 from newsgraph.resolve.normalize import fold
@@ -255,6 +255,27 @@ def article_names(candidates: Iterable[Candidate]) -> dict[str, str]:
     return names
 
 
+def known_names_joined(view: DocView) -> list[Span]:
+    """``doc.ents``, with two adjacent entities joined where together they are a known name: an NER that
+    splits ``Islamischer Staat`` into MISC ``Islamischer`` + ORG ``Staat`` gives one span, labelled as its
+    last part (the head of a German name)."""
+    ents = list(view.doc.ents)
+    joined: list[Span] = []
+    k = 0
+    while k < len(ents):
+        ent = ents[k]
+        following = ents[k + 1] if k + 1 < len(ents) else None
+        if following is not None and following.start == ent.end:
+            whole = view.doc[ent.start:following.end]
+            if view.tables.lookup(whole.text) is not None:
+                joined.append(Span(view.doc, ent.start, following.end, label=following.label_))
+                k += 2
+                continue
+        joined.append(ent)
+        k += 1
+    return joined
+
+
 def ner_candidates(view: DocView) -> list[Candidate]:
     """Candidates from ``doc.ents``: trimmed, descriptor/cue words split off, known names looked up.
 
@@ -265,7 +286,7 @@ def ner_candidates(view: DocView) -> list[Candidate]:
     lex = view.lex
     surnames = {fold(e[-1].text) for e in view.doc.ents if NER_LABELS.get(e.label_) == "PER" and len(e) > 1}
     candidates = []
-    for ent in view.doc.ents:
+    for ent in known_names_joined(view):
         label = NER_LABELS.get(ent.label_)
         if label is None:
             continue
