@@ -142,8 +142,9 @@ def cluster(stand_in_models: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def _extract(source: Path, out: Path, *options: str) -> dict[str, bytes]:
+    # the stand-in takes the place of the CNN pipeline: --fast
     result = CliRunner().invoke(app, ["extract", str(source), "-o", str(out), "--lang", "de", "--no-cache", "-q",
-                                      "--set", "batch_size=2", *options])
+                                      "--fast", "--set", "batch_size=2", *options])
     assert result.exit_code == 0, result.output
     return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
 

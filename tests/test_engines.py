@@ -253,7 +253,7 @@ def test_two_workers_split_big_batches_and_write_the_same_bytes(use_stand_in: Pa
     from newsgraph.pipeline import PARALLEL_TASK_ARTICLES, RunStats
 
     stats = RunStats()
-    results = newsgraph.extract(TEXTS, lang="de", batch_size=64, workers=2, stats=stats)
+    results = newsgraph.extract(TEXTS, lang="de", batch_size=64, fast=True, workers=2, stats=stats)
     write_outputs(results, tmp_path, formats=("graphml", "json", "gexf"))
     assert {name: (tmp_path / name).read_bytes() for name in OUTPUT_FILES} == one_worker_output
     assert len(TEXTS) > PARALLEL_TASK_ARTICLES and stats.processed == len(TEXTS)

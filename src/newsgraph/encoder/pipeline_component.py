@@ -2,7 +2,7 @@
 
 German's default pipeline (``newsgraph.nlp.loading``): spaCy's tokenizer, sentence boundaries (``sentencizer``
 and ``newsgraph_sentence_hints``), this component, the lookup lemmatizer, the gazetteer ruler, newsgraph's rules.
-For the sentences of a batch of Docs it runs the ONNX encoder (:mod:`newsgraph.encoder.onnx_runtime`) once, one
+For the sentences of each Doc it runs the ONNX encoder (:mod:`newsgraph.encoder.onnx_runtime`) once, one
 sentence per text (what the NER and the heads were trained on; length-bucketed batches, long sentences in
 overlapping windows), and from the same forward pass takes
 
@@ -92,26 +92,32 @@ class EncoderPipeline:
             yield from docs
 
     def annotate(self, docs: list[Doc]) -> None:
-        """Encode every sentence of ``docs`` once and write all the annotations."""
-        sentences = [(d, part, part_words) for d, doc in enumerate(docs) for span, words in sentence_words(doc)
+        """Encode every sentence of ``docs`` once and write all the annotations.
+
+        Each Doc's sentences are batched on their own: the int8 encoder quantises a forward pass's activations
+        with one scale, so sentences batched with another article's would come out depending on their batch
+        mates (and so on the batch size, the worker count, the other files of a run).
+        """
+        for doc in docs:
+            self._annotate_doc(doc)
+
+    def _annotate_doc(self, doc: Doc) -> None:
+        sentences = [(part, part_words) for span, words in sentence_words(doc)
                      for part, part_words in split_long(span, words)]
-        texts = [[docs[d][i].text for i in words] for d, _, words in sentences if words]
+        texts = [[doc[i].text for i in words] for _, words in sentences if words]
         encoded = iter(self.encoder.encode(texts, mix=self.mix))
         units: list[Unit] = []
         mixed, tags = [], []
-        for d, _, words in sentences:
+        for _, words in sentences:
             if words:
                 result = next(encoded)
-                units.append((d, words))
+                units.append((0, words))
                 mixed.append(result.features)
                 tags.append(result.tags)
         predictions = iter(self.heads.predict_mixed(mixed))
-        parses: list[list[Parse]] = [[] for _ in docs]
-        for d, span, words in sentences:
-            parses[d].append((span, words, next(predictions) if words else _EMPTY))
-        for doc, doc_parses in zip(docs, parses):
-            set_annotations(doc, doc_parses)
-        set_entities(docs, zip(units, tags))
+        parses: list[Parse] = [(span, words, next(predictions) if words else _EMPTY) for span, words in sentences]
+        set_annotations(doc, parses)
+        set_entities([doc], zip(units, tags))
 
     def score(self, examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
         """spaCy's NER, tagger, morphologizer and parser scores (what ``newsgraph evaluate`` reports)."""
