@@ -24,6 +24,7 @@ time also holds the time the process waited for a core.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import subprocess
@@ -87,6 +88,7 @@ def _compare_trees(trees: list[Path], args: argparse.Namespace, words: int, coun
         for tree in trees:
             env = dict(os.environ, PYTHONPATH=str(tree.resolve() / "src"))
             command = [sys.executable, __file__, "--rules", "--rounds", "1", "--json", *(["--cpu"] if args.cpu else []),
+                       *(["--fast"] if args.fast else []),
                        "--limit", str(args.limit), "--articles", str(args.articles)]
             output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
             for name, seconds in json.loads(output.splitlines()[-1]).items():
@@ -107,6 +109,8 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, action="append", default=[], help="a source tree to compare (with --rules)")
     parser.add_argument("--cpu", action="store_true",
                         help="CPU time of the process instead of wall time (for a host other jobs share)")
+    parser.add_argument("--fast", action="store_true",
+                        help="German's CNN pipeline (--fast), the one trees from before the encoder default run")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     texts = read_texts(args.articles, args.limit)
@@ -115,7 +119,9 @@ def main() -> None:
         _compare_trees(args.tree, args, words, len(texts))
         return
     if args.rules:
-        nlp = load_pipeline()
+        # a tree from before the encoder default has no `fast`: its default is the CNN pipeline
+        fast = {"fast": True} if args.fast and "fast" in inspect.signature(load_pipeline).parameters else {}
+        nlp = load_pipeline(**fast)
         spent: dict[str, float] = {}
         for _ in range(args.rounds):
             clock = time.process_time if args.cpu else time.perf_counter

@@ -15,7 +15,7 @@ Outputs (deterministic; rerun after editing a curated list and commit the result
   * ``src/newsgraph/data/demonyms.<version>.tsv``
 
 Usage:
-    python scripts/build_gazetteer.py [--version v1] [--ler PATH/laendernamen.list] [--hipe DIR]
+    python scripts/build_gazetteer.py [--version v2] [--ler PATH/laendernamen.list] [--hipe DIR]
 """
 
 from __future__ import annotations
@@ -276,7 +276,7 @@ def build(version: str, ler: Path | None, hipe: Path | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--version", default="v1", help="table version (file name suffix)")
+    parser.add_argument("--version", default="v2", help="table version (file name suffix)")
     parser.add_argument("--ler", type=Path, default=DEFAULT_LER, help="laendernamen.list of the LER gazetteers")
     parser.add_argument("--hipe", type=Path, default=DEFAULT_HIPE, help="folder of HIPE-2022 TSV files (QID check)")
     args = parser.parse_args()

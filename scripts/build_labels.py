@@ -15,7 +15,7 @@ Outputs (deterministic; rerun after editing a curated list and commit the result
   * ``src/newsgraph/data/demonyms.multi.<version>.tsv``: ``lang form key`` (every inflected form listed)
 
 Usage:
-    python scripts/build_labels.py [--version v1]
+    python scripts/build_labels.py [--version v2]
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def build(version: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--version", default="v1", help="table version (file name suffix)")
+    parser.add_argument("--version", default="v2", help="table version (file name suffix)")
     build(parser.parse_args().version)
 
 

@@ -42,7 +42,7 @@ def test_localised_tables_keep_ids_and_know_demonyms() -> None:
         assert tables.entries.keys() == german.entries.keys()
         assert tables.demonyms[demonym] == "ng:gpe:russland"
         assert tables.lookup("Islamischer Staat") is not None  # German names stay known as aliases
-    assert load_alias_tables("v1") is load_alias_tables("v1", "de")
+    assert load_alias_tables("v2") is load_alias_tables("v2", "de")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -129,7 +129,7 @@ def test_graph_merges_a_person_written_in_three_languages() -> None:
 def test_component_configs_choose_the_language_tables() -> None:
     assert component_configs("de") == {} and component_configs("xx") == {}
     assert component_configs("fr")["newsgraph_resolver"]["tables"] == {
-        "@misc": "newsgraph.AliasResolver.v1", "version": "v1", "lang": "fr"}
+        "@misc": "newsgraph.AliasResolver.v1", "version": "v2", "lang": "fr"}
 
 
 def test_a_missing_language_package_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:

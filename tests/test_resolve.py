@@ -711,7 +711,7 @@ def test_no_coalition_without_a_named_target(nlp: Language, text: str) -> None:
 
 def test_tables_are_consistent() -> None:
     tables = load_alias_tables()
-    assert tables.version == "v1"
+    assert tables.version == "v2"
     assert all(key in tables.entries for key in tables.demonyms.values())
     assert all(entry.capital_of in tables.entries for entry in tables.entries.values() if entry.capital_of)
     assert all(entry.qid is None or re.fullmatch(r"Q[1-9][0-9]*", entry.qid) for entry in tables.entries.values())
@@ -729,7 +729,7 @@ def test_component_registration_and_annotations() -> None:
     nlp.add_pipe("newsgraph_resolver")
     assert nlp.get_pipe_meta("newsgraph_resolver").assigns == ["doc._.mentions", "doc._.entities", "doc._.role_links"]
     assert nlp.config["components"]["newsgraph_resolver"]["tables"]["@misc"] == "newsgraph.AliasResolver.v1"
-    assert registry.misc.get("newsgraph.AliasResolver.v1")() is load_alias_tables("v1")
+    assert registry.misc.get("newsgraph.AliasResolver.v1")() is load_alias_tables("v2")
     doc = nlp.make_doc("Kerry reiste nach Paris.")
     doc.ents = [doc.char_span(0, 5, "PER"), doc.char_span(18, 23, "LOC")]
     doc = nlp.get_pipe("newsgraph_resolver")(nlp.get_pipe("sentencizer")(doc))

@@ -196,7 +196,7 @@ def test_english_lowercase_role_noun_in_apposition() -> None:
     doc.ents = [doc.char_span(0, 10, "PER"), doc.char_span(doc[6].idx, doc[7].idx + 4, "ORG")]
     resolve(doc)
     n = names(doc)
-    found = extract_relations(doc, load_relation_lexicon("v1", "en"), links=role_links(doc))
+    found = extract_relations(doc, load_relation_lexicon("v2", "en"), links=role_links(doc))
     assert [(n[r.source], r.type, n[r.target]) for r in found] == [("Fuad Basya", "holds_role_in", "Indonesian Navy")]
 
 

@@ -50,8 +50,8 @@ def test_unknown_version_is_a_config_error() -> None:
 def test_registered_names() -> None:
     import newsgraph.nlp.components  # noqa: F401
 
-    assert registry.misc.get("newsgraph.EventLexicon.v1")() is load_event_lexicon("v1")
-    assert registry.misc.get("newsgraph.RelationLexicon.v1")() is load_relation_lexicon("v1")
+    assert registry.misc.get("newsgraph.EventLexicon.v1")() is load_event_lexicon("v2")
+    assert registry.misc.get("newsgraph.RelationLexicon.v1")() is load_relation_lexicon("v2")
 
 
 def test_typology_documents_every_type() -> None:

@@ -35,7 +35,7 @@ NEWS_KINDS = ("statement election vote referendum appointment resignation invest
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
     """The German typology and trigger file as written."""
-    text = resources.files("newsgraph.data").joinpath("events.v1.json").read_text(encoding="utf-8")
+    text = resources.files("newsgraph.data").joinpath("events.v2.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 

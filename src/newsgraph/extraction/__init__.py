@@ -4,7 +4,7 @@
 Public API:
     extract_relations(doc, lexicon=None, *, links=None, mentions=None, entities=None) -> list[Relation]
     extract_events(doc, lexicon=None, *, mentions=None, entities=None, affiliations=None, anchor=None) -> list[Event]
-    load_relation_lexicon(version="v1"), load_event_lexicon(version="v1"), load_cues(version="v1")
+    load_relation_lexicon(version="v2"), load_event_lexicon(version="v2"), load_cues(version="v2")
     find_timexes(text, words), resolve_timex(timex, words, anchor)
 """
 

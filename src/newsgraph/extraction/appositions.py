@@ -1,6 +1,6 @@
 """Relations a noun phrase states about a person: role nouns, appositions, origin and membership phrases.
 
-Patterns (the role nouns and prepositions are word lists of ``relations.v1.json``):
+Patterns (the role nouns and prepositions are word lists of ``relations.v2.json``):
     ``Rapid-Stürmer Deni Alar``, ``Bitkom-Expertin Julia Miosga``          → member_of / holds_role_in (prefix)
     ``Rainer Seele, Chef der OMV,``; ``der Trainer von Rapid, Zoran Barisic`` → leads / holds_role_in (genitive, PP)
     ``Rainer Seele ist Vorsitzender der OMV``; ``er wurde Sprecher der SPÖ``   → copula

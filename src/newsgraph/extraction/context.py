@@ -32,7 +32,7 @@ _NON_FINITE_TAGS = frozenset({"VVPP", "VAPP", "VMPP", "VVINF", "VAINF", "VMINF",
 
 
 @lru_cache(maxsize=2)
-def gazetteer_kinds(version: str = "v1") -> Mapping[str, tuple[str, str | None]]:
+def gazetteer_kinds(version: str = "v2") -> Mapping[str, tuple[str, str | None]]:
     """Entity id → (gazetteer kind, id of the state it is the capital of) for every gazetteer entry."""
     tables = load_alias_tables(version)
     kinds: dict[str, tuple[str, str | None]] = {}

@@ -1,8 +1,8 @@
 """Relations that events state: who accuses, attacks or sanctions whom (opposes), who aids or backs whom
 (supports), who agrees or cooperates with whom.
 
-The events come from the event extractor; each event type's PLOVER category (``events.v1.json`` ``plover``)
-is mapped to a relation by ``relations.v1.json`` ``event_relations``, so the mapping follows the event
+The events come from the event extractor; each event type's PLOVER category (``events.v2.json`` ``plover``)
+is mapped to a relation by ``relations.v2.json`` ``event_relations``, so the mapping follows the event
 typology without naming its types here. The agent of the event is the source, its target the other end
 (participants of a meeting or an agreement are not paired: agreeing on something is no alliance). A
 town or region is no target (an attack on Kobane does not make Kobane an opponent); states are.

@@ -351,7 +351,7 @@ def extract_events(
     Args:
         doc: A Doc with entity mentions (``doc._.mentions``/``doc._.entities`` from the resolver, or given
             here); tags, morphology and the parse are used when present.
-        lexicon: Typology and triggers; the shipped ``events.v1`` by default.
+        lexicon: Typology and triggers; the shipped ``events.v2`` by default.
         mentions: Mentions to use instead of ``doc._.mentions``.
         entities: Entities to use instead of ``doc._.entities``.
         affiliations: Person id → ids of the states/organisations they hold a role in (from the relations).

@@ -12,9 +12,9 @@ from typing import Any
 from newsgraph.errors import ConfigError
 from newsgraph.resolve.normalize import fold_lower, noun_form_tuple
 
-LEXICON_VERSION = "v1"
+LEXICON_VERSION = "v2"
 BASE_LANG = "de"
-"""The language of the unsuffixed lexicon files (``cues.v1.json``); others are ``cues.<lang>.v1.json``."""
+"""The language of the unsuffixed lexicon files (``cues.v2.json``); others are ``cues.<lang>.v2.json``."""
 
 
 def _words(values: Iterable[str]) -> frozenset[str]:
@@ -92,7 +92,7 @@ def _tails(form: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class TimeWords:
-    """Words of time expressions (see the ``time`` block of ``cues.v1.json``)."""
+    """Words of time expressions (see the ``time`` block of ``cues.v2.json``)."""
 
     weekdays: tuple[str, ...] = ()
     weekday_aliases: Mapping[str, str] = field(default_factory=dict)
@@ -195,7 +195,7 @@ class EventType:
 
 @dataclass(frozen=True)
 class VerbTrigger:
-    """A verb that signals an event, with its conditions (see ``events.v1.json``)."""
+    """A verb that signals an event, with its conditions (see ``events.v2.json``)."""
 
     type: str
     requires_any: frozenset[str] = frozenset()
@@ -331,7 +331,7 @@ class RelationLexicon:
 
 
 def lexicon_file(stem: str, version: str, lang: str = BASE_LANG) -> str:
-    """File name of a lexicon: ``relations.v1.json`` (German), ``relations.en.v1.json`` (other languages)."""
+    """File name of a lexicon: ``relations.v2.json`` (German), ``relations.en.v2.json`` (other languages)."""
     return f"{stem}.{version}.json" if lang == BASE_LANG else f"{stem}.{lang}.{version}.json"
 
 

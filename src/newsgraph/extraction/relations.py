@@ -45,7 +45,7 @@ def extract_relations(
     Args:
         doc: A Doc with entity mentions (``doc._.mentions``/``doc._.entities`` from the resolver, or given
             here); tags, morphology and the parse are used when present.
-        lexicon: Relation cue words; the shipped ``relations.v1`` by default.
+        lexicon: Relation cue words; the shipped ``relations.v2`` by default.
         links: Role links from :func:`newsgraph.resolve.role_links` (computed when not given).
         mentions: Mentions to use instead of ``doc._.mentions``.
         entities: Entities to use instead of ``doc._.entities``.

@@ -11,7 +11,7 @@ Config (all defaults shown)::
     [components.newsgraph_events.lexicon]
     # Event typology (CAMEO/PLOVER mapping), triggers and shared grammar cues; versioned like the resolver's tables.
     @misc = "newsgraph.EventLexicon.v1"
-    version = "v1"
+    version = "v2"
     lang = "de"
 """
 
@@ -29,7 +29,7 @@ FACTORY_NAME = "newsgraph_events"
 
 
 @registry.misc("newsgraph.EventLexicon.v1")
-def make_event_lexicon_v1(version: str = "v1", lang: str = "de") -> EventLexicon:
+def make_event_lexicon_v1(version: str = "v2", lang: str = "de") -> EventLexicon:
     """The event typology and triggers of behaviour v1 for ``lang`` (German by default; ``en``, ``fr``, ``it``), read from ``events.<version>.json`` and ``cues.<version>.json``.
 
     Raises:
@@ -67,7 +67,7 @@ class EventExtractor:
     FACTORY_NAME,
     requires=["doc._.mentions", "doc._.entities", "doc._.relations"],
     assigns=["doc._.events"],
-    default_config={"lexicon": {"@misc": "newsgraph.EventLexicon.v1", "version": "v1"}},
+    default_config={"lexicon": {"@misc": "newsgraph.EventLexicon.v1", "version": "v2"}},
 )
 def make_event_extractor(nlp: Language, name: str, lexicon: EventLexicon) -> EventExtractor:
     """Create the events component.

@@ -260,15 +260,15 @@ def component_configs(lang: str) -> dict[str, dict[str, object]]:
     """
     if lang not in TABLE_LANGS or lang == "de":
         return {}
-    tables = {"@misc": "newsgraph.AliasResolver.v1", "version": "v1", "lang": lang}
+    tables = {"@misc": "newsgraph.AliasResolver.v1", "version": "v2", "lang": lang}
     return {
         "newsgraph_resolver": {"tables": tables},
-        "newsgraph_relations": {"lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v1", "lang": lang},
+        "newsgraph_relations": {"lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v2", "lang": lang},
                                 "tables": tables},
-        "newsgraph_events": {"lexicon": {"@misc": "newsgraph.EventLexicon.v1", "version": "v1", "lang": lang}},
+        "newsgraph_events": {"lexicon": {"@misc": "newsgraph.EventLexicon.v1", "version": "v2", "lang": lang}},
         "newsgraph_event_relations": {
-            "lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v1", "lang": lang},
-            "events": {"@misc": "newsgraph.EventLexicon.v1", "version": "v1", "lang": lang},
+            "lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v2", "lang": lang},
+            "events": {"@misc": "newsgraph.EventLexicon.v1", "version": "v2", "lang": lang},
         },
     }
 

@@ -8,13 +8,13 @@ Config (all defaults shown)::
     [components.newsgraph_relations.lexicon]
     # Relation cue words and shared grammar cues; a behaviour change gets a new registered version.
     @misc = "newsgraph.RelationLexicon.v1"
-    version = "v1"
+    version = "v2"
     lang = "de"
 
     [components.newsgraph_relations.tables]
     # The resolver's tables, for the role links (``US-Aussenminister John Kerry``).
     @misc = "newsgraph.AliasResolver.v1"
-    version = "v1"
+    version = "v2"
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ FACTORY_NAME = "newsgraph_relations"
 
 
 @registry.misc("newsgraph.RelationLexicon.v1")
-def make_relation_lexicon_v1(version: str = "v1", lang: str = "de") -> RelationLexicon:
+def make_relation_lexicon_v1(version: str = "v2", lang: str = "de") -> RelationLexicon:
     """The relation cue words of behaviour v1 for ``lang`` (German by default; ``en``, ``fr``, ``it``), read from ``relations.<version>.json`` and ``cues.<version>.json``.
 
     Raises:
@@ -69,8 +69,8 @@ class RelationExtractor:
     requires=["doc._.mentions", "doc._.entities"],
     assigns=["doc._.relations"],
     default_config={
-        "lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v1"},
-        "tables": {"@misc": "newsgraph.AliasResolver.v1", "version": "v1"},
+        "lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v2"},
+        "tables": {"@misc": "newsgraph.AliasResolver.v1", "version": "v2"},
     },
 )
 def make_relation_extractor(nlp: Language, name: str, lexicon: RelationLexicon, tables: AliasTables) -> RelationExtractor:
@@ -127,8 +127,8 @@ class EventRelationExtractor:
     requires=["doc._.entities", "doc._.events"],
     assigns=["doc._.relations"],
     default_config={
-        "lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v1"},
-        "events": {"@misc": "newsgraph.EventLexicon.v1", "version": "v1"},
+        "lexicon": {"@misc": "newsgraph.RelationLexicon.v1", "version": "v2"},
+        "events": {"@misc": "newsgraph.EventLexicon.v1", "version": "v2"},
     },
 )
 def make_event_relation_extractor(nlp: Language, name: str, lexicon: RelationLexicon,

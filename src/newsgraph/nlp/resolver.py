@@ -8,7 +8,7 @@ Config (all defaults shown)::
     [components.newsgraph_resolver.tables]
     # Gazetteer, demonyms and word lists; a behaviour change gets a new registered version.
     @misc = "newsgraph.AliasResolver.v1"
-    version = "v1"
+    version = "v2"
     lang = "de"
 """
 
@@ -25,7 +25,7 @@ FACTORY_NAME = "newsgraph_resolver"
 
 
 @registry.misc("newsgraph.AliasResolver.v1")
-def make_alias_tables_v1(version: str = "v1", lang: str = "de") -> AliasTables:
+def make_alias_tables_v1(version: str = "v2", lang: str = "de") -> AliasTables:
     """The alias tables of resolver behaviour v1, read from the package data files of ``version``.
 
     Raises:
@@ -56,7 +56,7 @@ class EntityResolver:
     FACTORY_NAME,
     requires=["doc.ents", "doc.sents"],
     assigns=["doc._.mentions", "doc._.entities", "doc._.role_links"],
-    default_config={"tables": {"@misc": "newsgraph.AliasResolver.v1", "version": "v1"}},
+    default_config={"tables": {"@misc": "newsgraph.AliasResolver.v1", "version": "v2"}},
 )
 def make_entity_resolver(nlp: Language, name: str, tables: AliasTables) -> EntityResolver:
     """Create the resolver component.

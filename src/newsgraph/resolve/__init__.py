@@ -4,7 +4,7 @@ demonyms, gazetteer QIDs, role descriptions).
 Public API:
     resolve_entities(doc, tables=None) -> (mentions, entities)
     role_links(doc, tables=None) -> list[RoleLink]
-    load_alias_tables(version="v1") -> AliasTables
+    load_alias_tables(version="v2") -> AliasTables
 """
 
 from newsgraph.resolve.entities import Resolution, resolve_doc, resolve_entities, role_links

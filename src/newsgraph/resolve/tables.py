@@ -14,7 +14,7 @@ from newsgraph.errors import ConfigError
 from newsgraph.records import EntityType
 from newsgraph.resolve.normalize import fold, fold_lower, inflection_variants
 
-TABLES_VERSION = "v1"
+TABLES_VERSION = "v2"
 GAZETTEER_FILE = "gazetteer.{version}.tsv"
 DEMONYMS_FILE = "demonyms.{version}.tsv"
 LEXICON_FILE = "lexicon.{version}.json"
@@ -25,7 +25,7 @@ LANG_LEXICON_FILE = "lexicon.{lang}.{version}.json"
 BASE_LANG = "de"
 """The gazetteer's own language: its names and aliases are German; other languages add labels over it."""
 TABLE_LANGS = ("de", "en", "fr", "it")
-"""Languages with resolver word lists (``lexicon.<lang>.v1.json``) and labels."""
+"""Languages with resolver word lists (``lexicon.<lang>.v2.json``) and labels."""
 
 # Kinds whose names may be matched in an inflected form (Russlands, Syriens, Innenministeriums); the names of
 # organisations and parties may not.
@@ -70,7 +70,7 @@ def _words(values: Iterable[str]) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Word lists that drive the rules (all entries folded and lowercase); see ``lexicon.v1.json``."""
+    """Word lists that drive the rules (all entries folded and lowercase); see ``lexicon.v2.json``."""
 
     definite_articles: frozenset[str] = frozenset()
     indefinite_articles: frozenset[str] = frozenset()
@@ -142,7 +142,7 @@ class AliasTables:
     """Everything the resolver looks up, loaded once and shared (immutable).
 
     Attributes:
-        version: Version of the table files (``v1``).
+        version: Version of the table files (``v2``).
         entries: Gazetteer entries by key.
         aliases: ``fold(alias)`` → key; case-sensitive, so ``IS`` never matches ``is``.
         demonyms: Folded lowercase adjective stem (``russisch``) → key.

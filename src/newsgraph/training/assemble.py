@@ -44,7 +44,7 @@ def add_lookup_lemmatizer(nlp: Language) -> None:
     lemmatizer.initialize(lookups=load_lookups("de", ["lemma_lookup"]))
 
 
-GAZETTEER = "gazetteer.v1.tsv"
+GAZETTEER = "gazetteer.v2.tsv"
 RULER_LABELS = {"GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}
 
 
@@ -54,7 +54,7 @@ def gazetteer_patterns(lang: str = "de") -> list[dict[str, str]]:
 
     Args:
         lang: ``de`` reads the German gazetteer; another language takes the names the resolver knows in
-            that language (its labels first, see ``labels.v1.tsv``), without the German genitive.
+            that language (its labels first, see ``labels.v2.tsv``), without the German genitive.
     """
     from importlib import resources
 
@@ -86,7 +86,7 @@ def _localised_patterns(lang: str) -> list[dict[str, str]]:
     from newsgraph.resolve.tables import _tsv_rows, load_alias_tables
 
     tables = load_alias_tables(lang=lang)
-    text = resources.files("newsgraph.data").joinpath("labels.v1.tsv").read_text(encoding="utf-8")
+    text = resources.files("newsgraph.data").joinpath("labels.v2.tsv").read_text(encoding="utf-8")
     patterns: dict[str, str] = {}
     for key, row_lang, name, aliases in ((row + [""] * 4)[:4] for row in _tsv_rows(text)):
         label = RULER_LABELS.get(tables.entries[key].type) if row_lang == lang and key in tables.entries else None
