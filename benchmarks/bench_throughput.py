@@ -1,7 +1,7 @@
 """Throughput of the full newsgraph pipeline against a bare `nlp.pipe` of the same model, on the same texts.
 
 Usage:
-    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_throughput.py [--limit 300] [--articles PATH] [--model DIR]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_throughput.py [--limit 300] [--articles PATH] [--model DIR | --fast]
         [--engines local1,local2,dask2,cluster2] [--batch-size 32]
 
 Each measurement runs in a child process of its own, so that its peak RSS (of the whole process tree,
@@ -90,7 +90,7 @@ class PeakRss:
         return self.peak / 2**20
 
 
-def _pipe_batch(texts: list[str], model: str, batch_size: int) -> int:
+def _pipe_batch(texts: list[str], model: str | None, fast: bool, batch_size: int) -> int:
     """One Dask task of the bare row: the model loaded once per worker (kept on the Worker object, since
     this function travels by value), the Docs thrown away."""
     from distributed import get_worker
@@ -100,7 +100,7 @@ def _pipe_batch(texts: list[str], model: str, batch_size: int) -> int:
     worker = get_worker()
     nlp = getattr(worker, "bench_nlp", None)
     if nlp is None:  # loaded as newsgraph loads it (numpy's BLAS), without newsgraph's components
-        nlp = worker.bench_nlp = load_pipeline("de", model=model, components=())  # type: ignore[attr-defined]
+        nlp = worker.bench_nlp = load_pipeline("de", model=model, fast=fast, components=())  # type: ignore[attr-defined]
     return sum(1 for _ in nlp.pipe(texts, batch_size=batch_size))
 
 
@@ -133,7 +133,8 @@ class CommandCluster:
         self.folder.cleanup()
 
 
-def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, batch_size: int) -> dict[str, Any]:
+def run_one(kind: str, engine: str, workers: int, source: Path, model: Path | None, fast: bool,
+            batch_size: int) -> dict[str, Any]:
     """One measurement, in this (child) process."""
     texts = [row["text"] for row in read_rows(source, 10**9)]
     load = 0.0  # model loading inside the timed run, as the workers measure it (full rows only)
@@ -157,11 +158,11 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, bat
         from newsgraph.pipeline import RunStats
 
         stats = RunStats()
-        settings = Settings(model=model, batch_size=batch_size, workers=workers,  # type: ignore[arg-type]
+        settings = Settings(model=model, fast=fast, batch_size=batch_size, workers=workers,  # type: ignore[arg-type]
                             engine="local" if engine == "local" else "dask",
                             scheduler=cluster.scheduler_address if cluster else None)
         if engine == "local" and workers == 1:
-            load_pipeline("de", model=model)  # loaded before timing, as the bare rows do
+            load_pipeline("de", model=model, fast=fast)  # loaded before timing, as the bare rows do
         sampler = PeakRss()
         start = time.perf_counter()
         with tempfile.TemporaryDirectory() as out:
@@ -179,16 +180,17 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path, bat
         start = time.perf_counter()
         batches = [texts[i:i + batch_size] for i in range(0, len(texts), batch_size)]
         # (a partial: Client.map has a batch_size argument of its own)
-        futures = client.map(partial(_pipe_batch, model=str(model), batch_size=batch_size), batches, pure=False)
+        futures = client.map(partial(_pipe_batch, model=str(model) if model else None, fast=fast, batch_size=batch_size),
+                             batches, pure=False)
         assert sum(client.gather(futures)) == len(texts)
         seconds = time.perf_counter() - start
     else:
         from newsgraph.nlp.loading import load_pipeline
 
         if kind == "components":
-            nlp = load_pipeline("de", model=model)
+            nlp = load_pipeline("de", model=model, fast=fast)
         else:  # as newsgraph loads it (numpy's BLAS), without newsgraph's components
-            nlp = load_pipeline("de", model=model, components=())
+            nlp = load_pipeline("de", model=model, fast=fast, components=())
         sampler = PeakRss()
         start = time.perf_counter()
         assert sum(1 for _ in nlp.pipe(texts, batch_size=batch_size, n_process=workers)) == len(texts)
@@ -205,7 +207,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--limit", type=int, default=300)
-    parser.add_argument("--model", type=Path, default=ROOT / "models/de_newsgraph")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="a pipeline folder (default: German's default pipeline, the encoder pass)")
+    parser.add_argument("--fast", action="store_true", help="German's CNN pipeline (newsgraph extract --fast)")
     parser.add_argument("--engines", default="local1,local2,dask2,cluster2")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--one", nargs=4, metavar=("KIND", "ENGINE", "WORKERS", "SOURCE"), help=argparse.SUPPRESS)
@@ -213,7 +217,7 @@ def main() -> None:
 
     if args.one:
         kind, engine, workers, source = args.one
-        result = run_one(kind, engine, int(workers), Path(source), args.model, args.batch_size)
+        result = run_one(kind, engine, int(workers), Path(source), args.model, args.fast, args.batch_size)
         print("RESULT " + json.dumps(result), flush=True)
         return
 
@@ -236,7 +240,8 @@ def main() -> None:
             measured: dict[str, dict[str, Any]] = {}
             for kind in kinds:
                 child = subprocess.run(
-                    [sys.executable, __file__, "--model", str(args.model), "--batch-size", str(args.batch_size),
+                    [sys.executable, __file__, *(["--model", str(args.model)] if args.model else []),
+                     *(["--fast"] if args.fast else []), "--batch-size", str(args.batch_size),
                      "--one", kind, engine, str(workers), str(source)],
                     capture_output=True, text=True, check=False)
                 lines = [line for line in child.stdout.splitlines() if line.startswith("RESULT ")]
