@@ -27,7 +27,8 @@ EXPECTED_SEED = ROOT.parent / "shared/seeds/000_8bf24d917596bb10.expected.json"
 SHIPPED_MODEL = ROOT / "models/de_newsgraph"
 CONFIGS = ROOT / "models/configs"
 
-def _pipeline_installed(lang: str) -> bool:
+def pipeline_installed(lang: str) -> bool:
+    """Whether the pipeline of ``lang`` is here: its PyPI package importable, or its folder in models/."""
     from newsgraph.nlp.loading import PIPELINES
 
     spec = PIPELINES[lang]
@@ -35,7 +36,7 @@ def _pipeline_installed(lang: str) -> bool:
 
 
 needs_pipelines = pytest.mark.skipif(
-    not all(_pipeline_installed(lang) for lang in ("en", "fr", "it")),
+    not all(pipeline_installed(lang) for lang in ("en", "fr", "it")),
     reason='the en/fr/it pipelines are not installed: pip install -e ".[test]" and make model-it',
 )
 """For tests that run the real English, French and Italian pipelines."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,8 @@ from newsgraph.records import Article, ArticleResult, Entity, Relation, Span
 from newsgraph.resolve import load_alias_tables, resolve_doc
 from newsgraph.resolve.normalize import crosslingual_key
 from newsgraph.training.corpora import Sentence, read_gold
+
+from support import pipeline_installed
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "multilingual"
@@ -163,13 +164,8 @@ def test_hipe_format_reads_coarse_tags(tmp_path: Path) -> None:
     assert sentence.words == ["Paris", "est"] and sentence.tags == ["B-LOC", "O"]
 
 
-def _installed(lang: str) -> bool:
-    spec = PIPELINES[lang]
-    return importlib.util.find_spec(spec.name) is not None if spec.package else (ROOT / "models" / spec.name).is_dir()
-
-
 needs_pipelines = pytest.mark.skipif(
-    not all(_installed(lang) for lang in ("de", "en", "fr")),
+    not all(pipeline_installed(lang) for lang in ("de", "en", "fr")),
     reason='the en/fr pipelines are not installed: pip install -e ".[test]" (or make install-test)',
 )
 

@@ -55,7 +55,7 @@ class EncoderPipeline:
         name: The component's name.
         model_dir: An ONNX encoder folder (``newsgraph models export-onnx``; ``models/de_e5_onnx``).
         heads_dir: The syntax heads over that encoder (``models/de_e5_syntax``).
-        batch_size: Docs per call of the encoder (their sentences are batched by length inside it).
+        batch_size: Docs taken from the stream at a time (each Doc's sentences are encoded in passes of their own).
         device: ``cpu`` or ``cuda`` (onnxruntime's CUDA provider).
         threads: onnxruntime's intra-op threads (0: one per core).
         max_pieces: Sub-words per window, ``<s>`` and ``</s>`` included (at most 512).
