@@ -123,6 +123,32 @@ def test_component_writes_ents_per_sentence() -> None:
                                                            ("Deutsche Bank", "ORG")]
 
 
+def test_component_entities_do_not_depend_on_the_docs_batched_with_it() -> None:
+    # the int8 encoder quantises a pass's activations with one scale: each Doc must get passes of its own
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe(FACTORY_NAME, config={"model_dir": str(MODEL)})
+    texts = ["Angela Merkel besuchte Paris. Die Deutsche Bank lud sie ein.", "",
+             "Der Vorstandsvorsitzende der Österreichischen Post AG kündigte in Wien einen Stellenabbau an, "
+             "den die Gewerkschaft GPA-djp und Bürgermeister Michael Ludwig scharf kritisierten.",
+             "Mercedes-Pilot Lewis Hamilton gewann in Monza vor Sebastian Vettel und Kimi Räikkönen."]
+    alone = [[(e.start, e.end, e.label_) for e in nlp(text).ents] for text in texts]
+    component = nlp.get_pipe(FACTORY_NAME)
+    real_encode, passes = component.encoder.encode, []
+
+    def spy(words, **kwargs):  # type: ignore[no-untyped-def]
+        passes.append([" ".join(text) for text in words])
+        return real_encode(words, **kwargs)
+
+    component.encoder.encode = spy
+    together = [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=len(texts))]
+    assert together == alone
+    # every call encodes the sentences of one Doc only
+    assert [" ".join(sentences) for sentences in passes] == [" ".join(t.text for t in nlp.make_doc(text)
+                                                                      if not t.is_space) for text in texts if text]
+    assert all(alone[k] for k in (0, 2, 3)) and alone[1] == []
+
+
 def test_accurate_mode_finds_the_onnx_model_without_asking_for_torch(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 

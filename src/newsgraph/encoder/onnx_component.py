@@ -42,11 +42,14 @@ class OnnxEncoderNer:
             yield from docs
 
     def tag_docs(self, docs: list[Doc]) -> None:
-        """Set ``doc.ents`` on all ``docs``; their sentences share forward passes (batched by length)."""
-        units = [unit for i, doc in enumerate(docs) for unit in word_units(doc, i)]
-        words = [[docs[index][t].text for t in tokens] for index, tokens in units]
-        encoded = self.encoder.encode(words, features=False)
-        set_entities(docs, ((unit, result.tags) for unit, result in zip(units, encoded)))
+        """Set ``doc.ents`` on all ``docs``. Each Doc's sentences are encoded in forward passes of their own: the
+        int8 encoder quantises a pass's activations with one scale, so sharing passes with other Docs would make a
+        Doc's entities depend on its batch mates (and on the number of workers)."""
+        for doc in docs:
+            units = word_units(doc, 0)
+            words = [[doc[t].text for t in tokens] for _, tokens in units]
+            encoded = self.encoder.encode(words, features=False) if words else []
+            set_entities([doc], ((unit, result.tags) for unit, result in zip(units, encoded)))
 
 
 @Language.factory(

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from newsgraph.encoder.onnx_runtime import MAX_PIECES, LayerMix, OnnxEncoder
+from newsgraph.encoder.onnx_runtime import BATCH_PIECES, MAX_PIECES, LayerMix, OnnxEncoder
 from newsgraph.encoder.syntax_component import Parse, sentence_words, set_annotations
 from newsgraph.encoder.syntax_heads import SyntaxHeads, SyntaxPrediction
 from newsgraph.encoder.tags import Unit, set_entities
@@ -67,7 +67,7 @@ class EncoderPipeline:
 
     def __init__(self, nlp: Language, name: str, *, model_dir: str, heads_dir: str, batch_size: int = 64,
                  device: str = "cpu", threads: int = 1, max_pieces: int = MAX_PIECES,
-                 batch_pieces: int = 512) -> None:
+                 batch_pieces: int = BATCH_PIECES) -> None:
         self.name = name
         self.batch_size = batch_size
         self.heads = SyntaxHeads.load(Path(heads_dir))
@@ -136,7 +136,7 @@ class EncoderPipeline:
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", "token.tag", "token.pos", "token.morph",
              "token.head", "token.dep", "token.is_sent_start"],
     default_config={"batch_size": 64, "device": "cpu", "threads": 1, "max_pieces": MAX_PIECES,
-                    "batch_pieces": 512},
+                    "batch_pieces": BATCH_PIECES},
 )
 def make_encoder_pipeline(nlp: Language, name: str, model_dir: str, heads_dir: str, batch_size: int, device: str,
                           threads: int, max_pieces: int, batch_pieces: int) -> EncoderPipeline:
