@@ -134,11 +134,17 @@ model-it: install-test
 MULTI := $(DATA)/multi
 evaluate-multi: install-test
 	$(BIN)/newsgraph evaluate $(MULTI)/uner_pud/en_pud-ud-test.iob2 --format iob --lang en
+	$(BIN)/newsgraph evaluate $(MULTI)/uner_pud/en_pud-ud-test.iob2 --format iob --lang en --fast
 	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/en/HIPE-2022-v2.1-hipe2020-test-en.tsv --format hipe --lang en
+	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/en/HIPE-2022-v2.1-hipe2020-test-en.tsv --format hipe --lang en --fast
 	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/fr/HIPE-2022-v2.1-hipe2020-test-fr.tsv --format hipe --lang fr
+	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/fr/HIPE-2022-v2.1-hipe2020-test-fr.tsv --format hipe --lang fr --fast
 	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/letemps/fr/HIPE-2022-v2.1-letemps-test-fr.tsv --format hipe --lang fr
+	$(BIN)/newsgraph evaluate $(MULTI)/hipe2022_fr_en/letemps/fr/HIPE-2022-v2.1-letemps-test-fr.tsv --format hipe --lang fr --fast
 	$(BIN)/newsgraph evaluate $(MULTI)/it_kind_wikinews/WN_test.tsv --format conll --lang it
+	$(BIN)/newsgraph evaluate $(MULTI)/it_kind_wikinews/WN_test.tsv --format conll --lang it --fast
 	$(BIN)/newsgraph evaluate $(MULTI)/uner_pud/de_pud-ud-test.iob2 --format iob --lang de
+	$(BIN)/newsgraph evaluate $(MULTI)/uner_pud/de_pud-ud-test.iob2 --format iob --lang de --fast
 
 ## Reproduce the model card's figures
 evaluate: install

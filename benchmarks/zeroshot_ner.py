@@ -5,9 +5,9 @@ side by side with each language's own pipeline: micro PER/LOC/ORG P/R/F1 and wor
         [--rounds 2] [--json OUT.json]
 
 For every row (README, "Per-language NER figures": same gold file, format and language) two pipelines are
-loaded as ``newsgraph evaluate`` loads them: the language's own (``load_pipeline(lang, components=())``) and the
-same pipeline with its ``ner`` replaced by the ONNX encoder (``accurate=True, accurate_model=models/de_e5_onnx``,
-what ``newsgraph evaluate --lang LANG --accurate --set accurate_onnx=true`` runs). Both run
+loaded as ``newsgraph evaluate`` loads them: the language's own (``load_pipeline(lang, components=(), fast=True)``,
+what ``newsgraph evaluate --lang LANG --fast`` runs) and the same pipeline with its ``ner`` replaced by the ONNX
+encoder (the default since issue 23: ``load_pipeline(lang, components=())``, ``newsgraph evaluate --lang LANG``). Both run
 :func:`newsgraph.tools.evaluate.predict_entities` on the gold words (only the components that make entities,
 predicted labels mapped as for the README rows), scored with the same exact-span scorer. Timing: ``--rounds``
 passes of each pipeline, alternating own / encoder, one thread (``OPENBLAS_NUM_THREADS=1``, onnxruntime's
@@ -27,7 +27,6 @@ os.environ["OPENBLAS_NUM_THREADS"] = "1"
 os.environ["OMP_NUM_THREADS"] = "1"
 
 ROOT = Path(__file__).resolve().parents[1]
-ONNX_MODEL = ROOT / "models" / "de_e5_onnx"
 
 # name: (gold file under the data folder, format, language), as README's rows and `make evaluate-multi`
 ROWS: dict[str, tuple[str, str, str]] = {
@@ -56,8 +55,7 @@ def run_row(name: str, data: Path, *, rounds: int) -> dict[str, object]:
     sentences = list(read_gold(data / path, fmt))
     gold = [set(bio_spans(s.tags)) for s in sentences]
     words = sum(len(s.words) for s in sentences)
-    pipelines = {"own": load_pipeline(lang, components=()),
-                 "encoder": load_pipeline(lang, components=(), accurate=True, accurate_model=ONNX_MODEL)}
+    pipelines = {"own": load_pipeline(lang, components=(), fast=True), "encoder": load_pipeline(lang, components=())}
     scored: dict[str, dict[str, object]] = {}
     walls: dict[str, list[float]] = {key: [] for key in pipelines}
     cpus: dict[str, list[float]] = {key: [] for key in pipelines}

@@ -45,12 +45,17 @@ def use_stand_in(stand_in_models: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     """Point newsgraph at the stand-in models folder for one test. The stand-in takes the place of the CNN
     pipeline ``de_newsgraph``, which German runs with ``--fast``: the settings tree says so
     (``NEWSGRAPH_FAST``, for the CLI and worker processes) and German leaves the encoder pipeline, which the
-    stand-in folder does not have, for this test's library calls too."""
+    stand-in folder does not have, for this test's library calls too (nor does any language take the encoder
+    NER in place of its own)."""
+    from dataclasses import replace
+
     from newsgraph.nlp import loading
 
     monkeypatch.setenv("NEWSGRAPH_MODELS", str(stand_in_models))
     monkeypatch.setenv("NEWSGRAPH_FAST", "true")
     monkeypatch.setattr(loading, "ENCODER_LANGS", frozenset())
+    for lang, spec in loading.PIPELINES.items():
+        monkeypatch.setitem(loading.PIPELINES, lang, replace(spec, encoder_ner=False))
     yield stand_in_models
 
 

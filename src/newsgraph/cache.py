@@ -112,7 +112,7 @@ def _pipeline_folders() -> list[Path]:
 def _accurate_folders(settings: Settings) -> list[Path]:
     """The encoder models the run uses: German's encoder pipeline (ONNX encoder and syntax heads) unless
     ``fast``, and an ``accurate_model`` NER (none of what cannot run and so makes no results)."""
-    from newsgraph.nlp.loading import accurate_model_dir, encoder_models, uses_encoder_pipeline
+    from newsgraph.nlp.loading import PIPELINES, encoder_models, encoder_ner_dir, uses_encoder_pipeline
 
     folders: list[Path] = []
     if uses_encoder_pipeline("de", model=settings.model, fast=settings.fast, accurate_model=settings.accurate_model):
@@ -121,11 +121,14 @@ def _accurate_folders(settings: Settings) -> list[Path]:
             folders += [models.encoder, models.heads]
         except NewsgraphError:
             pass
-    if settings.accurate and settings.accurate_model is not None:
+    for lang in sorted(PIPELINES):
         try:
-            folders.append(accurate_model_dir(settings.accurate_model, onnx=settings.accurate_onnx))
+            ner = encoder_ner_dir(lang, model=settings.model, fast=settings.fast, accurate=settings.accurate,
+                                  accurate_model=settings.accurate_model, accurate_onnx=settings.accurate_onnx)
         except NewsgraphError:
-            pass
+            continue
+        if ner is not None and ner not in folders:
+            folders.append(ner)
     return folders
 
 

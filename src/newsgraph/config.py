@@ -35,8 +35,9 @@ class Settings(BaseModel):
     )
     accurate: bool = Field(
         default=False,
-        description="Kept from when the encoder was opt-in: German's default is the encoder pipeline now; with "
-        "another language (or model) it replaces the pipeline's NER with the fine-tuned encoder NER.",
+        description="Kept from when the encoder was opt-in: German's default is the encoder pipeline and English, "
+        "French and Italian run the encoder NER by default now; with a model of one's own (or an accurate_model) it "
+        "replaces that pipeline's NER with the encoder NER.",
     )
     accurate_model: Path | None = Field(
         default=None,
@@ -45,8 +46,8 @@ class Settings(BaseModel):
     )
     accurate_onnx: bool = Field(
         default=False,
-        description="Accurate mode runs the shipped ONNX encoder (models/de_e5_onnx, onnxruntime, no torch) when it "
-        "is installed and no accurate_model is given.",
+        description="Kept so old settings files load: without an accurate_model the shipped ONNX encoder "
+        "(models/de_e5_onnx, onnxruntime, no torch) always runs now.",
     )
     max_bytes: int = Field(default=10_000_000, gt=0, description="Input files larger than this are rejected (.jsonl: each line).")
     max_chars: int = Field(

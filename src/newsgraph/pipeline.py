@@ -29,9 +29,9 @@ from newsgraph.nlp.loading import (
     ENCODER_PIPELINE,
     ONNX_ENCODER,
     PIPELINES,
-    accurate_model_dir,
     check_mode,
     encoder_models,
+    encoder_ner_dir,
     load_pipeline,
     uses_encoder_pipeline,
 )
@@ -351,11 +351,12 @@ def extract(
         raise ConfigError(Errors.E201.format(lang=opts.lang, supported=", ".join(sorted(PIPELINES))))
     # a missing extra or model is a setup problem of the whole run, not of one article: fail before reading
     check_mode(fast=opts.fast, accurate=opts.accurate, device=opts.device)
-    german = opts.lang in ("auto", "de") and (opts.lang == "de" or "de" in opts.languages)
-    if german and uses_encoder_pipeline("de", model=opts.model, fast=opts.fast, accurate_model=opts.accurate_model):
-        encoder_models(opts.accurate_model)
-    elif opts.accurate and opts.accurate_model is not None:
-        accurate_model_dir(opts.accurate_model, onnx=opts.accurate_onnx)
+    for lang in (opts.languages if opts.lang == "auto" else [opts.lang]):
+        if uses_encoder_pipeline(lang, model=opts.model, fast=opts.fast, accurate_model=opts.accurate_model):
+            encoder_models(opts.accurate_model)
+        else:
+            encoder_ner_dir(lang, model=opts.model, fast=opts.fast, accurate=opts.accurate,
+                            accurate_model=opts.accurate_model, accurate_onnx=opts.accurate_onnx)
     if opts.lang == "auto":
         check_languages(opts.languages)
     if opts.engine == "dask":

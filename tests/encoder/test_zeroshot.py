@@ -44,8 +44,7 @@ GOLD = """# sent_id = 1
 def test_evaluate_scores_the_english_pipeline_with_the_onnx_encoder_ner(tmp_path: Path) -> None:
     gold = tmp_path / "en.iob2"
     gold.write_text(GOLD, encoding="utf-8")
-    result = CliRunner().invoke(app, ["evaluate", str(gold), "--format", "iob", "--lang", "en", "--accurate",
-                                      "--set", "accurate_onnx=true", "--json"])
+    result = CliRunner().invoke(app, ["evaluate", str(gold), "--format", "iob", "--lang", "en", "--json"])
     assert result.exit_code == 0, result.output
     per_label = json.loads(result.output)["per_label"]
     assert {label: per_label[label]["tp"] for label in ("PER", "ORG", "LOC")} == {"PER": 1, "ORG": 1, "LOC": 1}
@@ -53,10 +52,20 @@ def test_evaluate_scores_the_english_pipeline_with_the_onnx_encoder_ner(tmp_path
 
 
 @needs_pipelines
+def test_english_french_italian_run_the_encoder_ner_unless_fast() -> None:
+    for lang in ("en", "fr", "it"):
+        default = load_pipeline(lang, components=())
+        assert ONNX_ENCODER in default.pipe_names and "ner" not in default.pipe_names, lang
+        assert default.get_pipe(ONNX_ENCODER).encoder.folder.resolve() == (ROOT / "models" / ONNX_PACKAGE).resolve()
+        own = load_pipeline(lang, components=(), fast=True)
+        assert "ner" in own.pipe_names and ONNX_ENCODER not in own.pipe_names, lang
+
+
+@needs_pipelines
 def test_the_encoder_mode_follows_each_languages_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [lang for lang, spec in PIPELINES.items() if spec.encoder_ner] == ["de", "en", "fr", "it"]
     monkeypatch.setitem(PIPELINES, "en", replace(PIPELINES["en"], encoder_ner=False))
-    kept = load_pipeline("en", components=(), accurate=True, accurate_onnx=True)
+    kept = load_pipeline("en", components=())
     assert "ner" in kept.pipe_names and ONNX_ENCODER not in kept.pipe_names
     named = load_pipeline("en", components=(), accurate=True, accurate_model=ROOT / "models" / ONNX_PACKAGE)
     assert ONNX_ENCODER in named.pipe_names and "ner" not in named.pipe_names  # a named encoder is used as asked

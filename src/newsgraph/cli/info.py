@@ -22,7 +22,9 @@ def info_cli(as_json: bool = typer.Option(False, "--json", help="Print machine-r
     for lang, model in info["pipelines"].items():
         typer.echo(f"  {lang}: {model}")
     typer.echo(f"German runs: {info['german_pipeline']}")
-    typer.echo(f"accurate mode's NER: {info['accurate_ner']}")
+    for lang, mode in info["runs"].items():
+        if lang != "de":
+            typer.echo(f"{lang} runs: {mode}")
     typer.echo(f"matrix products: {info['matrix_products']}")
     typer.echo("settings:")
     for key, value in info["settings"].items():

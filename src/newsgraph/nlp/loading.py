@@ -413,6 +413,41 @@ def accurate_model_dir(path: str | Path | None = None, *, onnx: bool = False) ->
     raise ModelError(Errors.E206.format(path=run, shipped=shipped_places, out=out, best=out / "best"))
 
 
+def encoder_ner_dir(lang: str, *, model: str | Path | None = None, fast: bool = False, accurate: bool = False,
+                    accurate_model: str | Path | None = None, accurate_onnx: bool = False) -> Path | None:
+    """The encoder NER that replaces the ``ner`` of ``lang``'s own pipeline (outside German's encoder pipeline), or
+    ``None`` when the pipeline keeps its own; checked before anything is loaded.
+
+    * an ``accurate_model`` named with ``accurate``: that one (an ONNX folder, or a torch package);
+    * English, French, Italian (each language whose :attr:`PipelineSpec.encoder_ner` switch is on), unless
+      ``fast``: the shipped ONNX encoder NER, which beats their own NER zero-shot on every held-out row;
+    * a ``model`` of one's own with ``accurate``: the shipped ONNX encoder NER.
+
+    Args:
+        lang: ISO 639-1 language code.
+        model: The user's own pipeline (``--model``), if any.
+        fast: Keep each pipeline's own NER.
+        accurate: Named from when the encoder was opt-in (see :func:`load_pipeline`).
+        accurate_model: An encoder NER folder to run (ONNX, or torch with ``accurate``).
+        accurate_onnx: Prefer the shipped ONNX model to the torch package (now always the case without a
+            named ``accurate_model``; kept so old settings files still load).
+
+    Returns:
+        The folder, or ``None``.
+
+    Raises:
+        ModelError: the named model is missing, or it needs torch that is not installed.
+    """
+    if uses_encoder_pipeline(lang, model=model, fast=fast, accurate_model=accurate_model):
+        return None
+    if accurate and accurate_model is not None:
+        return accurate_model_dir(accurate_model, onnx=accurate_onnx)
+    own_language = lang not in ENCODER_LANGS and model is None and not fast and uses_encoder_ner(lang)
+    if own_language or (accurate and model is not None):
+        return accurate_model_dir(onnx=True)
+    return None
+
+
 def uses_encoder_ner(lang: str) -> bool:
     """Whether the encoder mode swaps the ``ner`` of ``lang``'s own pipeline for the shipped encoder NER (see
     :attr:`PipelineSpec.encoder_ner`); an ``accurate_model`` or ``model`` named by the user is always used as asked.
@@ -427,12 +462,14 @@ def uses_encoder_ner(lang: str) -> bool:
     return spec is None or spec.encoder_ner
 
 
-def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
+def _use_encoder_ner(nlp: Language, model_dir: str, device: str) -> Language:
     from newsgraph.encoder.onnx_runtime import is_onnx_model
 
+    config: dict[str, str] = {"model_dir": model_dir}
     if is_onnx_model(Path(model_dir)):
         import newsgraph.encoder.onnx_component  # noqa: F401  (registers the factory)
         factory = ONNX_ENCODER
+        config["device"] = device
     else:
         import newsgraph.encoder.component  # noqa: F401  (registers the factory)
         factory = ENCODER_NER
@@ -444,7 +481,7 @@ def _use_encoder_ner(nlp: Language, model_dir: str) -> Language:
     index = nlp.pipe_names.index("ner")
     nlp.remove_pipe("ner")
     where = {"before": index} if index < len(nlp.pipe_names) else {}
-    nlp.add_pipe(factory, config={"model_dir": model_dir}, **where)  # type: ignore[arg-type]
+    nlp.add_pipe(factory, config=config, **where)  # type: ignore[arg-type]
     return nlp
 
 
@@ -460,7 +497,7 @@ def _load_cached(path: str, components: tuple[str, ...], accurate_model: str | N
     if encoder is not None:
         nlp = _use_encoder_pipeline(nlp, encoder, device)
     elif accurate_model is not None:
-        nlp = _use_encoder_ner(nlp, accurate_model)
+        nlp = _use_encoder_ner(nlp, accurate_model, device)
     return _add_newsgraph_components(nlp, components)
 
 
@@ -479,7 +516,8 @@ def load_pipeline(
 
     German runs the one-pass encoder pipeline by default (sentence boundaries, ``newsgraph_encoder_pipeline``:
     NER, tags, morphology and parse from the ONNX encoder, then the lookup lemmatizer and the gazetteer);
-    ``fast=True`` runs the CNN pipeline ``de_newsgraph`` whole. Other languages run their own pipelines.
+    ``fast=True`` runs the CNN pipeline ``de_newsgraph`` whole. Other languages run their own pipelines with
+    the ONNX encoder's NER in place of their own (:func:`encoder_ner_dir`; ``fast=True`` keeps their own).
     Loads are cached per process: calling this again is cheap.
 
     Args:
@@ -487,17 +525,15 @@ def load_pipeline(
         model: A pipeline directory or the name of an installed pipeline package to use instead of the
             language's own (e.g. a transformer pipeline, ``fr_core_news_md``).
         components: newsgraph components to append after the statistical ones.
-        fast: Run the CNN pipeline instead of the encoder pipeline (German; other languages only have that).
+        fast: Run the CNN pipeline instead of the encoder pipeline (German), a pipeline's own NER instead of the
+            encoder NER (English, French, Italian).
         device: Where the encoder runs: ``cpu``, or ``cuda`` (onnxruntime's CUDA provider, ``onnxruntime-gpu``).
-        accurate: Kept from when the encoder was opt-in, now an alias of the default (German runs the encoder
-            pipeline anyway); only with a torch ``accurate_model``, or another language's pipeline and an
-            ``accurate_model``, it still replaces the CNN pipeline's ``ner`` with that encoder NER.
-        accurate_model: An ONNX encoder folder for the encoder pipeline, or (with ``accurate``) a torch encoder
-            NER package that replaces the CNN pipeline's ``ner`` (see :func:`accurate_model_dir`).
-            Outside the encoder pipeline (English, French, Italian) ``accurate`` swaps the pipeline's ``ner`` for
-            the shipped encoder NER in the languages whose switch is on (:func:`uses_encoder_ner`).
-        accurate_onnx: With ``accurate`` outside the encoder pipeline and no ``accurate_model``: run the shipped
-            ONNX model when installed.
+        accurate: Kept from when the encoder was opt-in, now an alias of the default; with an
+            ``accurate_model``, or with a ``model`` of one's own, it replaces the pipeline's ``ner`` with that
+            encoder NER (the shipped ONNX one when none is named).
+        accurate_model: An ONNX encoder folder for the encoder pipeline, or (with ``accurate``) an encoder
+            NER (ONNX, or a torch package) that replaces the pipeline's ``ner`` (see :func:`accurate_model_dir`).
+        accurate_onnx: Kept so old settings load: without a named ``accurate_model`` the shipped ONNX model runs.
 
     Returns:
         The ready ``Language`` object.
@@ -529,11 +565,10 @@ def load_pipeline(
         models = encoder_models(accurate_model)
         resolved = EncoderModels(models.encoder.resolve(), models.heads.resolve())
         return _load_cached(str(path.resolve()), tuple(components), None, resolved, device)
-    # German's --accurate without a model of its own is the default's alias; elsewhere it swaps the ner
-    use_encoder = accurate and (accurate_model is not None or (
-        lang not in ENCODER_LANGS and (model is not None or uses_encoder_ner(lang))))
-    encoder = str(accurate_model_dir(accurate_model, onnx=accurate_onnx).resolve()) if use_encoder else None
-    return _load_cached(str(path.resolve()), tuple(components), encoder)
+    encoder = encoder_ner_dir(lang, model=model, fast=fast, accurate=accurate, accurate_model=accurate_model,
+                              accurate_onnx=accurate_onnx)
+    return _load_cached(str(path.resolve()), tuple(components), str(encoder.resolve()) if encoder else None,
+                        device=device)
 
 
 def check_mode(*, fast: bool, accurate: bool, device: str) -> None:
@@ -573,7 +608,15 @@ def describe_mode(lang: str, *, fast: bool = False, device: str = "cpu", model: 
             return f"encoder pipeline (one ONNX encoder pass) on {device}: cannot run: {e}"
         return (f"encoder pipeline (one ONNX encoder pass: {ENCODER_PIPELINE}) on {device}: {models.encoder} + "
                 f"{models.heads}; --fast runs the CNN pipeline")
-    if model is not None:
-        return f"the pipeline at {model} (--model)"
-    name = PIPELINES[lang].name if lang in PIPELINES else "?"
-    return f"CNN pipeline {name} on cpu" + (" (--fast)" if fast and lang in ENCODER_LANGS else "")
+    try:
+        ner = encoder_ner_dir(lang, model=model, fast=fast, accurate=model is not None and accurate_model is not None,
+                              accurate_model=accurate_model)
+    except ModelError as e:
+        ner, problem = None, f" (the encoder NER cannot run: {e})"
+    else:
+        problem = ""
+    pipeline = f"the pipeline at {model} (--model)" if model is not None else \
+        f"CNN pipeline {PIPELINES[lang].name if lang in PIPELINES else '?'}"
+    if ner is not None:
+        return f"{pipeline} with the ONNX encoder NER {ner} on {device}; --fast keeps its own NER"
+    return pipeline + (" on cpu" if model is None else "") + (" (--fast)" if fast else "") + problem

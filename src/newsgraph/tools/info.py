@@ -10,21 +10,13 @@ import spacy
 from newsgraph import __version__
 from newsgraph.errors import NewsgraphError
 from newsgraph.nlp.blas import describe_blas
-from newsgraph.nlp.loading import PIPELINES, accurate_model_dir, describe_mode, locate_model, models_dir
+from newsgraph.nlp.loading import PIPELINES, describe_mode, locate_model, models_dir
 from newsgraph.config import load_settings
-
-
-def _accurate_ner() -> str:
-    """The encoder NER that ``--accurate`` would run, or why it cannot run."""
-    try:
-        return str(accurate_model_dir())
-    except NewsgraphError as e:
-        return f"not available ({e})"
 
 
 def collect_info() -> dict[str, Any]:
     """Versions, which pipeline runs German texts and on which device (the encoder pipeline, or the CNN one
-    with ``fast``), the pipeline found for each language with where it was found ($NEWSGRAPH_MODELS, the source
+    with ``fast``) and what runs each language, the pipeline found for each language with where it was found ($NEWSGRAPH_MODELS, the source
     checkout or an installed package) or why not, and the effective settings (defaults < ./newsgraph.toml <
     NEWSGRAPH_* environment)."""
     settings = load_settings()
@@ -42,7 +34,8 @@ def collect_info() -> dict[str, Any]:
         "newsgraph": __version__,
         "german_pipeline": describe_mode("de", fast=settings.fast, device=settings.device, model=settings.model,
                                          accurate_model=settings.accurate_model),
-        "accurate_ner": _accurate_ner(),
+        "runs": {lang: describe_mode(lang, fast=settings.fast, device=settings.device, model=settings.model,
+                                     accurate_model=settings.accurate_model) for lang in sorted(PIPELINES)},
         "spacy": spacy.__version__,
         "models_dir": str(models_dir()),
         "pipelines": pipelines,
