@@ -29,6 +29,7 @@ from newsgraph.nlp.loading import (
     ENCODER_PIPELINE,
     ONNX_ENCODER,
     PIPELINES,
+    _load_cached,
     check_mode,
     encoder_models,
     encoder_ner_dir,
@@ -155,14 +156,20 @@ _loading = threading.local()
 
 
 def _timed_load(lang: str, settings: Settings) -> Language:
-    """:func:`load_pipeline`, its time added to this thread's loading seconds (a cached pipeline costs ~0)."""
+    """:func:`load_pipeline`, its time added to this thread's loading seconds when it loaded a pipeline or failed
+    to (a pipeline loaded before is taken from the process's cache and costs no loading time)."""
+    loaded_before = _load_cached.cache_info().misses
     started = time.perf_counter()
+    failed = True
     try:
-        return load_pipeline(lang, model=settings.model, fast=settings.fast, device=settings.device,
-                             accurate=settings.accurate, accurate_model=settings.accurate_model,
-                             accurate_onnx=settings.accurate_onnx)
+        nlp = load_pipeline(lang, model=settings.model, fast=settings.fast, device=settings.device,
+                            accurate=settings.accurate, accurate_model=settings.accurate_model,
+                            accurate_onnx=settings.accurate_onnx)
+        failed = False
+        return nlp
     finally:
-        _loading.seconds = getattr(_loading, "seconds", 0.0) + time.perf_counter() - started
+        if failed or _load_cached.cache_info().misses != loaded_before:
+            _loading.seconds = getattr(_loading, "seconds", 0.0) + time.perf_counter() - started
 
 
 @dataclass

@@ -26,7 +26,8 @@ def roles(lang: str, text: str, trigger: str, *, fast: bool = False) -> set[tupl
     ("lang", "text", "trigger", "agent"),
     [
         ("en", "The company was bought by Oracle in 2010.", "bought", "Oracle"),
-        ("fr", "Les deux fillettes ont été enlevées par Fatah-CR.", "enlevées", "Fatah-CR"),
+        # (a name both NERs find whole: the encoder NER, French's default, tags "Fatah" of "Fatah-CR" only)
+        ("fr", "Les deux fillettes ont été enlevées par Boko Haram.", "enlevées", "Boko Haram"),
         ("fr", "Les actions seront vendues par la Federal Deposit Insurance Corporation.", "vendues",
          "Federal Deposit Insurance Corporation"),
     ],
