@@ -185,3 +185,75 @@ def test_conversion_check_compares_the_heads_on_both_encoders_features(
     monkeypatch.setattr(features, "OnnxFeaturizer", fake(1))
     other = conversion_agreement(tmp_path / "run" / "best", ud, tmp_path, tmp_path, sentences=3)
     assert other["mixed_vector_cosine_mean"] < 0.9
+
+
+def test_polyak_average_is_what_is_scored_and_exported(tiny_ud: tuple[Path, Path], tmp_path: Path) -> None:
+    from newsgraph.encoder.syntax_heads import WEIGHTS_FILE
+
+    ud, cache = tiny_ud
+    train_heads(tmp_path / "first", ud, config=_config(2), features_dir=cache)
+    frozen_average = _config(4)
+    frozen_average.ema = 1.0  # the average never moves from the warm start's weights; the raw weights do
+    frozen_average.lr = 0.05
+    train_heads(tmp_path / "second", ud, config=frozen_average, features_dir=cache, init_from=tmp_path / "first")
+    start = torch.load(tmp_path / "first" / CHECKPOINT, weights_only=False)["model"]
+    saved = torch.load(tmp_path / "second" / CHECKPOINT, weights_only=False)
+    with np.load(tmp_path / "second" / "best" / WEIGHTS_FILE) as exported:
+        assert np.array_equal(exported["arc_U"], start["arc_U"].numpy().astype(np.float16))
+        assert np.array_equal(exported["upos.weight"], start["upos.weight"].numpy().astype(np.float16))
+    assert not torch.equal(saved["model"]["arc_U"], start["arc_U"])
+    assert all(torch.equal(saved["ema"][k], v) for k, v in start.items())
+    assert {"raw_las", "las"} <= set(saved["state"]["history"][-1])
+
+
+def test_resumed_training_with_an_average_equals_uninterrupted_training(tiny_ud: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    ud, cache = tiny_ud
+
+    def config(steps: int) -> HeadsConfig:
+        c = _config(steps)
+        c.ema = 0.9
+        return c
+
+    train_heads(tmp_path / "straight", ud, config=config(8), features_dir=cache)
+    train_heads(tmp_path / "resumed", ud, config=config(4), features_dir=cache)
+    train_heads(tmp_path / "resumed", ud, config=config(8), features_dir=cache)
+    a = torch.load(tmp_path / "straight" / CHECKPOINT, weights_only=False)
+    b = torch.load(tmp_path / "resumed" / CHECKPOINT, weights_only=False)
+    for name, weights in a["ema"].items():
+        assert torch.equal(weights, b["ema"][name]), name
+    assert not torch.equal(a["ema"]["arc_U"], a["model"]["arc_U"])
+
+
+def test_warm_start_can_leave_the_label_scorer_fresh_at_another_size(tiny_ud: tuple[Path, Path],
+                                                                     tmp_path: Path) -> None:
+    from newsgraph.errors import InputError
+
+    ud, cache = tiny_ud
+    train_heads(tmp_path / "first", ud, config=_config(2), features_dir=cache)
+    wider = _config(2)
+    wider.label_hidden = 7
+    wider.lr = 0.0
+    with pytest.raises(InputError, match="other sizes"):
+        train_heads(tmp_path / "refused", ud, config=wider, features_dir=cache, init_from=tmp_path / "first")
+    train_heads(tmp_path / "second", ud, config=wider, features_dir=cache, init_from=tmp_path / "first",
+                init_fresh=["lab_"])
+    a = torch.load(tmp_path / "first" / CHECKPOINT, weights_only=False)["model"]
+    b = torch.load(tmp_path / "second" / CHECKPOINT, weights_only=False)["model"]
+    assert b["lab_U"].shape[1:] == (7, 7) and b["lab_dep.weight"].shape[0] == 7
+    for name, weights in a.items():
+        if not name.startswith("lab_"):
+            assert torch.equal(weights, b[name]), name
+
+
+def test_label_weight_scales_the_label_loss_only() -> None:
+    from newsgraph.training.syntax_heads import Vocab, build_model, loss_of
+
+    config = HeadsConfig(layers=[0, 1], lstm=3, tag_hidden=6, arc_hidden=5, label_hidden=4, dropout=0.0)
+    model = build_model(config, Vocab(upos=["NOUN", "VERB"], tag=["NN"], morph=[""], dep=["ROOT", "nsubj"]), dim=8)
+    batch = {"x": torch.randn(1, 2, 2, 8), "lengths": torch.tensor([2]), "upos": torch.tensor([[0, 1]]),
+             "tag": torch.tensor([[0, -100]]), "morph": torch.tensor([[0, 0]]), "dep": torch.tensor([[1, 0]]),
+             "heads": torch.tensor([[2, 0]])}
+    losses = [float(loss_of(model, batch, label_weight=w).detach()) for w in (0.0, 1.0, 3.0)]
+    assert losses[1] > losses[0]
+    assert losses[2] - losses[0] == pytest.approx(3 * (losses[1] - losses[0]), rel=1e-5)

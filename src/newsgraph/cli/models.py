@@ -318,11 +318,17 @@ def train_syntax_heads_cli(
     lr_final: float = typer.Option(0.05, "--lr-final", help="The last step's share of --lr under linear decay."),
     label_smoothing: float = typer.Option(0.0, "--label-smoothing", help="On the tag, morphology and label losses."),
     word_dropout: float = typer.Option(0.0, "--word-dropout", help="Share of words zeroed in training."),
+    label_hidden: int = typer.Option(64, "--label-hidden", help="Width of the dependency-label projections."),
+    label_weight: float = typer.Option(1.0, "--label-weight", help="Weight of the dependency-label loss."),
+    ema: float = typer.Option(0.0, "--ema", help="Polyak averaging: decay of the weights' moving average, which "
+                              "is scored and exported (e.g. 0.997; 0: off)."),
     patience: int = typer.Option(5, "--patience", help="Evaluations without a better tune LAS before stopping."),
     encoder: Path | None = typer.Option(None, "--encoder", help="Train on the cached features of this ONNX encoder "
                                         "(`syntax-features --encoder`); default: the torch package's."),
     init_from: Path | None = typer.Option(None, "--init-from", help="Warm start: a run folder (or its "
                                           "checkpoint.pt) of the same --layers/--lstm to start from."),
+    init_fresh: list[str] = typer.Option([], "--init-fresh", help="With --init-from: parameters whose names "
+                                         "start so keep their new initialisation (e.g. lab_ with --label-hidden)."),
 ) -> None:
     """Train the UPOS / STTS / morphology / biaffine-parser heads over the cached encoder features.
 
@@ -334,10 +340,11 @@ def train_syntax_heads_cli(
 
     config = HeadsConfig(layers=_layers(layers), lstm=lstm, max_steps=max_steps, eval_every=eval_every,
                          checkpoint_every=checkpoint_every, seed=seed, lr=lr, lr_decay=lr_decay, lr_final=lr_final,
-                         label_smoothing=label_smoothing, word_dropout=word_dropout, patience=patience)
+                         label_smoothing=label_smoothing, word_dropout=word_dropout, patience=patience,
+                         label_hidden=label_hidden, label_weight=label_weight, ema=ema)
     with _exit_on_error():
         result = train_heads(out, data / "de/ud", config=config, features_dir=features_dir(encoder),
-                             init_from=init_from, log=lambda m: typer.echo(m, err=True))
+                             init_from=init_from, init_fresh=init_fresh, log=lambda m: typer.echo(m, err=True))
     _print_json(result)
 
 

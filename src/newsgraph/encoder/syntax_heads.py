@@ -78,10 +78,15 @@ def lstm_direction_batch(x: np.ndarray, lengths: np.ndarray, w_ih: np.ndarray, w
     One step is a ``[rows, hidden]`` matrix product for the rows still running (a prefix, as they are sorted),
     so padding is never computed and never reaches a real word's state.
     """
-    batch, time = x.shape[:2]
-    hidden = w_hh.shape[1]
-    inputs = x @ w_ih.T + b
-    w_hh_t = np.ascontiguousarray(w_hh.T)
+    return _lstm_recurrence(x @ w_ih.T + b, lengths, np.ascontiguousarray(w_hh.T))
+
+
+def _lstm_recurrence(inputs: np.ndarray, lengths: np.ndarray, w_hh_t: np.ndarray) -> np.ndarray:
+    """The recurrent part of :func:`lstm_direction_batch`, from the input projections ``[batch, time, 4 hidden]``
+    (what padding holds there is never read)."""
+    batch, time = inputs.shape[:2]
+    hidden = w_hh_t.shape[0]
+    x = inputs
     h = np.zeros((batch, hidden), dtype=x.dtype)
     c = np.zeros((batch, hidden), dtype=x.dtype)
     out = np.zeros((batch, time, hidden), dtype=x.dtype)
@@ -97,21 +102,25 @@ def lstm_direction_batch(x: np.ndarray, lengths: np.ndarray, w_ih: np.ndarray, w
     return out
 
 
-def _reverse_rows(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Each row's first ``length`` steps in reverse order, the padding left where it is."""
-    time = x.shape[1]
-    steps = np.arange(time)[None, :]
-    index = np.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
-    return np.take_along_axis(x, index[:, :, None], axis=1)
-
-
-def _bilstm_batch(p: dict[str, np.ndarray], x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    forward = lstm_direction_batch(x, lengths, p["lstm.weight_ih_l0"], p["lstm.weight_hh_l0"],
-                                   p["lstm.bias_ih_l0"] + p["lstm.bias_hh_l0"])
-    backward = _reverse_rows(lstm_direction_batch(
-        _reverse_rows(x, lengths), lengths, p["lstm.weight_ih_l0_reverse"], p["lstm.weight_hh_l0_reverse"],
-        p["lstm.bias_ih_l0_reverse"] + p["lstm.bias_hh_l0_reverse"]), lengths)
-    return np.concatenate([forward, backward], axis=2)
+def _bilstm_words(p: dict[str, np.ndarray], words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The BiLSTM over a batch's words ``[all words, dim]`` (sentence by sentence, longest first, ``lengths``):
+    ``[all words, 2 hidden]``. The input projections of both directions are one product over the words only
+    (no padding); the backward direction reads each sentence reversed."""
+    batch, time = len(lengths), int(lengths[0])
+    valid = np.arange(time)[None, :] < lengths[:, None]
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    position = np.broadcast_to(np.arange(time)[None, :], valid.shape)[valid]
+    row = np.broadcast_to(np.arange(batch)[:, None], valid.shape)[valid]
+    mirror = starts[row] + lengths[row] - 1 - position  # the word at the same step of the reversed sentence
+    projected = words @ p["lstm.weight_ih_both"].T + p["lstm.bias_both"]
+    gates = projected.shape[1] // 2
+    out = []
+    for direction, order in ((slice(0, gates), slice(None)), (slice(gates, None), mirror)):
+        inputs = np.zeros((batch, time, gates), dtype=words.dtype)
+        inputs[valid] = projected[order, direction]
+        w_hh = p["lstm.weight_hh_l0" if order is not mirror else "lstm.weight_hh_l0_reverse"]
+        out.append(_lstm_recurrence(inputs, lengths, np.ascontiguousarray(w_hh.T))[valid][order])
+    return np.concatenate(out, axis=1)
 
 
 def _bilstm(p: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
@@ -217,6 +226,11 @@ class SyntaxHeads:
         self.layers = [int(x) for x in meta["layers"]]
         self.labels: dict[str, list[str]] = {kind: list(meta["labels"][kind]) for kind in LABEL_KINDS}
         self.has_lstm = "lstm.weight_ih_l0" in self.params
+        if self.has_lstm:  # both directions' input projections as one matrix (the batched path)
+            p = self.params
+            p["lstm.weight_ih_both"] = np.concatenate([p["lstm.weight_ih_l0"], p["lstm.weight_ih_l0_reverse"]])
+            p["lstm.bias_both"] = np.concatenate([p["lstm.bias_ih_l0"] + p["lstm.bias_hh_l0"],
+                                                  p["lstm.bias_ih_l0_reverse"] + p["lstm.bias_hh_l0_reverse"]])
         w = self.params["mix.weights"]
         mix = np.exp(w - w.max())
         self.mix = (mix / mix.sum() * self.params["mix.gamma"][0]).astype(np.float32)
@@ -292,8 +306,9 @@ class SyntaxHeads:
         :meth:`hidden` mixes; :class:`newsgraph.encoder.onnx_runtime.LayerMix` computes it in the encoder's batch).
 
         Sentences of similar length are run together (``batch_size`` per batch): the BiLSTM steps over a
-        batch's time steps with ``[rows, dim]`` matrix products, the other layers run over all its words at
-        once; the trees are decoded per sentence. The predictions are those of :meth:`predict`.
+        batch's time steps with ``[rows, dim]`` matrix products, every other layer (the LSTM's input
+        projections included) runs over the batch's words only, never over padding; arc scores and trees are
+        computed per sentence. The predictions are those of :meth:`predict`.
         """
         results: list[SyntaxPrediction | None] = [None] * len(mixed)
         order = sorted(range(len(mixed)), key=lambda i: -len(mixed[i]))
@@ -311,32 +326,29 @@ class SyntaxHeads:
         """Predictions for non-empty sentences sorted longest first."""
         p = self.params
         lengths = np.array([len(m) for m in mixed])
-        time, dim = int(lengths[0]), mixed[0].shape[1]
-        x = np.zeros((len(mixed), time, dim), dtype=np.float32)
-        for row, m in enumerate(mixed):
-            x[row, :len(m)] = m
-        h = _bilstm_batch(p, x, lengths) if self.has_lstm else x
-        valid = np.arange(time)[None, :] < lengths[:, None]
-        words = h[valid]  # [all words, width], row by row
+        x = np.concatenate(mixed).astype(np.float32, copy=False)  # [all words, dim], sentence by sentence
+        words = _bilstm_words(p, x, lengths) if self.has_lstm else x
         shared = _relu(_linear(p, "tag_mlp", words))
         picks = {kind: _linear(p, kind, shared).argmax(axis=1) for kind in ("upos", "tag", "morph")}
-        arc_dep = _relu(_linear(p, "arc_dep", h))
-        arc_head = np.concatenate([np.broadcast_to(p["arc_root"], (len(mixed), 1, p["arc_root"].shape[0])),
-                                   _relu(_linear(p, "arc_head", h))], axis=1)
-        arc = (arc_dep @ p["arc_U"]) @ arc_head.transpose(0, 2, 1) + (arc_head @ p["arc_u"])[:, None, :]
+        dep_u = _relu(_linear(p, "arc_dep", words)) @ p["arc_U"]
+        arc_head = _relu(_linear(p, "arc_head", words))
+        root_u = float(p["arc_root"] @ p["arc_u"])
+        head_u = arc_head @ p["arc_u"]
         lab_dep = _relu(_linear(p, "lab_dep", words))
-        lab_head = _relu(_linear(p, "lab_head", h))
+        lab_head = _relu(_linear(p, "lab_head", words))
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         heads: list[list[int]] = []
         chosen = np.empty((len(words), lab_dep.shape[1]), dtype=np.float32)
         for row, n in enumerate(lengths):
-            scores = arc[row, :n, :n + 1].copy()
+            a, b = offsets[row], offsets[row + 1]
+            scores = np.empty((n, n + 1), dtype=np.float32)
+            scores[:, 0] = dep_u[a:b] @ p["arc_root"] + root_u
+            scores[:, 1:] = dep_u[a:b] @ arc_head[a:b].T + head_u[a:b][None, :]
             scores[np.arange(n), np.arange(n) + 1] = -np.inf  # no word heads itself
             tree = decode_tree(scores)
             heads.append(tree)
             index = np.asarray(tree) - 1
-            chosen[offsets[row]:offsets[row + 1]] = np.where((index < 0)[:, None], p["lab_root"][None],
-                                                             lab_head[row, np.maximum(index, 0)])
+            chosen[a:b] = np.where((index < 0)[:, None], p["lab_root"][None], lab_head[a + np.maximum(index, 0)])
         flat_heads = [head for tree in heads for head in tree]
         deps = self.constrain_root_label(self.arc_label_scores(lab_dep, chosen), flat_heads).argmax(axis=1)
         out = []

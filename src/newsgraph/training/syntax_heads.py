@@ -55,6 +55,8 @@ class HeadsConfig:
     lr_final: float = 0.05
     label_smoothing: float = 0.0  # on the UPOS / tag / morphology / dependency-label losses (not the arcs)
     word_dropout: float = 0.0  # share of words whose mixed encoder vector is zeroed in training
+    label_weight: float = 1.0  # weight of the dependency-label loss (the others weigh 1)
+    ema: float = 0.0  # Polyak averaging: decay of the weights' moving average, which is scored and exported (0: off)
 
 
 @dataclass
@@ -193,9 +195,10 @@ def epoch_batches(size: int, batch_size: int, *, seed: int, epoch: int) -> list[
     return [order[i:i + batch_size] for i in range(0, size, batch_size)]
 
 
-def loss_of(model: Any, batch: dict[str, Any], *, label_smoothing: float = 0.0) -> Any:
+def loss_of(model: Any, batch: dict[str, Any], *, label_smoothing: float = 0.0, label_weight: float = 1.0) -> Any:
     """Summed cross-entropies: UPOS, tag, morph, heads (over the root and the sentence's words), labels at gold
-    heads; ``label_smoothing`` on all but the heads (whose masked candidates must keep no mass)."""
+    heads (times ``label_weight``); ``label_smoothing`` on all but the heads (whose masked candidates must keep no
+    mass)."""
     import torch
     import torch.nn.functional as F
 
@@ -213,8 +216,8 @@ def loss_of(model: Any, batch: dict[str, Any], *, label_smoothing: float = 0.0) 
             loss = loss + F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch[kind].reshape(-1),
                                           ignore_index=-100, label_smoothing=label_smoothing)
     labels = model.label_scores(out["lab_dep"], out["lab_head"], batch["heads"])
-    return loss + F.cross_entropy(labels.reshape(-1, labels.shape[-1]), batch["dep"].reshape(-1), ignore_index=-100,
-                                  label_smoothing=label_smoothing)
+    return loss + label_weight * F.cross_entropy(labels.reshape(-1, labels.shape[-1]), batch["dep"].reshape(-1),
+                                                 ignore_index=-100, label_smoothing=label_smoothing)
 
 
 def export_heads(model: Any, config: HeadsConfig, vocab: Vocab, *, extra: dict[str, Any] | None = None) -> tuple[
@@ -304,12 +307,18 @@ def learning_rate(config: HeadsConfig, step: int) -> float:
     return config.lr * (1.0 - (1.0 - config.lr_final) * done)
 
 
-def warm_start(model: Any, source: Path) -> int:
+def warm_start(model: Any, source: Path, *, fresh: Sequence[str] = ()) -> int:
     """Load the weights of ``source`` (a run's ``checkpoint.pt``, or a run folder holding one) into ``model``;
     returns the source's step. Optimiser state and step are not taken: the new run starts at step 0.
 
+    Args:
+        model: The heads to initialise.
+        source: A run folder or its checkpoint.
+        fresh: Prefixes of parameter names (e.g. ``lab_``: the label scorer) that keep their new initialisation
+            instead, so that their sizes may differ from the source's; every other parameter is taken.
+
     Raises:
-        InputError: no checkpoint at ``source``, or one of another architecture.
+        InputError: no checkpoint at ``source``, or one of another architecture outside ``fresh``.
     """
     import torch
 
@@ -317,17 +326,30 @@ def warm_start(model: Any, source: Path) -> int:
     if not path.is_file():
         raise InputError("no checkpoint to warm-start from: give a run folder or its checkpoint.pt", path=path)
     saved = torch.load(path, weights_only=False)
+    prefixes = tuple(fresh)
+    weights = {k: v for k, v in saved["model"].items() if not (prefixes and k.startswith(prefixes))}
     try:
-        model.load_state_dict(saved["model"])
+        result = model.load_state_dict(weights, strict=not prefixes)
     except RuntimeError as e:
         raise InputError(f"the checkpoint's heads have other sizes ({e}); warm-start with the same --layers and "
-                         "--lstm", path=path) from e
+                         "--lstm, or name the parameters that start afresh (--init-fresh)", path=path) from e
+    missing = [k for k in list(result.missing_keys) + list(result.unexpected_keys)
+               if not (prefixes and k.startswith(prefixes))]
+    if missing:
+        raise InputError(f"the checkpoint's heads have other parameters ({', '.join(missing)}); warm-start with "
+                         "the same --layers and --lstm", path=path)
     return int(saved["state"]["step"])
+
+
+def update_average(average: dict[str, Any], model: Any, decay: float) -> None:
+    """One step of Polyak averaging: ``average <- decay * average + (1 - decay) * weights``."""
+    for name, value in model.state_dict().items():
+        average[name].mul_(decay).add_(value.detach(), alpha=1.0 - decay)
 
 
 def train_heads(
     out: Path, ud_dir: Path, *, config: HeadsConfig, features_dir: Path | None = None,
-    init_from: Path | None = None, log: Callable[[str], None] = lambda _: None,
+    init_from: Path | None = None, init_fresh: Sequence[str] = (), log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Train (or resume) the heads into ``out``; returns the held-out figures of the best tune checkpoint.
 
@@ -338,6 +360,7 @@ def train_heads(
         features_dir: The feature cache (default ``$NEWSGRAPH_CACHE/syntax-features``).
         init_from: Warm start: a run folder or checkpoint of the same architecture whose weights the new run
             starts from (ignored when ``out`` already has a checkpoint, which is resumed).
+        init_fresh: Parameter-name prefixes the warm start leaves at their new initialisation (:func:`warm_start`).
         log: Progress callback.
 
     Raises:
@@ -355,6 +378,7 @@ def train_heads(
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, betas=(0.9, 0.9))
     out.mkdir(parents=True, exist_ok=True)
     state: dict[str, Any] = {"step": 0, "best": -1.0, "bad": 0, "seconds": 0.0, "history": []}
+    average: dict[str, Any] | None = None
     if (out / CHECKPOINT).is_file():
         saved = torch.load(out / CHECKPOINT, weights_only=False)
         if _model_settings(saved["config"]) != _model_settings(asdict(config)):
@@ -366,10 +390,14 @@ def train_heads(
         state = saved["state"]
         state["bad"] = 0 if config.patience > saved["config"]["patience"] else state["bad"]
         torch.set_rng_state(saved["rng"])
+        average = saved.get("ema")
         log(f"resumed at step {state['step']}")
     elif init_from is not None:
-        state["warm_start"] = {"from": str(init_from), "step": warm_start(model, init_from)}
+        state["warm_start"] = {"from": str(init_from), "step": warm_start(model, init_from, fresh=init_fresh),
+                               "fresh": list(init_fresh)}
         log(f"warm start from {init_from} (step {state['warm_start']['step']})")
+    if config.ema and average is None:
+        average = {k: v.detach().clone() for k, v in model.state_dict().items()}
     state["features"] = str(features_dir or "")
     per_epoch = len(epoch_batches(len(data), config.batch_size, seed=config.seed, epoch=0))
     started = time.perf_counter() - state["seconds"]
@@ -379,19 +407,24 @@ def train_heads(
         for ids in epoch_batches(len(data), config.batch_size, seed=config.seed, epoch=epoch)[position:]:
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(config, state["step"])
-            loss = loss_of(model, data.tensors(ids), label_smoothing=config.label_smoothing)
+            loss = loss_of(model, data.tensors(ids), label_smoothing=config.label_smoothing,
+                           label_weight=config.label_weight)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimizer.step()
+            if average is not None:
+                update_average(average, model, config.ema)
             state["step"] += 1
             if state["step"] % config.eval_every == 0:
-                _evaluate(model, config, vocab, splits["tune"], features["tune"], out, state, started, log)
+                _evaluate(model, config, vocab, splits["tune"], features["tune"], out, state, started, log,
+                          average=average)
                 model.train()
             if state["step"] % config.checkpoint_every == 0:
                 state["seconds"] = time.perf_counter() - started
                 torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "state": state,
-                            "config": asdict(config), "rng": torch.get_rng_state()}, out / CHECKPOINT)
+                            "config": asdict(config), "rng": torch.get_rng_state(), "ema": average},
+                           out / CHECKPOINT)
             if state["step"] >= config.max_steps or state["bad"] >= config.patience:
                 break
     best = SyntaxHeads.load(out / "best")
@@ -537,13 +570,23 @@ def conversion_agreement(heads_dir: Path, ud_dir: Path, package_dir: Path, onnx_
 
 def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence[UdSentence],
               features: Sequence[np.ndarray], out: Path, state: dict[str, Any], started: float,
-              log: Callable[[str], None]) -> None:
-    """Score the tune split with the exported numpy heads; export ``best/`` when its LAS improves."""
+              log: Callable[[str], None], *, average: dict[str, Any] | None = None) -> None:
+    """Score the tune split with the exported numpy heads (of the averaged weights when ``average`` is given,
+    the raw ones logged beside them); export ``best/`` when its LAS improves."""
     model.eval()
     params, meta = export_heads(model, config, vocab)
     scores = quick_scores(predict_all(SyntaxHeads(params, meta), features), sentences)
-    state["history"].append({"step": state["step"], **{k: round(v, 4) for k, v in scores.items()}})
-    log(f"step {state['step']} {time.perf_counter() - started:.0f}s tune {scores}")
+    entry = {"step": state["step"], **{k: round(v, 4) for k, v in scores.items()}}
+    if average is not None:
+        raw = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        model.load_state_dict(average)
+        params, meta = export_heads(model, config, vocab)
+        model.load_state_dict(raw)
+        entry = {**{f"raw_{k}": v for k, v in entry.items() if k != "step"}, "step": state["step"]}
+        scores = quick_scores(predict_all(SyntaxHeads(params, meta), features), sentences)
+        entry.update({k: round(v, 4) for k, v in scores.items()})
+    state["history"].append(entry)
+    log(f"step {state['step']} {time.perf_counter() - started:.0f}s tune {entry}")
     if scores["las"] > state["best"]:
         state["best"], state["bad"] = scores["las"], 0
         meta.update({"tune": {k: round(v, 4) for k, v in scores.items()}, "step": state["step"],
