@@ -5,9 +5,15 @@ Usage:
 
 For each size, writes a JSONL input of that many articles into a temporary folder (the 10kGNAD articles
 from ../shared, repeated with fresh ids to reach the size; the data is never copied into the project),
-runs the `newsgraph extract` command on it in a child process with the result cache off, and prints
-the wall time, words/s and the peak RSS of the whole process tree (the command and any worker
-processes, sampled every 50 ms with psutil).
+runs the `newsgraph extract --json` command on it in a child process with the result cache off, and prints
+the wall time, the run summary's model loading (worker start included) and words/s of the processing
+alone, and the peak RSS (sampled every 50 ms with psutil) of the whole process tree, of the command's own
+process, of the largest worker process, and the tree's peak per worker (issue 21's target: <= 1.5 GB
+per worker at 100, 1,000 and 10,000 articles).
+
+How long it takes: the German default pipeline processes about 1,500 words/s per worker on an idle
+core, and the 10kGNAD articles average ~390 words, so 100 / 1,000 / 10,000 articles take about 0.5 / 4 /
+45 minutes with one worker and a bit over half that with two (plus ~10 s of model loading per size).
 """
 
 from __future__ import annotations
@@ -43,12 +49,15 @@ def write_replicated(source: Path, target: Path, size: int) -> int:
 
 
 class PeakRss:
-    """Samples the summed RSS of a process and all its descendants in a background thread."""
+    """Samples the RSS of a process and all its descendants in a background thread: the peak of their sum,
+    and each process's own peak."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peak = 0
+        self.peaks: dict[int, int] = {}
+        """Peak RSS by process id (the root's included)."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -59,19 +68,25 @@ class PeakRss:
             try:
                 for proc in [self.root, *self.root.children(recursive=True)]:
                     try:
-                        total += proc.memory_info().rss
+                        rss = proc.memory_info().rss
                     except psutil.Error:
-                        pass
+                        continue
+                    total += rss
+                    self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
             except psutil.Error:
                 break
             self.peak = max(self.peak, total)
             time.sleep(self.interval)
 
     def stop(self) -> float:
-        """Stop sampling; the peak in MB."""
+        """Stop sampling; the peak of the whole tree in MB."""
         self._stop.set()
         self._thread.join()
         return self.peak / 2**20
+
+    def largest_child(self) -> float:
+        """The largest peak of a descendant process (a worker) in MB; 0 without any."""
+        return max((rss for pid, rss in self.peaks.items() if pid != self.root.pid), default=0) / 2**20
 
 
 def main() -> None:
@@ -86,7 +101,8 @@ def main() -> None:
     env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
     print(f"input: {args.articles} replicated; `newsgraph extract --no-cache --workers {args.workers}`; "
           f"OPENBLAS_NUM_THREADS={env['OPENBLAS_NUM_THREADS']}", flush=True)
-    print(f"{'articles':>9}{'words':>11}{'seconds':>9}{'words/s':>9}{'peak RSS MB':>13}{'articles.jsonl MB':>19}",
+    print(f"{'articles':>9}{'words':>11}{'seconds':>9}{'load s':>8}{'words/s':>9}{'proc. w/s':>10}"
+          f"{'peak RSS MB':>13}{'parent MB':>11}{'worker MB':>11}{'MB/worker':>11}{'articles.jsonl MB':>19}",
           flush=True)
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
@@ -94,17 +110,22 @@ def main() -> None:
             words = write_replicated(args.articles, source, size)
             out = Path(tmp) / f"out-{size}"
             start = time.perf_counter()
-            child = subprocess.Popen([str(newsgraph), "extract", str(source), "-o", str(out), "--no-cache", "-q",
-                                      "--workers", str(args.workers)], env=env, stderr=subprocess.PIPE, text=True)
+            child = subprocess.Popen([str(newsgraph), "extract", str(source), "-o", str(out), "--no-cache", "--json",
+                                      "--workers", str(args.workers)], env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
             sampler = PeakRss(child.pid)
-            _, stderr = child.communicate()
+            stdout, stderr = child.communicate()
             peak = sampler.stop()
             seconds = time.perf_counter() - start
             if child.returncode != 0:
                 raise SystemExit(f"newsgraph extract failed ({child.returncode}): {stderr[-2000:]}")
+            summary = json.loads(stdout.strip().splitlines()[-1])
+            parent = sampler.peaks.get(child.pid, 0) / 2**20
+            worker = sampler.largest_child() if args.workers > 1 else parent  # one worker: the command itself
             size_mb = (out / "articles.jsonl").stat().st_size / 2**20
-            print(f"{size:>9,}{words:>11,}{seconds:>9.0f}{words / seconds:>9,.0f}{peak:>13,.0f}{size_mb:>19,.1f}",
-                  flush=True)
+            print(f"{size:>9,}{words:>11,}{seconds:>9.0f}{summary['load_seconds']:>8.1f}{words / seconds:>9,.0f}"
+                  f"{summary['processing_words_per_second']:>10,.0f}{peak:>13,.0f}{parent:>11,.0f}{worker:>11,.0f}"
+                  f"{peak / args.workers:>11,.0f}{size_mb:>19,.1f}", flush=True)
             if args.keep is not None:
                 shutil.copytree(out, args.keep / str(size), dirs_exist_ok=True)
             shutil.rmtree(out)

@@ -2,7 +2,7 @@
 
 Usage:
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_throughput.py [--limit 300] [--articles PATH] [--model DIR | --fast]
-        [--engines local1,local2,dask2,cluster2] [--batch-size 32]
+        [--engines local1,pair1,local2,dask2,cluster2] [--batch-size 32]
 
 Each measurement runs in a child process of its own, so that its peak RSS (of the whole process tree,
 workers included, sampled every 50 ms with psutil) is not mixed up with another one's. Rows:
@@ -15,8 +15,15 @@ workers included, sampled every 50 ms with psutil) is not mixed up with another 
 * ``pipe + components`` (1 worker): ``load_pipeline()`` (the model plus newsgraph's components) piped bare,
   which splits the overhead into newsgraph's NLP components and everything else.
 
+* ``2 x 1 worker side by side`` (``pair1``): two 1-worker full runs started at once, each on half the
+  articles: what two cores give two independent processes on this machine (shared L3 cache and memory
+  bandwidth), the ceiling for the ``x 1 worker`` column of the 2-worker rows.
+
 Columns: ``load s`` is the model loading inside the timed full run as the workers measure it (the run
-summary's ``load_seconds``); ``proc. w/s`` the full run's words/s without it; ``bare/full`` bare words/s
+summary's ``load_seconds``: a worker process's start, its imports and its pipeline loading, and a
+LocalCluster's start); ``proc. w/s`` the full run's words/s without it; ``CPU s`` the CPU seconds of the
+whole process tree in the timed run (local engines; a Dask cluster's processes are not this process's
+children); ``bare/full`` bare words/s
 over full words/s (the time newsgraph adds, as a factor); ``x 1 worker`` the full run's processing words/s
 over the 1-worker full run's (the scaling). ``Dask scheduler+workers`` starts `dask scheduler` and `dask
 worker --nthreads 1` commands as separate processes before timing, as on a cluster. The model is loaded
@@ -43,9 +50,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = ROOT.parent / "shared/data/de/news/10kgnad/articles.jsonl"
-ENGINES = {"local1": ("local", 1), "local2": ("local", 2), "dask2": ("dask", 2), "cluster2": ("cluster", 2)}
+ENGINES = {"local1": ("local", 1), "pair1": ("pair", 1), "local2": ("local", 2), "dask2": ("dask", 2),
+           "cluster2": ("cluster", 2)}
 """``cluster``: `dask scheduler` and `dask worker` commands started as separate processes (as on a cluster)."""
-LABELS = {"local": "local", "dask": "Dask LocalCluster", "cluster": "Dask scheduler+workers"}
+LABELS = {"local": "local", "pair": "2 x local side by side", "dask": "Dask LocalCluster",
+          "cluster": "Dask scheduler+workers"}
 
 
 def read_rows(path: Path, limit: int) -> list[dict[str, Any]]:
@@ -133,9 +142,17 @@ class CommandCluster:
         self.folder.cleanup()
 
 
+def _tree_cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the local engines' workers end
+    within the timed run)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def run_one(kind: str, engine: str, workers: int, source: Path, model: Path | None, fast: bool,
-            batch_size: int) -> dict[str, Any]:
-    """One measurement, in this (child) process."""
+            batch_size: int, *, sync: bool = False) -> dict[str, Any]:
+    """One measurement, in this (child) process; with ``sync``, once the model is loaded, it says READY and
+    waits for a line on stdin before it starts the clock."""
     texts = [row["text"] for row in read_rows(source, 10**9)]
     load = 0.0  # model loading inside the timed run, as the workers measure it (full rows only)
     cluster: Any = None
@@ -145,7 +162,9 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path | No
         from distributed import Client, LocalCluster
 
         if engine == "dask":
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            # preload: the workers import newsgraph as they start, as extract's own LocalCluster does
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   preload=["newsgraph.pipeline"])
         else:
             cluster = CommandCluster(workers)
         client = Client(cluster.scheduler_address)
@@ -163,7 +182,11 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path | No
                             scheduler=cluster.scheduler_address if cluster else None)
         if engine == "local" and workers == 1:
             load_pipeline("de", model=model, fast=fast)  # loaded before timing, as the bare rows do
+        if sync:
+            print("READY", flush=True)
+            sys.stdin.readline()
         sampler = PeakRss()
+        cpu_before = _tree_cpu()
         start = time.perf_counter()
         with tempfile.TemporaryDirectory() as out:
             summary = write_outputs(newsgraph.extract([source], settings=settings, stats=stats), Path(out))
@@ -177,6 +200,7 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path | No
     elif engine in ("dask", "cluster"):
         assert client is not None
         sampler = PeakRss()
+        cpu_before = _tree_cpu()
         start = time.perf_counter()
         batches = [texts[i:i + batch_size] for i in range(0, len(texts), batch_size)]
         # (a partial: Client.map has a batch_size argument of its own)
@@ -192,15 +216,57 @@ def run_one(kind: str, engine: str, workers: int, source: Path, model: Path | No
         else:  # as newsgraph loads it (numpy's BLAS), without newsgraph's components
             nlp = load_pipeline("de", model=model, fast=fast, components=())
         sampler = PeakRss()
+        cpu_before = _tree_cpu()
         start = time.perf_counter()
         assert sum(1 for _ in nlp.pipe(texts, batch_size=batch_size, n_process=workers)) == len(texts)
         seconds = time.perf_counter() - start
     peak = sampler.stop()
+    cpu = _tree_cpu() - cpu_before if client is None else None
     if client is not None:
         client.close()
         cluster.close()  # type: ignore[union-attr]
     words = sum(len(text.split()) for text in texts)
-    return {"seconds": seconds, "load": load, "words": words, "articles": len(texts), "rss": peak, "output": output}
+    return {"seconds": seconds, "load": load, "words": words, "articles": len(texts), "rss": peak, "output": output,
+            "cpu": cpu}
+
+
+def _start(options: list[str], kind: str, engine: str, workers: int, source: Path, *, sync: bool = False
+           ) -> subprocess.Popen[str]:
+    """A child process that makes one measurement; with ``sync`` it waits for a line on stdin before timing."""
+    return subprocess.Popen([sys.executable, __file__, *options, *(["--sync"] if sync else []),
+                             "--one", kind, engine, str(workers), str(source)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _result(child: subprocess.Popen[str], what: str) -> dict[str, Any]:
+    stdout, stderr = child.communicate()
+    lines = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
+    if child.returncode != 0 or not lines:
+        raise SystemExit(f"{what} failed:\n{stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(lines[-1].removeprefix("RESULT "))
+    return result
+
+
+def _measure(options: list[str], kind: str, engine: str, workers: int, source: Path) -> dict[str, Any]:
+    return _result(_start(options, kind, engine, workers, source), f"{engine} {workers} {kind}")
+
+
+def _side_by_side(options: list[str], kind: str, sources: list[Path]) -> dict[str, Any]:
+    """One 1-worker run per source, timed from the same moment (each loads its model first), as one row:
+    the words of both over the longer one's seconds."""
+    children = [_start(options, kind, "local", 1, source, sync=True) for source in sources]
+    for child in children:  # each says READY once its model is loaded
+        assert child.stdout is not None
+        while (line := child.stdout.readline()) and line.strip() != "READY":
+            pass
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    results = [_result(child, f"side by side {kind}") for child in children]
+    return {"seconds": max(r["seconds"] for r in results), "load": 0.0, "words": sum(r["words"] for r in results),
+            "articles": sum(r["articles"] for r in results), "rss": sum(r["rss"] for r in results),
+            "cpu": sum(r["cpu"] for r in results), "output": ""}
 
 
 def main() -> None:
@@ -210,14 +276,16 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None,
                         help="a pipeline folder (default: German's default pipeline, the encoder pass)")
     parser.add_argument("--fast", action="store_true", help="German's CNN pipeline (newsgraph extract --fast)")
-    parser.add_argument("--engines", default="local1,local2,dask2,cluster2")
+    parser.add_argument("--engines", default="local1,pair1,local2,dask2,cluster2")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--sync", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--one", nargs=4, metavar=("KIND", "ENGINE", "WORKERS", "SOURCE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.one:
         kind, engine, workers, source = args.one
-        result = run_one(kind, engine, int(workers), Path(source), args.model, args.fast, args.batch_size)
+        result = run_one(kind, engine, int(workers), Path(source), args.model, args.fast, args.batch_size,
+                         sync=args.sync)
         print("RESULT " + json.dumps(result), flush=True)
         return
 
@@ -226,29 +294,30 @@ def main() -> None:
           f"batch_size {args.batch_size}; OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}; "
           f"{os.cpu_count()} cores", flush=True)
     header = (f"{'engine':<34}{'run':<19}{'seconds':>8}{'load s':>7}{'words/s':>9}{'proc. w/s':>10}{'articles/s':>11}"
-              f"{'peak RSS MB':>12}{'bare/full':>10}{'x 1 worker':>11}")
+              f"{'CPU s':>7}{'peak RSS MB':>12}{'bare/full':>10}{'x 1 worker':>11}")
     print(header, flush=True)
     outputs: dict[str, str] = {}
     one_worker: float | None = None  # processing words/s of the 1-worker full run
+    options = [*(["--model", str(args.model)] if args.model else []), *(["--fast"] if args.fast else []),
+               "--batch-size", str(args.batch_size)]
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as tmp:
         source = Path(tmp) / "articles.jsonl"  # the subset, in a temporary folder only
         source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+        halves = [Path(tmp) / "first-half.jsonl", Path(tmp) / "second-half.jsonl"]
+        for half, part in zip(halves, (rows[:len(rows) // 2], rows[len(rows) // 2:])):
+            half.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in part), encoding="utf-8")
         for name in args.engines.split(","):
             engine, workers = ENGINES[name]
             label = f"{LABELS[engine]}, {workers} worker{'s' if workers > 1 else ''}"
-            kinds = ["full", "bare", "components"] if name == "local1" else ["full", "bare"]
+            kinds = {"local1": ["full", "bare", "components"], "pair1": ["full"]}.get(name, ["full", "bare"])
             measured: dict[str, dict[str, Any]] = {}
             for kind in kinds:
-                child = subprocess.run(
-                    [sys.executable, __file__, *(["--model", str(args.model)] if args.model else []),
-                     *(["--fast"] if args.fast else []), "--batch-size", str(args.batch_size),
-                     "--one", kind, engine, str(workers), str(source)],
-                    capture_output=True, text=True, check=False)
-                lines = [line for line in child.stdout.splitlines() if line.startswith("RESULT ")]
-                if child.returncode != 0 or not lines:
-                    raise SystemExit(f"{name} {kind} failed:\n{child.stderr[-3000:]}")
-                measured[kind] = json.loads(lines[-1].removeprefix("RESULT "))
-            outputs[label] = measured["full"]["output"]
+                if engine == "pair":
+                    measured[kind] = _side_by_side(options, kind, halves)
+                else:
+                    measured[kind] = _measure(options, kind, engine, workers, source)
+            if engine != "pair":
+                outputs[label] = measured["full"]["output"]
             full_rate = measured["full"]["words"] / measured["full"]["seconds"]
             processing = measured["full"]["words"] / (measured["full"]["seconds"] - measured["full"]["load"])
             one_worker = processing if one_worker is None and name == "local1" else one_worker
@@ -258,8 +327,10 @@ def main() -> None:
                 ratio = f"{rate / full_rate:.2f}x" if kind != "full" else ""
                 proc = f"{processing:,.0f}" if kind == "full" else ""
                 scale = f"{processing / one_worker:.2f}x" if kind == "full" and one_worker else ""
+                cpu = f"{m['cpu']:.1f}" if m.get("cpu") is not None else ""
                 print(f"{label:<34}{titles[kind]:<19}{m['seconds']:>8.1f}{m['load']:>7.1f}{rate:>9,.0f}{proc:>10}"
-                      f"{m['articles'] / m['seconds']:>11.2f}{m['rss']:>12,.0f}{ratio:>10}{scale:>11}", flush=True)
+                      f"{m['articles'] / m['seconds']:>11.2f}{cpu:>7}{m['rss']:>12,.0f}{ratio:>10}{scale:>11}",
+                      flush=True)
     same = len(set(outputs.values())) == 1
     print(f"output files (articles.jsonl, entities.jsonl, graph.graphml, graph.json) "
           f"{'byte-identical' if same else 'DIFFER'} across {', '.join(outputs)}: "

@@ -257,3 +257,41 @@ def test_two_workers_split_big_batches_and_write_the_same_bytes(use_stand_in: Pa
     write_outputs(results, tmp_path, formats=("graphml", "json", "gexf"))
     assert {name: (tmp_path / name).read_bytes() for name in OUTPUT_FILES} == one_worker_output
     assert len(TEXTS) > PARALLEL_TASK_ARTICLES and stats.processed == len(TEXTS)
+
+
+def _startup_and_preloaded(batch: list[int]) -> tuple[float, bool]:
+    import sys
+
+    from newsgraph.engines import take_startup_seconds
+
+    return take_startup_seconds(), "colorsys" in sys.modules
+
+
+def test_a_local_worker_imports_its_preload_and_reports_its_start_once() -> None:
+    # the start (spawn, imports) is part of the run's loading, not of its processing (issue 21)
+    engine = ProcessPoolEngine(workers=1, preload=("colorsys",))
+    try:
+        (_, first), (_, second) = engine.map(_startup_and_preloaded, [(0, [0]), (1, [1])])
+    finally:
+        engine.close()
+    assert first is not None and second is not None
+    assert first[0] > 0 and first[1]
+    assert second == (0.0, True)
+
+
+def _tear_down_marker(batch: list[str]) -> int:
+    import atexit
+
+    atexit.register(Path(batch[0]).write_text, "the interpreter was torn down")
+    return os.getpid()
+
+
+def test_closing_the_pool_does_not_wait_for_the_workers_interpreter_teardown(tmp_path: Path) -> None:
+    # tearing down an interpreter that holds a loaded pipeline takes a second or two, at the end of every run
+    marker = tmp_path / "torn-down"
+    engine = ProcessPoolEngine(workers=1)
+    try:
+        assert [pid for _, pid in engine.map(_tear_down_marker, [(0, [str(marker)])])]
+    finally:
+        engine.close()
+    assert not marker.exists()

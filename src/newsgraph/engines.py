@@ -12,7 +12,9 @@ from __future__ import annotations
 import importlib.util
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -34,8 +36,10 @@ DASK_PIP = 'pip install "newsgraph[dask]"'
 SCHEDULER_TIMEOUT = "20s"
 """How long the Dask engine tries to reach a scheduler before it gives up."""
 
-IN_FLIGHT_PER_WORKER = 2
-"""Batches submitted ahead per worker: one running, one waiting, so no worker idles between batches."""
+IN_FLIGHT_PER_WORKER = 8
+"""Batches submitted ahead per worker. Results come back in input order, so a worker that finished every
+batch behind a long-running one idles until it is done: a deep window (the pipeline sends tasks of a few
+articles) keeps both busy, and bounds the results held back to a few dozen articles per worker."""
 
 
 class Engine(Protocol):
@@ -127,8 +131,8 @@ PARENT_CHECK_SECONDS = 1.0
 
 
 def _exit_with_parent(parent: int) -> None:
-    """Pool initializer: end this worker once its parent is gone. A parent killed with SIGKILL cannot stop
-    its workers, and they would otherwise wait for work forever, each holding a loaded model."""
+    """End this worker once its parent is gone. A parent killed with SIGKILL cannot stop its workers, and
+    they would otherwise wait for work forever, each holding a loaded model."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -138,19 +142,66 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="newsgraph-parent-watch", daemon=True).start()
 
 
+_startup_seconds = 0.0
+"""In a local worker process: seconds from its spawn until it was ready for work, until reported."""
+
+
+def _start_worker(parent: int, preload: tuple[str, ...], spawned: float) -> None:
+    """Pool initializer: import ``preload`` (what the tasks' function needs, the bulk of a worker's start),
+    note how long the start took, and watch the parent."""
+    global _startup_seconds
+    for module in preload:
+        importlib.import_module(module)
+    _startup_seconds = max(time.time() - spawned, 0.0)  # wall clocks of one host: spawned is the parent's
+    _exit_with_parent(parent)
+    # last of multiprocessing's exit steps: the parent's close() waits for its workers to exit, and tearing
+    # down an interpreter that holds a loaded pipeline takes a second or two
+    multiprocessing.util.Finalize(None, _exit_now, exitpriority=-100)
+
+
+def _exit_now() -> None:
+    """End a local worker process without the interpreter's teardown: every result has been sent (the
+    result queue writes synchronously) and the worker holds no files."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(0)
+
+
+def take_startup_seconds() -> float:
+    """The seconds this local worker process took to start (spawn and ``preload`` imports), once: the first
+    call returns them, later calls (and calls in any other process) 0.
+
+    Returns:
+        Seconds, measured from the moment the parent started the pool.
+    """
+    global _startup_seconds
+    seconds, _startup_seconds = _startup_seconds, 0.0
+    return seconds
+
+
 class ProcessPoolEngine:
     """Runs batches in ``workers`` local processes (started fresh with ``spawn``, so nothing of this
-    process's state leaks into them; each loads the model once, on its first batch). The workers exit by
-    themselves when this process dies, even of SIGKILL.
+    process's state leaks into them; each loads the model once, on its first batch). The processes start
+    with the first batch, and each reports how long its start took (:func:`take_startup_seconds`). The
+    workers exit by themselves when this process dies, even of SIGKILL.
 
     Args:
         workers: Number of worker processes.
+        preload: Modules each worker imports as it starts, before its first batch.
     """
 
-    def __init__(self, *, workers: int) -> None:
+    def __init__(self, *, workers: int, preload: tuple[str, ...] = ()) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_exit_with_parent, initargs=(os.getpid(),))
+        self.preload = preload
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _started_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:  # started with the first batch, so its startup is measured from when it begins
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start_worker,
+                                             initargs=(os.getpid(), self.preload, time.time()))
+        return self._pool
 
     def map(
         self, fn: Callable[[list[T]], R], items: Iterable[tuple[K, list[T]]]
@@ -161,13 +212,14 @@ class ProcessPoolEngine:
             EngineError: A worker process died (killed, or out of memory).
         """
         def submit(batch: list[T]) -> Future[R]:
-            return self._pool.submit(fn, batch)
+            return self._started_pool().submit(fn, batch)
 
         return _ordered(submit, _wait_local, items, IN_FLIGHT_PER_WORKER * self.workers)
 
     def close(self) -> None:
         """Cancel what has not started and wait for the workers to exit."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def check_dask() -> None:
@@ -190,12 +242,14 @@ class DaskEngine:
         scheduler: Address of a running scheduler (``tcp://host:8786``); its workers need newsgraph and the
             model installed. ``None`` starts a LocalCluster of ``workers`` single-threaded processes.
         workers: Size of the LocalCluster (ignored with ``scheduler``).
+        preload: Modules the LocalCluster's workers import as they start (a cluster of your own is started
+            with ``dask worker --preload``).
 
     Raises:
         ConfigError: The extra is missing, or the scheduler cannot be reached.
     """
 
-    def __init__(self, *, scheduler: str | None, workers: int) -> None:
+    def __init__(self, *, scheduler: str | None, workers: int, preload: tuple[str, ...] = ()) -> None:
         check_dask()
         from distributed import Client, LocalCluster
 
@@ -205,7 +259,8 @@ class DaskEngine:
                 self._client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
             else:
                 self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None, silence_logs=logging.ERROR)
+                                             dashboard_address=None, silence_logs=logging.ERROR,
+                                             preload=list(preload))
                 self._client = Client(self._cluster)
         except (OSError, TimeoutError) as e:
             if self._cluster is not None:
@@ -235,11 +290,13 @@ class DaskEngine:
             self._cluster.close()
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings, *, preload: tuple[str, ...] = ()) -> Engine:
     """The engine that ``settings`` ask for.
 
     Args:
         settings: Uses ``engine``, ``workers`` and ``scheduler``.
+        preload: Modules that the worker processes this engine starts import as they start (the module of the
+            function they will run, so that its imports are part of their start, not of the first batch).
 
     Returns:
         ``DaskEngine`` for ``engine="dask"``; otherwise ``ProcessPoolEngine`` for ``workers > 1`` and
@@ -249,7 +306,7 @@ def make_engine(settings: Settings) -> Engine:
         ConfigError: The Dask extra is missing or its scheduler cannot be reached.
     """
     if settings.engine == "dask":
-        return DaskEngine(scheduler=settings.scheduler or None, workers=settings.workers)
+        return DaskEngine(scheduler=settings.scheduler or None, workers=settings.workers, preload=preload)
     if settings.workers > 1:
-        return ProcessPoolEngine(workers=settings.workers)
+        return ProcessPoolEngine(workers=settings.workers, preload=preload)
     return InProcessEngine()

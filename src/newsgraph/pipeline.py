@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from newsgraph.cache import ResultCache, article_key, encode_result, open_cache
 from newsgraph.config import Settings, settings_from_options
-from newsgraph.engines import check_dask, make_engine
+from newsgraph.engines import Engine, check_dask, make_engine, take_startup_seconds
 from newsgraph.errors import ConfigError, Errors, InputError, LanguageError, ModelError, NewsgraphError
 from newsgraph.ingest.read import SkippedFolder, article_from_text, check_sources, read_articles
 from newsgraph.ingest.langid import check_languages, detect_language
@@ -179,11 +179,18 @@ class BatchOutput:
     results: list[ArticleResult]
     """One result per article, in batch order."""
     load_seconds: float
-    """Seconds this batch spent loading pipelines (only a worker's first batch of a language loads one)."""
+    """Seconds this batch spent loading pipelines (only a worker's first batch of a language loads one); a
+    local worker process's first batch adds the seconds the process took to start."""
     worker: str
     """The worker process that ran it (``host:pid``)."""
     encoded: list[bytes | None] = field(default_factory=list)
     """With ``encode``: each result as the result cache stores it (:func:`~newsgraph.cache.encode_result`)."""
+    started: float = 0.0
+    """When the worker started the batch (``time.time()``, comparable across processes of one host)."""
+    busy_seconds: float = 0.0
+    """Wall seconds the worker spent on the batch, loading included."""
+    cpu_seconds: float = 0.0
+    """CPU seconds the worker's process spent on the batch (``time.process_time``), loading included."""
 
 
 def process_batch(articles: list[Article], settings: Settings, *, encode: bool = False) -> BatchOutput:
@@ -199,11 +206,14 @@ def process_batch(articles: list[Article], settings: Settings, *, encode: bool =
     Returns:
         The results, their cache encodings and the batch's loading time and worker.
     """
+    started, wall, cpu = time.time(), time.perf_counter(), time.process_time()
     before = getattr(_loading, "seconds", 0.0)
     results = annotate_batch(articles, settings)
-    return BatchOutput(results=results, load_seconds=getattr(_loading, "seconds", 0.0) - before,
-                       worker=f"{socket.gethostname()}:{os.getpid()}",
-                       encoded=[encode_result(result) for result in results] if encode else [])
+    encoded = [encode_result(result) for result in results] if encode else []
+    load = getattr(_loading, "seconds", 0.0) - before + take_startup_seconds()
+    return BatchOutput(results=results, load_seconds=load,
+                       worker=f"{socket.gethostname()}:{os.getpid()}", encoded=encoded, started=started,
+                       busy_seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu)
 
 
 DATE_KEY = "newsgraph_date"
@@ -278,7 +288,11 @@ class RunStats:
     """Folders not read as input: the run's output folder and other newsgraph output folders met while
     walking folders or expanding globs (each once)."""
     load_seconds_by_worker: dict[str, float] = field(default_factory=dict)
-    """Seconds each worker process (``host:pid``) that ran a batch spent loading pipelines."""
+    """Seconds each worker process (``host:pid``) that ran a batch spent starting (a local worker process:
+    its spawn and imports) and loading pipelines."""
+    startup_seconds: float = 0.0
+    """Seconds this process spent starting the engine (a Dask LocalCluster with its workers, or connecting to
+    a scheduler)."""
 
     @property
     def workers(self) -> int:
@@ -287,8 +301,9 @@ class RunStats:
 
     @property
     def load_seconds(self) -> float:
-        """Wall time the run spent loading pipelines: the workers load in parallel, so the longest one's."""
-        return max(self.load_seconds_by_worker.values(), default=0.0)
+        """Wall time the run spent starting workers and loading pipelines: the engine's start, then the
+        workers start and load in parallel, so the longest one's."""
+        return self.startup_seconds + max(self.load_seconds_by_worker.values(), default=0.0)
 
     def add(self, output: BatchOutput) -> None:
         """Count a processed batch's worker and loading time."""
@@ -413,11 +428,13 @@ def _plan(items: list[Article | InputError], cache: ResultCache | None) -> tuple
     return batch, [articles[i] for i in todo]
 
 
-PARALLEL_TASK_ARTICLES = 16
-"""With several workers (or Dask), a batch goes to the workers as tasks of at most this many articles: with
-whole batches (64 articles) one worker can still be busy with the last one long after the others ran out
-of work. Results do not depend on how articles are grouped for the NLP (the tests compare 1 and 2 workers,
-the benchmark 200 articles in batches of 64 and 16)."""
+PARALLEL_TASK_ARTICLES = 4
+"""With several workers (or Dask), a batch goes to the workers as tasks of at most this many articles: at the
+end of a run one worker can be busy with the last task while the others have run out of work, so a task
+must be short (4 articles take about a second on the encoder pipeline; 16 took 4 s, 64 a quarter
+minute), and tasks this small cost no more CPU per article than whole batches (the encoder runs each
+Doc on its own). Results do not depend on how articles are grouped for the NLP (the tests compare 1 and 2
+workers, the benchmark 100 articles in batches of 32 and 4)."""
 
 
 def _tasks(planned: Iterable[tuple[_Batch, list[Article]]], size: int
@@ -430,6 +447,14 @@ def _tasks(planned: Iterable[tuple[_Batch, list[Article]]], size: int
             yield (batch, start == starts[-1]), fresh[start:start + size]
 
 
+def _started_engine(opts: Settings, stats: RunStats) -> Engine:
+    """The run's engine; the seconds its start takes here (a Dask LocalCluster's) count as loading."""
+    started = time.perf_counter()
+    engine = make_engine(opts, preload=(__name__,))
+    stats.startup_seconds += time.perf_counter() - started
+    return engine
+
+
 def _extract(sources: Iterable[Source], opts: Settings, cache_path: Path | None, stats: RunStats,
              out: Path | None) -> Iterator[ArticleResult]:
     stream = iter_articles(sources, max_bytes=opts.max_bytes, exclude=[out] if out is not None else [],
@@ -437,7 +462,7 @@ def _extract(sources: Iterable[Source], opts: Settings, cache_path: Path | None,
     process = partial(process_batch, settings=opts, encode=cache_path is not None)
     parallel = opts.engine == "dask" or opts.workers > 1
     task_size = min(opts.batch_size, PARALLEL_TASK_ARTICLES) if parallel else opts.batch_size
-    with open_cache(cache_path, opts) as cache, closing(make_engine(opts)) as engine:
+    with open_cache(cache_path, opts) as cache, closing(_started_engine(opts, stats)) as engine:
         batches = (_plan(items, cache) for items in iter(lambda: list(islice(stream, opts.batch_size)), []))
         outputs: list[BatchOutput] = []
         for (batch, last), output in engine.map(process, _tasks(batches, task_size)):

@@ -53,8 +53,10 @@ class RunSummary:
     seconds: float = 0.0
     """Wall time from the call to the written output (model loading included, the baseline diff not)."""
     load_seconds: float = 0.0
-    """The part of ``seconds`` spent loading pipelines, measured in the workers where they load (workers
-    load in parallel: the longest time one worker spent)."""
+    """The part of ``seconds`` spent starting workers and loading pipelines: a Dask LocalCluster's start, then,
+    measured in the workers, each local worker process's start (spawn and imports) and its pipeline loading
+    (workers start and load in parallel: the longest time one worker spent). A fixed cost per run, so
+    :attr:`processing_words_per_second` of one and of several workers compare like with like."""
     workers: int = 0
     """Worker processes that ran NLP batches (0 when every article came from the cache)."""
     paths: list[Path] = field(default_factory=list)
