@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 # The default goal: run the main job on the seeds.
 default: run
 
-.PHONY: export-onnx default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-ner joint-corpus train-joint select train-shared check-install
+.PHONY: export-onnx default golden run test typecheck install install-test install-dask bench-throughput model-it evaluate-multi corpora model pretrain train-syntax train-ner train-ner-transformer check-transformer install-transformers assemble evaluate bench clean teacher distill train-ner-student package-teacher evaluate-accurate pretrain-ner joint-corpus train-joint select train-shared check-install shallow-encoder
 
 $(BIN)/newsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -202,6 +202,19 @@ ONNX_WORK ?= $(HOME)/.cache/newsgraph/onnx-export
 export-onnx: install-accurate
 	$(BIN)/pip install "onnx>=1.17" "onnxruntime>=1.20,<2"
 	$(BIN)/newsgraph models export-onnx models/de_e5_ner models/de_e5_onnx --data $(DATA) --vocab 50000 --by-score 60000 --quant dynamic --work $(ONNX_WORK)
+
+## A shallower encoder (MODEL_CARD.md, "Layers kept"): the shipped NER cut to its lowest ENCODER_LAYERS layers and
+## fine-tuned on (resumes), packaged and scored (torch), exported to ONNX like models/de_e5_onnx; nothing in models/
+ENCODER_LAYERS ?= 6
+SHALLOW ?= $(HOME)/.cache/newsgraph/ner/de-e5-l$(ENCODER_LAYERS)
+SHALLOW_STEPS ?= 800
+shallow-encoder: install-accurate
+	$(BIN)/newsgraph models finetune-ner --out $(SHALLOW) --train $(BUILD)/ner-train.spacy \
+		--dev $(BUILD)/ner-tune.spacy --init-package models/de_e5_ner --layers $(ENCODER_LAYERS) \
+		--steps $(SHALLOW_STEPS) --batch-size 16 --eval-every 100 --checkpoint-every 100 --threads 1
+	$(BIN)/newsgraph models package-teacher $(SHALLOW)/best $(SHALLOW)/package $(DATA)
+	$(BIN)/newsgraph models export-onnx $(SHALLOW)/package $(SHALLOW)/onnx --data $(DATA) --vocab 50000 \
+		--by-score 60000 --quant dynamic --work $(ONNX_WORK)
 
 train-ner-student: install
 	$(BIN)/python -m spacy train models/configs/ner.cfg --output $(TRAIN)/ner-student --system.seed $(SEED) \

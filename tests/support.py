@@ -58,8 +58,9 @@ TINY_PUNCT = ".,;:!?-«»„“\"'()"
 TINY_WORDS = ["die", "der", "und", "in", "am", "Montag", "Berlin", "Paris", "Merkel", "Angela", "sagte"]
 
 
-def save_tiny_bert(folder: Path, *, tags: tuple[str, ...] | None = None) -> Path:
-    """Save a tiny random BERT with a WordPiece tokenizer built from a local vocab into ``folder``.
+def save_tiny_bert(folder: Path, *, tags: tuple[str, ...] | None = None, layers: int = 1) -> Path:
+    """Save a tiny random BERT (``layers`` transformer layers) with a WordPiece tokenizer built from a local vocab
+    into ``folder``.
 
     With ``tags`` it is a seeded ``BertForTokenClassification`` over them (what the encoder
     fine-tuning writes); without, a plain unseeded ``BertModel`` checkpoint. Needs transformers.
@@ -73,7 +74,7 @@ def save_tiny_bert(folder: Path, *, tags: tuple[str, ...] | None = None) -> Path
     vocab_file.write_text("\n".join(dict.fromkeys(vocab)) + "\n", encoding="utf-8")
     tokenizer = transformers.BertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=False)
     tokenizer.save_pretrained(folder)
-    sizes = {"vocab_size": len(tokenizer), "hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+    sizes = {"vocab_size": len(tokenizer), "hidden_size": 32, "num_hidden_layers": layers, "num_attention_heads": 2,
              "intermediate_size": 64, "max_position_embeddings": 256}
     if tags is None:
         transformers.BertModel(transformers.BertConfig(**sizes)).save_pretrained(folder)

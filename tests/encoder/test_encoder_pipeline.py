@@ -190,6 +190,16 @@ def test_fast_and_accurate_together_are_a_config_error() -> None:
 
 
 @pytest.mark.skipif(not NO_CUDA, reason="this machine has onnxruntime's CUDA provider")
+def test_heads_that_read_more_layers_than_the_encoder_has_are_refused(tmp_path: Path) -> None:
+    from newsgraph.encoder.syntax_heads import META_FILE, WEIGHTS_FILE
+
+    params, meta = random_syntax_heads(layers=14)  # layers 0-13: heads of a deeper encoder than the shipped 12
+    np.savez(tmp_path / WEIGHTS_FILE, **params)
+    (tmp_path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="layers up to 13, but the encoder .* has 12 layers.*--layers 0-12"):
+        EncoderPipeline(spacy.blank("de"), "encoder", model_dir=str(ENCODER), heads_dir=str(tmp_path))
+
+
 def test_cuda_without_the_provider_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no CUDA provider.*onnxruntime-gpu"):
         load_pipeline("de", device="cuda")

