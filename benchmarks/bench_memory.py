@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -89,7 +90,23 @@ class PeakRss:
         return max((rss for pid, rss in self.peaks.items() if pid != self.root.pid), default=0) / 2**20
 
 
+def stop_tree(pid: int) -> None:
+    """Kill a process and every process it started."""
+    try:
+        root = psutil.Process(pid)
+        processes = [*root.children(recursive=True), root]
+    except psutil.NoSuchProcess:
+        return
+    for process in processes:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(processes, timeout=10)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup below when killed, too
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--sizes", default="100,1000,10000")
@@ -114,7 +131,11 @@ def main() -> None:
                                       "--workers", str(args.workers)], env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
             sampler = PeakRss(child.pid)
-            stdout, stderr = child.communicate()
+            try:
+                stdout, stderr = child.communicate()
+            finally:  # interrupted or killed: take the run (and its worker processes) down with this script
+                if child.poll() is None:
+                    stop_tree(child.pid)
             peak = sampler.stop()
             seconds = time.perf_counter() - start
             if child.returncode != 0:
