@@ -86,10 +86,9 @@ def _lstm_recurrence(inputs: np.ndarray, lengths: np.ndarray, w_hh_t: np.ndarray
     (what padding holds there is never read)."""
     batch, time = inputs.shape[:2]
     hidden = w_hh_t.shape[0]
-    x = inputs
-    h = np.zeros((batch, hidden), dtype=x.dtype)
-    c = np.zeros((batch, hidden), dtype=x.dtype)
-    out = np.zeros((batch, time, hidden), dtype=x.dtype)
+    h = np.zeros((batch, hidden), dtype=inputs.dtype)
+    c = np.zeros((batch, hidden), dtype=inputs.dtype)
+    out = np.zeros((batch, time, hidden), dtype=inputs.dtype)
     running = (lengths[None, :] > np.arange(time)[:, None]).sum(axis=1)  # rows still running at each step
     for t in range(time):
         k = int(running[t])
@@ -114,12 +113,13 @@ def _bilstm_words(p: dict[str, np.ndarray], words: np.ndarray, lengths: np.ndarr
     mirror = starts[row] + lengths[row] - 1 - position  # the word at the same step of the reversed sentence
     projected = words @ p["lstm.weight_ih_both"].T + p["lstm.bias_both"]
     gates = projected.shape[1] // 2
+    directions = ((slice(0, gates), slice(None), p["lstm.weight_hh_t"]),
+                  (slice(gates, None), mirror, p["lstm.weight_hh_reverse_t"]))
     out = []
-    for direction, order in ((slice(0, gates), slice(None)), (slice(gates, None), mirror)):
+    for columns, order, w_hh_t in directions:
         inputs = np.zeros((batch, time, gates), dtype=words.dtype)
-        inputs[valid] = projected[order, direction]
-        w_hh = p["lstm.weight_hh_l0" if order is not mirror else "lstm.weight_hh_l0_reverse"]
-        out.append(_lstm_recurrence(inputs, lengths, np.ascontiguousarray(w_hh.T))[valid][order])
+        inputs[valid] = projected[order, columns]
+        out.append(_lstm_recurrence(inputs, lengths, w_hh_t)[valid][order])
     return np.concatenate(out, axis=1)
 
 
@@ -226,8 +226,10 @@ class SyntaxHeads:
         self.layers = [int(x) for x in meta["layers"]]
         self.labels: dict[str, list[str]] = {kind: list(meta["labels"][kind]) for kind in LABEL_KINDS}
         self.has_lstm = "lstm.weight_ih_l0" in self.params
-        if self.has_lstm:  # both directions' input projections as one matrix (the batched path)
-            p = self.params
+        if self.has_lstm:  # the batched path's matrices: both directions' input projections as one, and the
+            p = self.params  # recurrent ones transposed once rather than per batch
+            p["lstm.weight_hh_t"] = np.ascontiguousarray(p["lstm.weight_hh_l0"].T)
+            p["lstm.weight_hh_reverse_t"] = np.ascontiguousarray(p["lstm.weight_hh_l0_reverse"].T)
             p["lstm.weight_ih_both"] = np.concatenate([p["lstm.weight_ih_l0"], p["lstm.weight_ih_l0_reverse"]])
             p["lstm.bias_both"] = np.concatenate([p["lstm.bias_ih_l0"] + p["lstm.bias_hh_l0"],
                                                   p["lstm.bias_ih_l0_reverse"] + p["lstm.bias_hh_l0_reverse"]])
