@@ -29,11 +29,11 @@ from newsgraph.nlp.loading import (
     ENCODER_PIPELINE,
     ONNX_ENCODER,
     PIPELINES,
-    _load_cached,
     check_mode,
     encoder_models,
     encoder_ner_dir,
     load_pipeline,
+    pipelines_loaded,
     uses_encoder_pipeline,
 )
 from newsgraph.nlp.tokenize import tokenize
@@ -158,7 +158,7 @@ _loading = threading.local()
 def _timed_load(lang: str, settings: Settings) -> Language:
     """:func:`load_pipeline`, its time added to this thread's loading seconds when it loaded a pipeline or failed
     to (a pipeline loaded before is taken from the process's cache and costs no loading time)."""
-    loaded_before = _load_cached.cache_info().misses
+    loaded_before = pipelines_loaded()
     started = time.perf_counter()
     failed = True
     try:
@@ -168,7 +168,7 @@ def _timed_load(lang: str, settings: Settings) -> Language:
         failed = False
         return nlp
     finally:
-        if failed or _load_cached.cache_info().misses != loaded_before:
+        if failed or pipelines_loaded() != loaded_before:
             _loading.seconds = getattr(_loading, "seconds", 0.0) + time.perf_counter() - started
 
 
@@ -185,12 +185,6 @@ class BatchOutput:
     """The worker process that ran it (``host:pid``)."""
     encoded: list[bytes | None] = field(default_factory=list)
     """With ``encode``: each result as the result cache stores it (:func:`~newsgraph.cache.encode_result`)."""
-    started: float = 0.0
-    """When the worker started the batch (``time.time()``, comparable across processes of one host)."""
-    busy_seconds: float = 0.0
-    """Wall seconds the worker spent on the batch, loading included."""
-    cpu_seconds: float = 0.0
-    """CPU seconds the worker's process spent on the batch (``time.process_time``), loading included."""
 
 
 def process_batch(articles: list[Article], settings: Settings, *, encode: bool = False) -> BatchOutput:
@@ -206,14 +200,12 @@ def process_batch(articles: list[Article], settings: Settings, *, encode: bool =
     Returns:
         The results, their cache encodings and the batch's loading time and worker.
     """
-    started, wall, cpu = time.time(), time.perf_counter(), time.process_time()
     before = getattr(_loading, "seconds", 0.0)
     results = annotate_batch(articles, settings)
     encoded = [encode_result(result) for result in results] if encode else []
     load = getattr(_loading, "seconds", 0.0) - before + take_startup_seconds()
     return BatchOutput(results=results, load_seconds=load,
-                       worker=f"{socket.gethostname()}:{os.getpid()}", encoded=encoded, started=started,
-                       busy_seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu)
+                       worker=f"{socket.gethostname()}:{os.getpid()}", encoded=encoded)
 
 
 DATE_KEY = "newsgraph_date"

@@ -501,6 +501,12 @@ def _load_cached(path: str, components: tuple[str, ...], accurate_model: str | N
     return _add_newsgraph_components(nlp, components)
 
 
+def pipelines_loaded() -> int:
+    """How many pipelines this process has loaded so far (a pipeline taken again from the cache of loaded ones
+    does not count): a change tells that a call of :func:`load_pipeline` loaded one."""
+    return _load_cached.cache_info().misses
+
+
 def load_pipeline(
     lang: str = "de",
     *,
