@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 from newsgraph.extraction.clauses import Clause, build_clauses, split_segments
 from newsgraph.extraction.lexicon import Cues
 from newsgraph.records import Entity, Mention, Span
-from newsgraph.resolve.docview import DocTokens
+from newsgraph.resolve.docview import DocTokens, first_unflagged
 from newsgraph.resolve.normalize import fold_lower
 from newsgraph.resolve.states import PART_OF
 from newsgraph.resolve.tables import load_alias_tables
@@ -324,13 +324,7 @@ class DocContext(DocTokens):
         """True when only punctuation and quote marks stand before token ``i`` in its sentence piece."""
         segments = getattr(self, "segments", None)
         start = segments[self.segment_of[i]][0] if segments else 0
-        first = self._first_content.get(start)
-        if first is None:
-            first = start
-            while first < len(self._skippable) and self._skippable[first]:
-                first += 1
-            self._first_content[start] = first
-        return first >= i
+        return first_unflagged(self._skippable, start, self._first_content) >= i
 
     def is_passive(self, clause: Clause) -> bool:
         """True when the clause has a form of ``werden`` and a past participle (``wurden ... geflogen``)."""

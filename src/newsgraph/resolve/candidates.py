@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from newsgraph.resolve.docview import DocTokens
+from newsgraph.resolve.docview import DocTokens, first_unflagged
 from newsgraph.resolve.normalize import fold
 from newsgraph.resolve.tables import BODY_KIND, AliasTables, GazEntry
 from newsgraph.resolve.words import (
@@ -97,14 +97,7 @@ class DocView(DocTokens):
 
     def at_sentence_start(self, i: int) -> bool:
         """True when only punctuation or quote marks stand between the sentence start and token ``i``."""
-        start = self.sentence_start[i]
-        first = self._first_word.get(start)
-        if first is None:
-            first = start
-            while first < len(self._marks) and self._marks[first]:
-                first += 1
-            self._first_word[start] = first
-        return first >= i
+        return first_unflagged(self._marks, self.sentence_start[i], self._first_word) >= i
 
     def candidate(self, start: int, end: int, label: str, name: str, **fields: object) -> Candidate:
         start_char, end_char = self.chars(start, end)

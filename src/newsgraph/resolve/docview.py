@@ -39,6 +39,18 @@ def _sentences(doc: Doc) -> tuple[list[int], list[int]]:
     return number_of, start_of
 
 
+def first_unflagged(flags: list[bool], start: int, cache: dict[int, int]) -> int:
+    """The first index from ``start`` on whose flag is false (``len(flags)`` when there is none), kept in
+    ``cache`` per start: the rules ask for the first word of the same sentence or piece over and over."""
+    first = cache.get(start)
+    if first is None:
+        first = start
+        while first < len(flags) and flags[first]:
+            first += 1
+        cache[start] = first
+    return first
+
+
 class DocTokens:
     """A Doc's token attributes as lists, for rules that test the same tokens over and over.
 
