@@ -2,8 +2,9 @@
 
 It reads the Hugging Face folder that ``newsgraph models finetune-ner`` writes as ``OUT/best``, or a
 package of it (:mod:`newsgraph.encoder.package`, the form that ships in ``models/de_e5_ner``), and tags
-words as that script does in training: the words are the Doc's non-whitespace tokens, a word's tag is the tag
-of its first sub-word, and BIO tags become spans with :func:`newsgraph.encoder.tags.decode_spans`. The model
+words as that script does in training: the words are the Doc's non-whitespace tokens, a word's logits are its
+first sub-word's, the best well-formed BIO tags (:func:`newsgraph.encoder.tags.best_tags`) become spans with
+:func:`newsgraph.encoder.tags.decode_spans`. The model
 was trained on sentences, so each sentence is tagged on its own when the Doc has sentence boundaries (the
 pipeline's parser runs before the NER); words past ``max_length`` sub-words of a sentence are tagged ``O``.
 torch and transformers are imported when the component is created, never on import.
@@ -15,11 +16,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from newsgraph.encoder.tags import LABELS, TAGS, set_entities, word_units
+from newsgraph.encoder.tags import LABELS, TAGS, best_tags, set_entities, word_units
 from newsgraph.encoder.package import is_package, load_package
 from newsgraph.errors import ModelError
 
@@ -74,15 +76,16 @@ class EncoderNer:
                 chunk = words[start : start + self.batch_size]
                 enc = self.tokenizer(chunk, is_split_into_words=True, truncation=True, max_length=self.max_length,
                                      padding=True, return_tensors="pt")
-                best = self.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits.argmax(-1)
+                logits = self.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits.numpy()
                 for row, group in enumerate(chunk):
-                    first = [0] * len(group)  # TAGS[0] is "O"
+                    word_logits = np.zeros((len(group), len(TAGS)), dtype=np.float32)
+                    word_logits[:, 0] = 1.0  # TAGS[0] is "O": a word cut off at max_length
                     seen: set[int] = set()
                     for position, word in enumerate(enc.word_ids(row)):
                         if word is not None and word not in seen:
                             seen.add(word)
-                            first[word] = int(best[row, position])
-                    tags.append(first)
+                            word_logits[word] = logits[row, position]
+                    tags.append(best_tags(word_logits))
         return tags
 
     def tag_docs(self, docs: list[Doc]) -> None:

@@ -2,8 +2,9 @@
 
 It runs a folder written by ``newsgraph models export-onnx`` (:mod:`newsgraph.encoder.onnx_runtime`) and tags
 words as the torch component (:mod:`newsgraph.encoder.component`) does: the words are the Doc's non-whitespace
-tokens, each sentence (when the Doc has sentence boundaries) is one text, a word's tag is its first sub-word's,
-and BIO tags become spans with :func:`newsgraph.encoder.tags.decode_spans`. Unlike the torch component nothing
+tokens, each sentence (when the Doc has sentence boundaries) is one text, a word's logits are its first
+sub-word's, and the best well-formed BIO tags (:func:`newsgraph.encoder.tags.best_tags`) become spans with
+:func:`newsgraph.encoder.tags.decode_spans`. Unlike the torch component nothing
 is truncated: a sentence longer than the encoder's window is read in overlapping windows.
 """
 

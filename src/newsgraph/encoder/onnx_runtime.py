@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from newsgraph.encoder.tags import TAGS
+from newsgraph.encoder.tags import TAGS, best_tags
 from newsgraph.errors import Errors, ModelError
 
 INFO_FILE = "newsgraph_onnx.json"
@@ -60,8 +60,8 @@ class Encoded:
 
     @property
     def tags(self) -> list[int]:
-        """The best tag id per word."""
-        return [int(k) for k in self.logits.argmax(-1)]
+        """The best well-formed BIO tag id per word (:func:`newsgraph.encoder.tags.best_tags`)."""
+        return best_tags(self.logits)
 
 
 @dataclass(frozen=True)

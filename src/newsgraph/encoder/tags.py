@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 from spacy.tokens import Doc
 from spacy.tokens import Span as DocSpan
 
@@ -12,6 +13,40 @@ LABELS = ("PER", "LOC", "ORG", "MISC")
 TAGS = ("O", *(f"{prefix}-{label}" for label in LABELS for prefix in ("B", "I")))
 
 Span = tuple[str, int, int]  # label, first word, end word (exclusive)
+
+
+def _continues(previous: str, tag: str) -> bool:
+    """May ``tag`` follow ``previous``? Only an ``I-X`` is restricted: it continues a ``B-X`` or ``I-X``."""
+    prefix, _, kind = tag.partition("-")
+    return prefix != "I" or previous.partition("-")[2] == kind and previous[0] in "BI"
+
+
+_FOLLOWS = np.array([[0.0 if _continues(a, b) else -np.inf for b in TAGS] for a in TAGS])  # [previous, next]
+_OPENS = np.array([-np.inf if tag.startswith("I-") else 0.0 for tag in TAGS])  # what may start a sentence
+
+
+def best_tags(logits: np.ndarray) -> list[int]:
+    """The best well-formed BIO tag ids for one word group's ``[words, tags]`` logits.
+
+    Each word's own best tag when that sequence is well-formed (no ``I-X`` except after ``B-X`` or ``I-X``): it is
+    then also the best well-formed one. Otherwise the best well-formed sequence by the summed log-probabilities
+    (Viterbi), instead of repairing an ill-formed one afterwards: ``B-ORG I-LOC`` becomes one span of the likelier
+    label, not two spans.
+    """
+    picks = logits.argmax(-1).tolist() if len(logits) else []
+    if all(_FOLLOWS[a, b] == 0.0 for a, b in zip([0, *picks], picks)):
+        return [int(k) for k in picks]
+    scores = logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)
+    total = _OPENS + scores[0]
+    back = np.zeros(scores.shape, dtype=np.int64)
+    for i in range(1, len(scores)):
+        candidates = total[:, None] + _FOLLOWS
+        back[i] = candidates.argmax(0)
+        total = candidates.max(0) + scores[i]
+    path = [int(total.argmax())]
+    for i in range(len(scores) - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
+    return path[::-1]
 
 
 def decode_spans(tags: Sequence[int]) -> set[Span]:
@@ -49,4 +84,4 @@ def set_entities(docs: Sequence[Doc], tagged: Iterable[tuple[Unit, Sequence[int]
         doc.ents = sorted(doc_spans, key=lambda span: span.start)
 
 
-__all__ = ["LABELS", "Span", "TAGS", "Unit", "decode_spans", "set_entities", "word_units"]
+__all__ = ["LABELS", "Span", "TAGS", "Unit", "best_tags", "decode_spans", "set_entities", "word_units"]

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from newsgraph.encoder.tags import LABELS, TAGS, Span, decode_spans
+from newsgraph.encoder.tags import LABELS, TAGS, Span, best_tags, decode_spans
 from newsgraph.errors import InputError, ModelError
 
 IGNORE = -100  # the label id the loss skips (non-first sub-words, <s>, </s>, padding)
@@ -207,7 +207,8 @@ def batch_indices(step: int, n: int, batch_size: int, seed: int) -> list[int]:
 
 def evaluate_model(model: Any, features: Sequence[dict[str, list[int]]], examples: Sequence[Example], *,
                    pad_id: int, batch_size: int = 32) -> dict[str, Any]:
-    """Tag ``examples`` (word tag = the tag of its first sub-word) and score exact spans."""
+    """Tag ``examples`` (a word's logits are its first sub-word's; the best well-formed BIO tags, as the run time
+    decodes them: :func:`newsgraph.encoder.tags.best_tags`) and score exact spans."""
     import torch
 
     model.eval()
@@ -216,11 +217,13 @@ def evaluate_model(model: Any, features: Sequence[dict[str, list[int]]], example
         for start in range(0, len(features), batch_size):
             chunk = features[start : start + batch_size]
             batch = collate(chunk, pad_id)
-            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-            best = logits.argmax(-1).tolist()
-            for f, row in zip(chunk, best):
-                tags = [row[p] if p >= 0 else 0 for p in f["first"]]
-                predicted.append(decode_spans(tags))
+            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.numpy()
+            for f, row in zip(chunk, logits):
+                words = np.zeros((len(f["first"]), len(TAGS)), dtype=np.float32)
+                words[:, 0] = 1.0  # a word cut off at max_length is O
+                kept = [k for k, p in enumerate(f["first"]) if p >= 0]
+                words[kept] = row[[f["first"][k] for k in kept]]
+                predicted.append(decode_spans(best_tags(words)))
     model.train()
     return span_scores([e.spans for e in examples], predicted)
 
