@@ -201,7 +201,7 @@ package-teacher: install-accurate
 ONNX_WORK ?= $(HOME)/.cache/newsgraph/onnx-export
 export-onnx: install-accurate
 	$(BIN)/pip install "onnx>=1.17" "onnxruntime>=1.20,<2"
-	$(BIN)/newsgraph models export-onnx models/de_e5_ner models/de_e5_onnx --data $(DATA) --vocab 50000 --by-score 60000 --quant dynamic --work $(ONNX_WORK)
+	$(BIN)/newsgraph models export-onnx models/de_e5_ner models/de_e5_onnx --data $(DATA) --vocab 50000 --by-score 60000 --quant dynamic --smooth 0.9 --work $(ONNX_WORK)
 
 ## A shallower encoder (MODEL_CARD.md, "Layers kept"): the shipped NER cut to its lowest ENCODER_LAYERS layers and
 ## fine-tuned on (resumes), packaged and scored (torch), exported to ONNX like models/de_e5_onnx; nothing in models/

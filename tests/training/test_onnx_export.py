@@ -165,3 +165,40 @@ def test_exported_graph_of_a_cut_model_has_its_layers(tmp_path: Path) -> None:
     with torch.no_grad():
         expected = model.classifier(full[2]).numpy()
     assert np.abs(logits - expected).max() < 1e-4
+
+
+def test_smoothing_keeps_the_float_outputs_and_moves_activation_ranges_into_the_weights(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    ort = pytest.importorskip("onnxruntime")
+    onnx = pytest.importorskip("onnx")
+    from support import save_tiny_bert
+    from tokenizers import Tokenizer
+
+    from newsgraph.encoder.tags import TAGS
+    from newsgraph.training.onnx_export import activation_ranges, export_graph, smooth_activations, smoothing_targets
+
+    folder = save_tiny_bert(tmp_path / "bert", tags=TAGS, layers=2)
+    model = transformers.AutoModelForTokenClassification.from_pretrained(folder).eval()
+    with torch.no_grad():  # one loud channel into the second layer's feed-forward output projection
+        model.bert.encoder.layer[1].intermediate.dense.weight[5] *= 40
+    export_graph(model, tmp_path / "m.onnx")
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    sentences = [["Angela", "Merkel", "lacht"], ["Paris", "und", "Berlin"], ["Merkel", "lacht", "."]]
+    smoothed = smooth_activations(tmp_path / "m.onnx", tmp_path / "s.onnx", tokenizer, sentences, alpha=1.0)
+    assert smoothed == 3 * 2  # attention output, feed-forward in and out, per layer
+
+    graph = onnx.load(str(tmp_path / "s.onnx"))
+    assert sum(node.op_type == "Mul" and node.name.endswith("/smooth") for node in graph.graph.node) == 6
+    ids = np.array([[2, 7, 9, 11, 3], [2, 8, 3, 0, 0]])
+    feeds = {"input_ids": ids, "attention_mask": (ids != 0).astype(np.int64)}
+    before = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, feeds)
+    after = ort.InferenceSession(str(tmp_path / "s.onnx"), providers=["CPUExecutionProvider"]).run(None, feeds)
+    assert all(np.allclose(a, b, atol=1e-4, rtol=1e-4) for a, b in zip(before, after))  # the same function
+
+    inputs = sorted({node.input[0] for node in smoothing_targets(graph)})
+    original = activation_ranges(onnx.load(str(tmp_path / "m.onnx")), tokenizer, sentences,
+                                 sorted({n.input[0] for n in smoothing_targets(onnx.load(str(tmp_path / "m.onnx")))}))
+    assert max(peak.max() / np.median(peak) for peak in original.values()) > 5  # the loud channel is there
+    for peak in activation_ranges(graph, tokenizer, sentences, inputs).values():
+        assert np.allclose(peak, 1.0, atol=1e-3)  # alpha 1: every channel's range moved into the weights

@@ -406,7 +406,10 @@ def export_onnx_cli(
                                  "highest Unigram log-probability (the tokenizer's own ranking; 0: none)."),
     quant: str = typer.Option("dynamic", "--quant", help="int8 quantization: dynamic, static, or none (float32)."),
     per_channel: bool = typer.Option(True, "--per-channel/--per-tensor", help="Weight scales per output channel."),
-    calibration: int = typer.Option(300, "--calibration", help="Training sentences to calibrate static quantization."),
+    calibration: int = typer.Option(300, "--calibration", help="Training sentences to calibrate static quantization "
+                                    "or the activation ranges of --smooth."),
+    smooth: float = typer.Option(0.0, "--smooth", help="SmoothQuant's alpha before dynamic quantization: moves "
+                                 "activation ranges into the weights (e.g. 0.9; 0: off)."),
     work: Path | None = typer.Option(None, "--work", help="Folder for the float32 graph and the piece counts "
                                      "(default: OUT; outside the repository for large runs)."),
 ) -> None:
@@ -421,5 +424,6 @@ def export_onnx_cli(
 
     with _exit_on_error():
         info = export_onnx_model(package, out, data=data, top_n=vocab, by_score=by_score, quant=quant,
-                                 per_channel=per_channel, calibration=calibration, work_dir=work, log=typer.echo)
+                                 per_channel=per_channel, calibration=calibration, smooth=smooth, work_dir=work,
+                                 log=typer.echo)
     _print_json(info)

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from newsgraph.encoder.onnx_runtime import FORMAT, INFO_FILE, MODEL_FILE, TOKENIZER_FILE, sha256
+from newsgraph.encoder.onnx_runtime import BOS_ID, EOS_ID, FORMAT, INFO_FILE, MODEL_FILE, TOKENIZER_FILE, sha256
 from newsgraph.encoder.tags import TAGS
 from newsgraph.errors import InputError, ModelError
 
@@ -66,7 +66,7 @@ HELD_OUT = {
     "it": "multi/it_kind_wikinews/WN_test.tsv",
 }
 # Calibration of static quantization: training text only.
-CALIBRATION_SOURCE = "de/ner/germeval2014/NER-de-test.part-a.tsv"
+CALIBRATION_SOURCE = "de/ner/germeval2014/NER-de-test.part-a.tsv (without the tuning sentences)"
 INDEXED = (".conllu", ".iob2")  # token in the second column (the first is its index)
 KEEP_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 SPECIAL = 4  # <s> <pad> </s> <unk> lead the vocabulary; <mask> ends it
@@ -109,15 +109,22 @@ def corpus_sentences(data: Path, patterns: Iterable[str]) -> Iterator[list[str]]
             yield from read_sentences(path)
 
 
+def training_part_a(data: Path, *, seed: int = 0) -> list[list[str]]:
+    """GermEval-2014 test part-a as trained on: without the news sentences held out for tuning (the split of
+    ``training/build.py`` for ``seed``); news first, then Wikipedia."""
+    from newsgraph.training import corpora as c
+
+    part_a = list(c.read_germeval(data / GERMEVAL_PART_A))
+    news, _ = c.split_holdout([s for s in part_a if c.is_news_source(s.source)], GERMEVAL_TUNE, seed=seed)
+    return [s.words for s in news] + [s.words for s in part_a if not c.is_news_source(s.source)]
+
+
 def vocabulary_sentences(data: Path, *, seed: int = 0) -> Iterator[list[str]]:
     """The sentences whose pieces decide the vocabulary: :data:`VOCAB_SOURCES`, GermEval part-a without the
     held-out tuning news (the split of ``training/build.py`` for ``seed``), SmartData train/dev and MobIE train."""
     from newsgraph.training import corpora as c
 
-    part_a = list(c.read_germeval(data / GERMEVAL_PART_A))
-    news, _ = c.split_holdout([s for s in part_a if c.is_news_source(s.source)], GERMEVAL_TUNE, seed=seed)
-    yield from (s.words for s in news)
-    yield from (s.words for s in part_a if not c.is_news_source(s.source))
+    yield from training_part_a(data, seed=seed)
     for name in SMARTDATA:
         yield from (text.split() for _, text, _ in c.read_smartdata_docs(data / name))
     yield from (s.words for s in c.read_mobie_conll(data / MOBIE[0], MOBIE[1]))
@@ -285,6 +292,81 @@ def quantize_dynamic(source: Path, target: Path, *, per_channel: bool = True) ->
              op_types_to_quantize=["MatMul", "Gather"])
 
 
+def smoothing_targets(model: Any) -> list[Any]:
+    """The matrix products whose inputs :func:`smooth_activations` rescales: in every layer the attention output,
+    feed-forward input and feed-forward output projections (a weight initializer as second input; the query,
+    key and value projections share their input and are left alone)."""
+    weights = {init.name for init in model.graph.initializer}
+    return [node for node in model.graph.node
+            if node.op_type == "MatMul" and node.input[1] in weights and "/encoder/layer." in node.name
+            and "/attention/self/" not in node.name]
+
+
+def activation_ranges(model: Any, tokenizer: Any, sentences: list[list[str]], tensors: list[str]) -> dict[
+        str, np.ndarray]:
+    """Per-channel maximum of ``|x|`` of each named tensor of the float32 ``model`` over ``sentences`` (one
+    sentence per pass, so no padding enters the ranges)."""
+    import onnx
+    import onnxruntime as ort
+
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    for name in tensors:
+        probe.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
+    session = ort.InferenceSession(probe.SerializeToString(), providers=["CPUExecutionProvider"])
+    ranges: dict[str, np.ndarray] = {}
+    for encoding in tokenizer.encode_batch(sentences, is_pretokenized=True, add_special_tokens=False):
+        ids = np.array([[BOS_ID, *encoding.ids[:510], EOS_ID]], dtype=np.int64)
+        outputs = session.run(tensors, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+        for name, value in zip(tensors, outputs):
+            peak = np.abs(value.reshape(-1, value.shape[-1])).max(axis=0)
+            ranges[name] = np.maximum(ranges[name], peak) if name in ranges else peak
+    return ranges
+
+
+def smooth_activations(source: Path, target: Path, tokenizer: Any, sentences: list[list[str]], *,
+                       alpha: float) -> int:
+    """SmoothQuant (Xiao et al., 2023) on the float32 graph, before dynamic quantization: the input channels of
+    each :func:`smoothing_targets` product are divided by ``s_j = max|x_j|^alpha / max|w_j|^(1 - alpha)`` (an
+    inserted ``Mul``) and the weight's rows multiplied by it, so the product is unchanged in float32 while a
+    few large activation channels no longer set the one int8 scale of the whole input. Returns how many products
+    were smoothed.
+
+    Args:
+        source: The float32 graph.
+        target: Where to write the smoothed float32 graph.
+        tokenizer: The export's (trimmed) ``tokenizers`` tokenizer.
+        sentences: Calibration sentences (training text) for the activation ranges.
+        alpha: How much of each channel's range moves into the weights (0 to 1).
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(source))
+    nodes = smoothing_targets(model)
+    ranges = activation_ranges(model, tokenizer, sentences, sorted({node.input[0] for node in nodes}))
+    weights = {init.name: init for init in model.graph.initializer}
+    smoothed = {id(node) for node in nodes}
+    ordered = []
+    for node in model.graph.node:
+        if id(node) in smoothed:
+            weight = numpy_helper.to_array(weights[node.input[1]])  # [in, out]
+            scale = (np.power(np.maximum(ranges[node.input[0]], 1e-5), alpha)
+                     / np.power(np.maximum(np.abs(weight).max(axis=1), 1e-5), 1 - alpha)).astype(np.float32)
+            weights[node.input[1]].CopyFrom(numpy_helper.from_array(weight * scale[:, None], node.input[1]))
+            divisor = numpy_helper.from_array((1.0 / scale).astype(np.float32), f"{node.name}/smooth_scale")
+            model.graph.initializer.append(divisor)
+            scaled = f"{node.name}/smoothed_input"
+            ordered.append(onnx.helper.make_node("Mul", [node.input[0], divisor.name], [scaled],
+                                                 name=f"{node.name}/smooth"))
+            node.input[0] = scaled
+        ordered.append(node)
+    del model.graph.node[:]
+    model.graph.node.extend(ordered)
+    onnx.save(model, str(target))
+    return len(nodes)
+
+
 class _Calibration:
     """Feeds onnxruntime's static quantization calibration batches of tokenized sentences."""
 
@@ -332,8 +414,8 @@ def quantize_static(source: Path, target: Path, batches: list[dict[str, np.ndarr
 
 
 def calibration_sentences(data: Path, count: int, *, seed: int = 13) -> list[list[str]]:
-    """``count`` training sentences (GermEval test part-a, used for training) drawn at random."""
-    sentences = list(read_sentences(data / CALIBRATION_SOURCE))
+    """``count`` training sentences (GermEval test part-a without the tuning sentences) drawn at random."""
+    sentences = training_part_a(data)
     random.Random(seed).shuffle(sentences)
     return sentences[:count]
 
@@ -357,8 +439,8 @@ def _piece_counts(tokenizer: Any, data: Path, size: int, work_dir: Path | None,
 
 def export_onnx_model(
     package_dir: Path, out_dir: Path, *, data: Path, top_n: int = 30000, by_score: int = 0,
-    quant: str = "dynamic", per_channel: bool = True, calibration: int = 300, work_dir: Path | None = None,
-    log: Callable[[str], None] = lambda _: None,
+    quant: str = "dynamic", per_channel: bool = True, calibration: int = 300, smooth: float = 0.0,
+    work_dir: Path | None = None, log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Export the encoder package at ``package_dir`` to the ONNX model folder ``out_dir``.
 
@@ -370,7 +452,8 @@ def export_onnx_model(
         by_score: Pieces with the highest Unigram log-probability to keep as well (:func:`select_pieces`).
         quant: ``dynamic``, ``static`` or ``none`` (float32).
         per_channel: Quantize weights per output channel.
-        calibration: Training sentences for static calibration.
+        calibration: Training sentences for static calibration and for the activation ranges of ``smooth``.
+        smooth: SmoothQuant's alpha before dynamic quantization (:func:`smooth_activations`; 0: off).
         work_dir: Where the float32 graph is written (default: ``out_dir``; it is removed after quantization)
             and the piece counts are kept for the next export.
         log: Progress messages.
@@ -386,6 +469,8 @@ def export_onnx_model(
 
     if quant not in ("dynamic", "static", "none"):
         raise ModelError(f"quant: {quant!r} is not one of dynamic, static, none")
+    if not 0.0 <= smooth <= 1.0 or (smooth and quant != "dynamic"):
+        raise ModelError(f"smooth: {smooth} must be between 0 and 1, and is for --quant dynamic only (0: off)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     encoder_dir = build_encoder()
@@ -406,6 +491,10 @@ def export_onnx_model(
     log("exporting")
     export_graph(model, fp32, kept=kept if len(kept) < len(vocab) else None)
     target = out / MODEL_FILE
+    smoothed = 0
+    if smooth:
+        log("smoothing activations")
+        smoothed = smooth_activations(fp32, fp32, trimmed, calibration_sentences(data, calibration), alpha=smooth)
     if quant == "dynamic":
         quantize_dynamic(fp32, target, per_channel=per_channel)
     elif quant == "static":
@@ -424,7 +513,9 @@ def export_onnx_model(
                                    f"{MOBIE[0]}:{MOBIE[1]}", *VOCAB_SOURCES],
                        "held_out": HELD_OUT, "coverage": covered},
         "quantization": {"mode": quant, "per_channel": per_channel,
-                         **({"calibration": f"{calibration} sentences of {CALIBRATION_SOURCE}"} if quant == "static" else {})},
+                         **({"calibration": f"{calibration} sentences of {CALIBRATION_SOURCE}"}
+                            if quant == "static" or smooth else {}),
+                         **({"smooth": {"alpha": smooth, "products": smoothed}} if smooth else {})},
         "sha256": {name: sha256(out / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
         "megabytes": round(sum((out / name).stat().st_size for name in (MODEL_FILE, TOKENIZER_FILE)) / 1e6, 1),
     }
@@ -432,6 +523,7 @@ def export_onnx_model(
     return info
 
 
-__all__ = ["HELD_OUT", "VOCAB_SOURCES", "calibration_batches", "count_pieces", "coverage", "export_graph",
-           "export_onnx_model", "quantize_dynamic", "quantize_static", "read_sentences", "select_pieces",
-           "trim_tokenizer", "vocabulary_sentences"]
+__all__ = ["HELD_OUT", "VOCAB_SOURCES", "activation_ranges", "calibration_batches", "count_pieces", "coverage",
+           "export_graph", "export_onnx_model", "quantize_dynamic", "quantize_static", "read_sentences",
+           "select_pieces", "smooth_activations", "smoothing_targets", "training_part_a", "trim_tokenizer",
+           "vocabulary_sentences"]
