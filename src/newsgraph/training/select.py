@@ -5,6 +5,11 @@ The reported test figures (GermEval-2014 dev news, held-out UD test) are never u
 Usage::
 
     newsgraph models select models/de_newsgraph /tmp/candidate [--build models/build]
+    newsgraph models select models /tmp/candidate-models      # German's default encoder pipeline of each
+
+A candidate is a pipeline folder (loaded as ``--model`` loads it), or a *models folder* holding ``de_e5_onnx``
+(with ``de_e5_syntax`` and ``de_newsgraph`` beside it, symbolic links allowed): German's default encoder pipeline
+loaded from it, as with ``NEWSGRAPH_MODELS`` pointing there.
 
 Prints, per pipeline, micro PER/LOC/ORG F1 on ``ner-tune.spacy`` (400 held-out GermEval part-a news sentences)
 and UAS/LAS/tag accuracy on ``ud-tune.spacy``, both on gold tokens, with each pipeline's own components
@@ -13,6 +18,7 @@ and UAS/LAS/tag accuracy on ``ud-tune.spacy``, both on gold tokens, with each pi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -20,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from newsgraph.tools.evaluate import evaluate_ner, score_syntax
-from newsgraph.nlp.loading import load_pipeline
+from newsgraph.nlp.loading import MODELS_ENV, ONNX_PACKAGE, load_pipeline
 from newsgraph.training.corpora import Sentence
 
 
@@ -57,5 +63,20 @@ def select_scores(pipelines: Iterable[Path], *, build: Path = Path("models/build
         Per pipeline, in order: ``{"pipeline": path, **scores}``.
     """
     for path in pipelines:
-        nlp = load_pipeline("de", model=path, components=())  # as newsgraph loads it
-        yield {"pipeline": str(path), **tune_scores(nlp, build)}
+        yield {"pipeline": str(path), **tune_scores(load_candidate(path), build)}
+
+
+def load_candidate(path: Path) -> Language:
+    """A pipeline folder as ``--model`` loads it, or German's default pipeline from a models folder (one that holds
+    ``de_e5_onnx``), as newsgraph loads it with ``NEWSGRAPH_MODELS`` pointing there."""
+    if not (path / ONNX_PACKAGE).is_dir():
+        return load_pipeline("de", model=path, components=())
+    before = os.environ.get(MODELS_ENV)
+    os.environ[MODELS_ENV] = str(path)
+    try:
+        return load_pipeline("de", components=())
+    finally:
+        if before is None:
+            del os.environ[MODELS_ENV]
+        else:
+            os.environ[MODELS_ENV] = before
