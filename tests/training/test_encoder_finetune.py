@@ -19,15 +19,11 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("tokenizers")
 
-import spacy  # noqa: E402
-from spacy.tokens import DocBin, Span  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from newsgraph.cli import app  # noqa: E402
-from newsgraph.encoder.convert import PROVENANCE_FILE, build_tokenizer  # noqa: E402
 from newsgraph.encoder.package import load_package  # noqa: E402
 from newsgraph.errors import ModelError  # noqa: E402
-from newsgraph.training.encoder_package import export_package  # noqa: E402
 from newsgraph.training.encoder_finetune import (  # noqa: E402
     TAGS,
     Example,
@@ -41,14 +37,8 @@ from newsgraph.training.encoder_finetune import (  # noqa: E402
     read_examples,
     span_scores,
 )
+from tiny_models import token_classifier, write_docbin  # noqa: E402
 
-BASE = {"converter": "test.v1", "source_sha256": "0" * 64, "model": "tiny-xlmr"}
-SENTENCES = [
-    ("Angela Merkel besucht Paris .", [(0, 2, "PER"), (3, 4, "LOC")]),
-    ("Siemens baut in Berlin .", [(0, 1, "ORG"), (3, 4, "LOC")]),
-    ("Der Bundestag tagt in Bonn .", [(1, 2, "ORG"), (4, 5, "LOC")]),
-    ("Olaf Scholz spricht Deutsch .", [(0, 2, "PER"), (3, 4, "MISC")]),
-]
 
 
 def tag_ids(*names: str) -> list[int]:
@@ -81,54 +71,6 @@ def test_batch_order_is_reproducible_across_resumes() -> None:
     first = [batch_indices(step, 10, 3, seed=1) for step in range(6)]
     assert first == [batch_indices(step, 10, 3, seed=1) for step in range(6)]
     assert sorted(i for batch in first[:3] for i in batch) == sorted(set(i for batch in first[:3] for i in batch))
-
-
-def write_docbin(path: Path) -> Path:
-    nlp = spacy.blank("de")
-    db = DocBin()
-    for text, ents in SENTENCES:
-        doc = nlp.make_doc(text)
-        doc.ents = [Span(doc, s, e, label=label) for s, e, label in ents]
-        db.add(doc)
-    db.to_disk(path)
-    return path
-
-
-def tiny_tokenizer():  # type: ignore[no-untyped-def]
-    letters = sorted({c for text, _ in SENTENCES for c in text if c != " "})
-    pieces = ["<s>", "<pad>", "</s>", "<unk>", "▁", "▁Paris", "▁Berlin", *letters, "<mask>"]
-    scores = [0.0, 0.0, 0.0, 0.0, -2.0, -3.0, -3.0, *[-5.0] * len(letters), 0.0]
-    ids = {"bos": 0, "pad": 1, "eos": 2, "unk": 3}
-    return build_tokenizer(pieces, scores, {}, special_ids=ids, mask_id=len(pieces) - 1), len(pieces)
-
-
-@pytest.fixture(scope="module")
-def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A randomly initialised 1-layer XLM-R with the tiny unigram tokenizer, saved as a Hugging Face folder."""
-    return save_tiny_xlmr(tmp_path_factory.mktemp("tiny-xlmr"), layers=1)
-
-
-@pytest.fixture(scope="module")
-def deep_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same with 3 layers and a conversion record, so that NER packages can be made over it."""
-    path = save_tiny_xlmr(tmp_path_factory.mktemp("deep-xlmr"), layers=3)
-    (path / PROVENANCE_FILE).write_text(json.dumps({**BASE, "source_version": "0"}), encoding="utf-8")
-    return path
-
-
-def save_tiny_xlmr(path: Path, *, layers: int) -> Path:
-    tokenizer, vocab = tiny_tokenizer()
-    tokenizer.save(str(path / "tokenizer.json"))
-    specials = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "sep_token": "</s>",
-                "pad_token": "<pad>", "cls_token": "<s>", "mask_token": "<mask>"}
-    (path / "tokenizer_config.json").write_text(
-        json.dumps({"tokenizer_class": "XLMRobertaTokenizer", "model_max_length": 64, **specials}), encoding="utf-8"
-    )
-    config = transformers.XLMRobertaConfig(vocab_size=vocab, hidden_size=16, num_hidden_layers=layers,
-                                           num_attention_heads=2, intermediate_size=32, max_position_embeddings=70)
-    torch.manual_seed(0)
-    transformers.XLMRobertaModel(config).save_pretrained(path)
-    return path
 
 
 def test_first_sub_word_labelling(tiny_encoder: Path) -> None:
@@ -171,11 +113,6 @@ def test_command_line(tiny_encoder: Path, tmp_path: Path) -> None:
     assert "best dev F1" in result.output and (tmp_path / "run" / "best").is_dir()
 
 
-def token_classifier(encoder: Path) -> object:
-    return transformers.AutoModelForTokenClassification.from_pretrained(
-        encoder, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)})
-
-
 def test_keep_layers_is_the_classifier_over_layer_n(deep_encoder: Path) -> None:
     torch.manual_seed(0)
     model = token_classifier(deep_encoder).eval()
@@ -195,21 +132,6 @@ def test_keep_layers_is_the_classifier_over_layer_n(deep_encoder: Path) -> None:
 def test_keep_layers_refuses_impossible_counts(deep_encoder: Path, layers: int) -> None:
     with pytest.raises(ModelError, match="between 1 and 3"):
         keep_layers(token_classifier(deep_encoder), layers)
-
-
-@pytest.fixture(scope="module")
-def ner_package(deep_encoder: Path) -> Path:
-    """A package over ``deep_encoder``: its layers above the embeddings moved and a trained-looking head."""
-    torch.manual_seed(1)
-    model = token_classifier(deep_encoder)
-    embeddings = model.get_input_embeddings().weight
-    with torch.no_grad():
-        for param in model.parameters():
-            if param is not embeddings:
-                param.add_(0.05 * torch.randn_like(param))
-    best = deep_encoder.parent / "run" / "best"
-    model.save_pretrained(best)
-    return export_package(best, deep_encoder.parent / "package", encoder_dir=deep_encoder)
 
 
 def test_start_from_a_package_cut_to_two_layers(deep_encoder: Path, ner_package: Path, tmp_path: Path) -> None:

@@ -13,29 +13,14 @@ torch = pytest.importorskip("torch")  # the training extra
 from newsgraph.encoder.syntax_heads import META_FILE  # noqa: E402
 from newsgraph.training.syntax_data import read_ud_blocks, read_ud_splits, write_features  # noqa: E402
 from newsgraph.training.syntax_heads import CHECKPOINT, HeadsConfig, train_heads  # noqa: E402
+from tiny_models import write_tiny_ud  # noqa: E402
 
 UD = Path(__file__).resolve().parents[2].parent / "shared/data/de/ud"
-SENTENCE = [("Der", "DET", "ART", "Case=Nom", 2, "det"), ("Hund", "NOUN", "NN", "Gender=Masc", 3, "nsubj"),
-            ("bellt", "VERB", "VVFIN", "_", 0, "root"), (".", "PUNCT", "$.", "_", 3, "punct")]
-
-
-def _conllu(n: int, tag: str) -> str:
-    blocks = []
-    for k in range(n):
-        lines = [f"# sent_id = {tag}-{k}"]
-        for i, (word, upos, xpos, feats, head, dep) in enumerate(SENTENCE[: 3 + k % 2], start=1):
-            lines.append(f"{i}\t{word}{k if i == 2 else ''}\t_\t{upos}\t{xpos}\t{feats}\t{head}\t{dep}\t_\t_")
-        blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks) + "\n"
 
 
 @pytest.fixture()
 def tiny_ud(tmp_path: Path) -> tuple[Path, Path]:
-    ud = tmp_path / "ud"
-    ud.mkdir()
-    (ud / "de_gsd-ud-test.conllu").write_text(_conllu(10, "t"), encoding="utf-8")
-    (ud / "de_gsd-ud-dev.conllu").write_text(_conllu(12, "d"), encoding="utf-8")
-    (ud / "de_pud-ud-test.conllu").write_text(_conllu(4, "p"), encoding="utf-8")
+    ud = write_tiny_ud(tmp_path / "ud")
     cache = tmp_path / "features"
     cache.mkdir()
     rng = np.random.default_rng(0)
@@ -257,3 +242,16 @@ def test_label_weight_scales_the_label_loss_only() -> None:
     losses = [float(loss_of(model, batch, label_weight=w).detach()) for w in (0.0, 1.0, 3.0)]
     assert losses[1] > losses[0]
     assert losses[2] - losses[0] == pytest.approx(3 * (losses[1] - losses[0]), rel=1e-5)
+
+
+def test_warm_start_from_exported_heads_takes_their_weights(tiny_ud: tuple[Path, Path], tmp_path: Path) -> None:
+    from newsgraph.training.syntax_heads import Vocab, build_model, warm_start
+
+    ud, cache = tiny_ud
+    train_heads(tmp_path / "run", ud, config=_config(2), features_dir=cache)
+    vocab = Vocab.build(read_ud_splits(ud)["train"])
+    fresh = build_model(_config(2), vocab, dim=8)
+    assert warm_start(fresh, tmp_path / "run" / "best") == 0  # exported heads: no checkpoint, step 0
+    exported = np.load(tmp_path / "run" / "best" / "syntax_heads.npz")
+    assert np.allclose(fresh.state_dict()["arc_U"].numpy(), exported["arc_U"].astype(np.float32))
+    assert np.allclose(fresh.state_dict()["lab_W.weight"].numpy(), exported["lab_W"].astype(np.float32))

@@ -125,7 +125,8 @@ def assemble_cli(
 
 @models_app.command("select")
 def select_cli(
-    pipelines: list[Path] = typer.Argument(..., help="Pipeline folders to compare."),
+    pipelines: list[Path] = typer.Argument(..., help="Pipeline folders to compare, or models folders (holding "
+                                           "de_e5_onnx) whose German default encoder pipeline to score."),
     build: Path = typer.Option(Path("models/build"), "--build", help="Folder with ner-tune.spacy and ud-tune.spacy."),
 ) -> None:
     """Score candidate pipelines on the tuning sets, the only figures used to choose which pipeline ships.
@@ -232,6 +233,52 @@ def finetune_ner_cli(
     with _exit_on_error():
         result = finetune(settings, log=typer.echo)
     typer.echo(f"best dev F1 {result.best_f1:.4f} at step {result.best_step}: {result.best_dir}")
+
+
+@models_app.command("finetune-joint")
+def finetune_joint_cli(
+    out: Path = typer.Option(..., "--out", help="Output folder; an existing checkpoint resumes."),
+    data: Path = typer.Option(SHARED_DATA, "--data", help="The shared corpora folder (reads de/ud)."),
+    init_package: Path = typer.Option(Path("models/de_e5_ner"), "--init-package",
+                                      help="The packaged encoder NER to start from."),
+    init_heads: Path = typer.Option(Path("models/de_e5_syntax"), "--init-heads",
+                                    help="The exported syntax heads to start from."),
+    encoder: Path | None = typer.Option(None, "--encoder", help="Converted encoder (default: the cache)."),
+    ner_train: Path | None = typer.Option(None, "--ner-train", help="NER DocBin to train on (default: "
+                                          "models/build/ner-train.spacy)."),
+    ner_dev: Path | None = typer.Option(None, "--ner-dev", help="NER DocBin to select on (default: "
+                                        "models/build/ner-tune.spacy)."),
+    steps: int = typer.Option(450, "--steps"),
+    ner_batch: int = typer.Option(8, "--ner-batch", help="NER sentences per step."),
+    ud_batch: int = typer.Option(16, "--ud-batch", help="UD sentences per step."),
+    lr: float = typer.Option(2e-5, "--lr", help="Peak learning rate of the encoder."),
+    head_lr: float = typer.Option(1e-4, "--head-lr", help="Peak learning rate of the NER classifier."),
+    heads_lr: float = typer.Option(5e-4, "--heads-lr", help="Peak learning rate of the syntax heads."),
+    syntax_weight: float = typer.Option(1.0, "--syntax-weight", help="Weight of the syntax loss."),
+    eval_every: int = typer.Option(50, "--eval-every"),
+    checkpoint_every: int = typer.Option(25, "--checkpoint-every"),
+    seed: int = typer.Option(0, "--seed"),
+    threads: int | None = typer.Option(None, "--threads"),
+) -> None:
+    """Fine-tune the encoder for NER and syntax together, from the shipped NER package and syntax heads.
+
+    Prints a line per evaluation (ner-tune F1, ud-tune scores), then the best step as JSON; OUT/best/encoder is
+    a Hugging Face folder for `package-ner`, OUT/best/heads the heads (and a checkpoint for `--init-from`).
+    """
+    from newsgraph.training.joint_finetune import JointSettings, finetune_joint
+
+    _offline()
+    defaults = JointSettings(out=out)
+    settings = JointSettings(
+        out=out, ud_dir=data / "de/ud", init_package=init_package, init_heads=init_heads, encoder=encoder,
+        ner_train=ner_train or defaults.ner_train, ner_dev=ner_dev or defaults.ner_dev, steps=steps,
+        ner_batch=ner_batch, ud_batch=ud_batch, lr=lr, head_lr=head_lr, heads_lr=heads_lr,
+        syntax_weight=syntax_weight, eval_every=eval_every, checkpoint_every=checkpoint_every, seed=seed,
+        threads=threads,
+    )
+    with _exit_on_error():
+        result = finetune_joint(settings, log=typer.echo)
+    _print_json(result)
 
 
 @models_app.command("distill")

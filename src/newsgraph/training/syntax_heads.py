@@ -159,9 +159,7 @@ class Batches:
                  layers: Sequence[int]) -> None:
         self.sentences = sentences
         self.features = [f[:, list(layers), :] for f in features]
-        self.labels = [{kind: vocab.index(kind, values) for kind, values in
-                        (("upos", s.upos), ("tag", s.tags), ("morph", s.morph), ("dep", s.deps))}
-                       for s in sentences]
+        self.vocab = vocab
 
     def __len__(self) -> int:
         return len(self.sentences)
@@ -173,18 +171,26 @@ class Batches:
         n = max(len(self.sentences[i].words) for i in ids)
         first = self.features[ids[0]]
         x = np.zeros((len(ids), n, first.shape[1], first.shape[2]), dtype=np.float32)
-        out: dict[str, Any] = {k: np.full((len(ids), n), -100, dtype=np.int64)
-                               for k in ("upos", "tag", "morph", "dep", "heads")}
         for row, i in enumerate(ids):
-            m = len(self.sentences[i].words)
-            x[row, :m] = self.features[i]
-            for kind, values in self.labels[i].items():
-                out[kind][row, :m] = values
-            out["heads"][row, :m] = self.sentences[i].heads
-        result = {k: torch.from_numpy(v) for k, v in out.items()}
+            x[row, : len(self.sentences[i].words)] = self.features[i]
+        result = label_tensors([self.sentences[i] for i in ids], self.vocab, n)
         result["x"] = torch.from_numpy(x)
         result["lengths"] = torch.tensor([len(self.sentences[i].words) for i in ids])
         return result
+
+
+def label_tensors(sentences: Sequence[UdSentence], vocab: Vocab, width: int) -> dict[str, Any]:
+    """Label ids ``[sentences, width]`` of UPOS, tag, morphology, dependency label and gold head (-100 past a
+    sentence's end and where a label is unseen or missing)."""
+    import torch
+
+    out = {k: np.full((len(sentences), width), -100, dtype=np.int64) for k in ("upos", "tag", "morph", "dep", "heads")}
+    for row, s in enumerate(sentences):
+        m = len(s.words)
+        for kind, values in (("upos", s.upos), ("tag", s.tags), ("morph", s.morph), ("dep", s.deps)):
+            out[kind][row, :m] = vocab.index(kind, values)
+        out["heads"][row, :m] = s.heads
+    return {k: torch.from_numpy(v) for k, v in out.items()}
 
 
 def epoch_batches(size: int, batch_size: int, *, seed: int, epoch: int) -> list[list[int]]:
@@ -307,9 +313,35 @@ def learning_rate(config: HeadsConfig, step: int) -> float:
     return config.lr * (1.0 - (1.0 - config.lr_final) * done)
 
 
+def load_heads(folder: Path) -> tuple[Any, HeadsConfig, Vocab]:
+    """The torch heads of an exported heads folder (``syntax_heads.npz`` + ``.json``), with their config and labels.
+
+    Raises:
+        InputError: the folder holds no readable heads.
+    """
+    import torch
+
+    try:
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        with np.load(folder / WEIGHTS_FILE) as stored:
+            params = {k: stored[k].astype(np.float32) for k in stored.files}
+    except (OSError, ValueError, KeyError) as e:
+        raise InputError(f"cannot read syntax heads: {e}; give a folder of exported heads (models/de_e5_syntax)",
+                         path=folder) from e
+    known = set(HeadsConfig.__dataclass_fields__)
+    config = HeadsConfig(**{k: v for k, v in meta["config"].items() if k in known})
+    vocab = Vocab(**{kind: list(meta["labels"][kind]) for kind in ("upos", "tag", "morph", "dep")})
+    model = build_model(config, vocab, dim=params["arc_dep.weight"].shape[1] if not config.lstm
+                        else params["lstm.weight_ih_l0"].shape[1])
+    params["lab_W.weight"] = params.pop("lab_W")
+    params["lab_W.bias"] = params.pop("lab_b")
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in params.items()})
+    return model, config, vocab
+
+
 def warm_start(model: Any, source: Path, *, fresh: Sequence[str] = ()) -> int:
-    """Load the weights of ``source`` (a run's ``checkpoint.pt``, or a run folder holding one) into ``model``;
-    returns the source's step. Optimiser state and step are not taken: the new run starts at step 0.
+    """Load the weights of ``source`` (a run's ``checkpoint.pt``, a run folder holding one, or a folder of exported
+    heads such as ``models/de_e5_syntax``, step 0) into ``model``; returns the source's step. Optimiser state and step are not taken: the new run starts at step 0.
 
     Args:
         model: The heads to initialise.
@@ -323,9 +355,14 @@ def warm_start(model: Any, source: Path, *, fresh: Sequence[str] = ()) -> int:
     import torch
 
     path = source / CHECKPOINT if source.is_dir() else source
-    if not path.is_file():
-        raise InputError("no checkpoint to warm-start from: give a run folder or its checkpoint.pt", path=path)
-    saved = torch.load(path, weights_only=False)
+    if source.is_dir() and not path.is_file() and (source / WEIGHTS_FILE).is_file():
+        exported, _, _ = load_heads(source)  # exported heads (models/de_e5_syntax): their weights, step 0
+        saved = {"model": exported.state_dict(), "state": {"step": 0}}
+    elif not path.is_file():
+        raise InputError("no checkpoint to warm-start from: give a run folder, its checkpoint.pt or exported heads",
+                         path=path)
+    else:
+        saved = torch.load(path, weights_only=False)
     prefixes = tuple(fresh)
     weights = {k: v for k, v in saved["model"].items() if not (prefixes and k.startswith(prefixes))}
     try:
@@ -598,4 +635,4 @@ def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence
 
 __all__ = ["HeadsConfig", "Vocab", "build_model", "check_numpy_heads", "conversion_agreement",
            "conversion_sentences", "evaluate_heads", "evaluate_with_encoder",
-           "export_heads", "learning_rate", "spacy_scores", "train_heads", "warm_start", "write_heads"]
+           "export_heads", "label_tensors", "learning_rate", "load_heads", "spacy_scores", "train_heads", "warm_start", "write_heads"]
