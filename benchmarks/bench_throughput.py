@@ -2,7 +2,7 @@
 
 Usage:
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_throughput.py [--limit 300] [--articles PATH] [--model DIR | --fast]
-        [--engines local1,pair1,local2,dask2,cluster2] [--batch-size 32]
+        [--engines local1,pair1,local2,dask2,cluster2,fast1] [--batch-size 32]
 
 Each measurement runs in a child process of its own, so that its peak RSS (of the whole process tree,
 workers included, sampled every 50 ms with psutil) is not mixed up with another one's. Rows:
@@ -14,6 +14,10 @@ workers included, sampled every 50 ms with psutil) is not mixed up with another 
   Dask: the same ``nlp.pipe`` as one task per batch, the model loaded once per worker.
 * ``pipe + components`` (1 worker): ``load_pipeline()`` (the model plus newsgraph's components) piped bare,
   which splits the overhead into newsgraph's NLP components and everything else.
+
+* ``--fast, 1 worker`` (``fast1``): the full run of German's CNN pipeline in the same run, so that the default's
+  speed relative to ``--fast`` (issue 23's "half the CNN's words/s") is measured side by side; e.g.
+  ``--engines local1,fast1,local1,fast1`` alternates them (the ratio line uses the latest of each).
 
 * ``2 x 1 worker side by side`` (``pair1``): two 1-worker full runs started at once, each on half the
   articles: what two cores give two independent processes on this machine (shared L3 cache and memory
@@ -51,7 +55,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = ROOT.parent / "shared/data/de/news/10kgnad/articles.jsonl"
 ENGINES = {"local1": ("local", 1), "pair1": ("pair", 1), "local2": ("local", 2), "dask2": ("dask", 2),
-           "cluster2": ("cluster", 2)}
+           "cluster2": ("cluster", 2), "fast1": ("local", 1)}
 """``cluster``: `dask scheduler` and `dask worker` commands started as separate processes (as on a cluster)."""
 LABELS = {"local": "local", "pair": "2 x local side by side", "dask": "Dask LocalCluster",
           "cluster": "Dask scheduler+workers"}
@@ -306,31 +310,41 @@ def main() -> None:
         halves = [Path(tmp) / "first-half.jsonl", Path(tmp) / "second-half.jsonl"]
         for half, part in zip(halves, (rows[:len(rows) // 2], rows[len(rows) // 2:])):
             half.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in part), encoding="utf-8")
+        latest: dict[str, float] = {}  # processing words/s of the latest local1 and fast1 full runs
         for name in args.engines.split(","):
             engine, workers = ENGINES[name]
             label = f"{LABELS[engine]}, {workers} worker{'s' if workers > 1 else ''}"
-            kinds = {"local1": ["full", "bare", "components"], "pair1": ["full"]}.get(name, ["full", "bare"])
+            kinds = {"local1": ["full", "bare", "components"], "pair1": ["full"], "fast1": ["full"]}.get(
+                name, ["full", "bare"])
+            run_options = options
+            if name == "fast1":
+                label, run_options = f"{label}, --fast", [*options, *([] if args.fast else ["--fast"])]
             measured: dict[str, dict[str, Any]] = {}
             for kind in kinds:
                 if engine == "pair":
-                    measured[kind] = _side_by_side(options, kind, halves)
+                    measured[kind] = _side_by_side(run_options, kind, halves)
                 else:
-                    measured[kind] = _measure(options, kind, engine, workers, source)
-            if engine != "pair":
+                    measured[kind] = _measure(run_options, kind, engine, workers, source)
+            if engine != "pair" and name != "fast1":
                 outputs[label] = measured["full"]["output"]
             full_rate = measured["full"]["words"] / measured["full"]["seconds"]
             processing = measured["full"]["words"] / (measured["full"]["seconds"] - measured["full"]["load"])
             one_worker = processing if one_worker is None and name == "local1" else one_worker
+            if name in ("local1", "fast1"):
+                latest[name] = processing
             titles = {"full": "full pipeline", "bare": "bare spaCy pipe", "components": "pipe + components"}
             for kind, m in measured.items():
                 rate = m["words"] / m["seconds"]
                 ratio = f"{rate / full_rate:.2f}x" if kind != "full" else ""
                 proc = f"{processing:,.0f}" if kind == "full" else ""
-                scale = f"{processing / one_worker:.2f}x" if kind == "full" and one_worker else ""
+                scale = f"{processing / one_worker:.2f}x" if kind == "full" and one_worker and name != "fast1" else ""
                 cpu = f"{m['cpu']:.1f}" if m.get("cpu") is not None else ""
                 print(f"{label:<34}{titles[kind]:<19}{m['seconds']:>8.1f}{m['load']:>7.1f}{rate:>9,.0f}{proc:>10}"
                       f"{m['articles'] / m['seconds']:>11.2f}{cpu:>7}{m['rss']:>12,.0f}{ratio:>10}{scale:>11}",
                       flush=True)
+            if name in ("local1", "fast1") and len(latest) == 2 and not args.fast:
+                print(f"{'':<34}default / --fast processing words/s: {latest['local1']:,.0f} / "
+                      f"{latest['fast1']:,.0f} = {latest['local1'] / latest['fast1']:.2f}x", flush=True)
     same = len(set(outputs.values())) == 1
     print(f"output files (articles.jsonl, entities.jsonl, graph.graphml, graph.json) "
           f"{'byte-identical' if same else 'DIFFER'} across {', '.join(outputs)}: "

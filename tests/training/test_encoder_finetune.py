@@ -37,7 +37,7 @@ from newsgraph.training.encoder_finetune import (  # noqa: E402
     read_examples,
     span_scores,
 )
-from tiny_models import token_classifier, write_docbin  # noqa: E402
+from tiny_models import deep_encoder, ner_package, tiny_encoder, token_classifier, write_docbin  # noqa: E402,F401  (fixtures by name)
 
 
 

@@ -39,7 +39,7 @@ from newsgraph.training.syntax_heads import (  # noqa: E402
     warm_start,
     write_heads,
 )
-from tiny_models import write_docbin, write_tiny_ud  # noqa: E402
+from tiny_models import deep_encoder, ner_package, write_docbin, write_tiny_ud  # noqa: E402,F401  (fixtures by name)
 
 CONFIG = HeadsConfig(layers=[0, 1, 2, 3], lstm=3, tag_hidden=6, arc_hidden=5, label_hidden=4)
 

@@ -1,8 +1,8 @@
 """Tiny training inputs for the tests of ``tests/training`` (nothing is downloaded): randomly initialised XLM-R
 encoders, NER packages over them, gold NER DocBins and UD German folders.
 
-The encoder helpers need torch and transformers (imported when called, after the tests' ``importorskip``); the
-fixtures that build them are in ``conftest.py``.
+The encoder helpers need torch and transformers (imported when called, after the tests' ``importorskip``); a test
+module that uses the fixtures below imports them by name.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from typing import Any
 
+import pytest
 import spacy
 from spacy.tokens import DocBin, Span
 
@@ -118,3 +119,23 @@ def write_tiny_ud(folder: Path) -> Path:
     (folder / "de_gsd-ud-dev.conllu").write_text(conllu(12, "d"), encoding="utf-8")
     (folder / "de_pud-ud-test.conllu").write_text(conllu(4, "p"), encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised 1-layer XLM-R with the tiny unigram tokenizer, saved as a Hugging Face folder."""
+    pytest.importorskip("transformers")
+    return save_tiny_xlmr(tmp_path_factory.mktemp("tiny-xlmr"), layers=1)
+
+
+@pytest.fixture(scope="module")
+def deep_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same with 3 layers and a conversion record, so that NER packages can be made over it."""
+    pytest.importorskip("transformers")
+    return deep_xlmr(tmp_path_factory.mktemp("deep-xlmr"))
+
+
+@pytest.fixture(scope="module")
+def ner_package(deep_encoder: Path) -> Path:
+    """A package over ``deep_encoder``: its layers above the embeddings moved and a trained-looking head."""
+    return ner_package_over(deep_encoder)

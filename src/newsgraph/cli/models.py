@@ -321,6 +321,23 @@ def package_teacher_cli(
     _print_json(scores)
 
 
+@models_app.command("score-package")
+def score_package_cli(
+    package: Path = typer.Argument(Path("models/de_e5_ner"), help="A packaged encoder NER."),
+    data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (GermEval-2014 dev news is scored)."),
+) -> None:
+    """Re-score a packaged encoder NER on GermEval-2014 dev news and store the figures in its JSON.
+
+    What `package-teacher` records, again for the same weights (after a change of the run time's decoding).
+    Prints the evaluation.
+    """
+    from newsgraph.training.package_teacher import record_evaluation
+
+    with _exit_on_error():
+        scores = record_evaluation(package, germeval_dev=data / "de/ner/germeval2014/NER-de-dev.tsv")
+    _print_json(scores)
+
+
 @models_app.command("syntax-features")
 def syntax_features_cli(
     data: Path = typer.Argument(SHARED_DATA, help="The shared corpora folder (reads de/ud)."),

@@ -21,11 +21,17 @@ from newsgraph.training.model_package import write_package_init
 
 def package_teacher(best_dir: Path, out_dir: Path, *, germeval_dev: Path) -> dict[str, Any]:
     """Export ``best_dir`` to ``out_dir``, evaluate it and record the figures; returns them."""
+    export_package(best_dir, out_dir)
+    write_package_init(out_dir, spacy_pipeline=False)  # an importable package (pip install ships it)
+    return record_evaluation(out_dir, germeval_dev=germeval_dev)
+
+
+def record_evaluation(out_dir: Path, *, germeval_dev: Path) -> dict[str, Any]:
+    """Score the package in ``out_dir`` in accurate mode on GermEval-2014 dev news and store the figures in its
+    JSON (also after a change of the run time's decoding: ``newsgraph models score-package``); returns them."""
     from newsgraph.tools.evaluate import evaluate_file
     from newsgraph.nlp.loading import load_pipeline
 
-    export_package(best_dir, out_dir)
-    write_package_init(out_dir, spacy_pipeline=False)  # an importable package (pip install ships it)
     nlp = load_pipeline("de", components=(), accurate=True, accurate_model=out_dir)
     evaluation = {"germeval2014_dev_news": evaluate_file(nlp, germeval_dev, fmt="germeval", news_only=True).as_dict()}
     info_path = out_dir / PACKAGE_FILE
