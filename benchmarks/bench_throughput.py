@@ -326,7 +326,8 @@ def main() -> None:
                 else:
                     measured[kind] = _measure(run_options, kind, engine, workers, source)
             if engine != "pair" and name != "fast1":
-                outputs[label] = measured["full"]["output"]
+                repeat = sum(key.startswith(label) for key in outputs)  # an engine given twice: compare both runs
+                outputs[label + (f" (run {repeat + 1})" if repeat else "")] = measured["full"]["output"]
             full_rate = measured["full"]["words"] / measured["full"]["seconds"]
             processing = measured["full"]["words"] / (measured["full"]["seconds"] - measured["full"]["load"])
             one_worker = processing if one_worker is None and name == "local1" else one_worker
