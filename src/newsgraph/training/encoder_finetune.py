@@ -289,6 +289,35 @@ def _trainable(model: Any) -> dict[str, Any]:
     return {name: p for name, p in model.named_parameters() if p.requires_grad}
 
 
+def classifier_param_groups(model: Any, *, lr: float, head_lr: float, weight_decay: float) -> list[dict[str, Any]]:
+    """AdamW's parameter groups for a token classifier's trainable weights: the encoder's matrices (decayed), its
+    biases and LayerNorm weights (not decayed), and the classifier at its own rate (not decayed)."""
+    groups: dict[str, list[Any]] = {"decay": [], "no_decay": [], "head": []}
+    for name, param in _trainable(model).items():
+        if name.startswith("classifier."):
+            groups["head"].append(param)
+        elif name.endswith("bias") or "LayerNorm" in name:
+            groups["no_decay"].append(param)
+        else:
+            groups["decay"].append(param)
+    return [{"params": groups["decay"], "lr": lr, "weight_decay": weight_decay},
+            {"params": groups["no_decay"], "lr": lr, "weight_decay": 0.0},
+            {"params": groups["head"], "lr": head_lr, "weight_decay": 0.0}]
+
+
+def warmup_then_decay(steps: int, warmup_share: float) -> Callable[[int], float]:
+    """The learning-rate factor of a step: rising linearly over ``warmup_share`` of ``steps``, then falling linearly
+    to 0 at ``steps``."""
+    warmup = max(1, int(warmup_share * steps))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (steps - step) / max(1, steps - warmup))
+
+    return factor
+
+
 def finetune(settings: FinetuneSettings, *, log: Callable[[str], None] | None = None) -> FinetuneResult:
     """Fine-tune (or resume fine-tuning) the encoder for NER; see the module docstring.
 
@@ -332,27 +361,9 @@ def finetune(settings: FinetuneSettings, *, log: Callable[[str], None] | None = 
     dev_features = encode(tokenizer, dev_examples, settings.max_length)
 
     params = _trainable(model)
-    groups: dict[str, list[Any]] = {"decay": [], "no_decay": [], "head": []}
-    for name, param in params.items():
-        if name.startswith("classifier."):
-            groups["head"].append(param)
-        elif name.endswith("bias") or "LayerNorm" in name:
-            groups["no_decay"].append(param)
-        else:
-            groups["decay"].append(param)
-    optimizer = torch.optim.AdamW([
-        {"params": groups["decay"], "lr": settings.lr, "weight_decay": settings.weight_decay},
-        {"params": groups["no_decay"], "lr": settings.lr, "weight_decay": 0.0},
-        {"params": groups["head"], "lr": settings.head_lr, "weight_decay": 0.0},
-    ])
-    warmup = max(1, int(settings.warmup * settings.steps))
-
-    def schedule(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        return max(0.0, (settings.steps - step) / max(1, settings.steps - warmup))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    optimizer = torch.optim.AdamW(classifier_param_groups(model, lr=settings.lr, head_lr=settings.head_lr,
+                                                          weight_decay=settings.weight_decay))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_then_decay(settings.steps, settings.warmup))
 
     step, best_f1, best_step, evaluations = 0, -1.0, -1, []
     checkpoint = out / CHECKPOINT

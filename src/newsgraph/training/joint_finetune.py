@@ -35,11 +35,13 @@ from newsgraph.errors import ModelError
 from newsgraph.training.encoder_finetune import (
     IGNORE,
     batch_indices,
+    classifier_param_groups,
     collate,
     encode,
     evaluate_model,
     load_start_model,
     read_examples,
+    warmup_then_decay,
     FinetuneSettings,
 )
 from newsgraph.training.syntax_data import UdSentence, read_ud_splits
@@ -226,30 +228,12 @@ def finetune_joint(settings: JointSettings, *, log: Callable[[str], None] | None
     say(f"{len(ner_train)} NER and {len(ud_train)} UD training sentences "
         f"({len(splits['train']) - len(ud_train)} UD sentences over {UD_MAX_PIECES} pieces left out)")
 
-    groups: dict[str, list[Any]] = {"decay": [], "no_decay": [], "classifier": []}
-    for name, param in model.named_parameters():
-        if not param.requires_grad:
-            continue
-        if name.startswith("classifier."):
-            groups["classifier"].append(param)
-        elif name.endswith("bias") or "LayerNorm" in name:
-            groups["no_decay"].append(param)
-        else:
-            groups["decay"].append(param)
-    optimizer = torch.optim.AdamW([
-        {"params": groups["decay"], "lr": settings.lr, "weight_decay": settings.weight_decay},
-        {"params": groups["no_decay"], "lr": settings.lr, "weight_decay": 0.0},
-        {"params": groups["classifier"], "lr": settings.head_lr, "weight_decay": 0.0},
-        {"params": list(heads.parameters()), "lr": settings.heads_lr, "weight_decay": 0.0, "betas": (0.9, 0.9)},
-    ])
-    warmup = max(1, int(settings.warmup * settings.steps))
-
-    def schedule(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        return max(0.0, (settings.steps - step) / max(1, settings.steps - warmup))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    groups = classifier_param_groups(model, lr=settings.lr, head_lr=settings.head_lr,
+                                     weight_decay=settings.weight_decay)
+    groups.append({"params": list(heads.parameters()), "lr": settings.heads_lr, "weight_decay": 0.0,
+                   "betas": (0.9, 0.9)})
+    optimizer = torch.optim.AdamW(groups)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_then_decay(settings.steps, settings.warmup))
     state: dict[str, Any] = {"step": 0, "best": -1.0, "best_step": -1, "evaluations": []}
     checkpoint = out / CHECKPOINT
     if checkpoint.is_file():
@@ -263,7 +247,7 @@ def finetune_joint(settings: JointSettings, *, log: Callable[[str], None] | None
         state = saved["state"]
         say(f"resumed from {checkpoint} at step {state['step']}")
 
-    trainable = [p for group in groups.values() for p in group] + list(heads.parameters())
+    trainable = [p for group in groups for p in group["params"]]
 
     def save_checkpoint() -> None:
         tmp = checkpoint.with_name(CHECKPOINT + ".tmp")
