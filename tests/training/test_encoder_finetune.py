@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,20 @@ def test_command_line_layers_and_package(deep_encoder: Path, ner_package: Path, 
     assert best.config.num_hidden_layers == 2
     result = CliRunner().invoke(app, ["models", "finetune-ner", *args[:-1], "5"])
     assert result.exit_code != 0 and "between 1 and 3" in result.output
+
+
+def test_resume_accepts_the_same_package_named_another_way(deep_encoder: Path, ner_package: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    data = write_docbin(tmp_path / "ner.spacy")
+    monkeypatch.chdir(ner_package.parent)
+    settings = FinetuneSettings(out=tmp_path / "run", encoder=deep_encoder, train=data, dev=data, steps=1,
+                                batch_size=2, eval_every=1, checkpoint_every=1, threads=1,
+                                init_package=Path(ner_package.name))  # relative to the run's folder
+    finetune(settings)
+    lines: list[str] = []
+    absolute = FinetuneSettings(**{**settings.__dict__, "init_package": ner_package.resolve(), "steps": 2})
+    assert finetune(absolute, log=lines.append).step == 2 and any("resumed" in line for line in lines)
+    copy = shutil.copytree(ner_package, tmp_path / "copy")  # the same weights elsewhere: another start model
+    other = FinetuneSettings(**{**settings.__dict__, "init_package": copy, "steps": 3})
+    with pytest.raises(ModelError, match="init_package="):
+        finetune(other)

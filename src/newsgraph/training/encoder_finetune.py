@@ -276,13 +276,21 @@ def load_start_model(settings: FinetuneSettings, encoder: Path) -> tuple[Any, An
     return tokenizer, model
 
 
-def _check_resume(state: dict[str, Any], settings: FinetuneSettings, checkpoint: Path) -> None:
-    """A checkpoint only resumes the run that wrote it: the same start model and layer count."""
+def check_resume(state: dict[str, Any], settings: object, keys: Sequence[str], checkpoint: Path) -> None:
+    """A checkpoint only resumes the run that wrote it: its stored ``keys`` must equal ``settings``' (a path
+    matches the same file named another way, ``models/x`` and ``/abs/models/x`` from the run's folder).
+
+    Raises:
+        ModelError: a setting differs.
+    """
     stored = state.get("settings", {})
-    for key in ("init_package", "layers"):
-        if stored.get(key, "None") != str(getattr(settings, key)):
-            raise ModelError(f"{checkpoint} was written with {key}={stored.get(key, 'None')}, this run has "
-                             f"{key}={getattr(settings, key)}: use the same options or another --out")
+    for key in keys:
+        value, before = getattr(settings, key), stored.get(key, "None")
+        same = before == str(value) or (
+            isinstance(value, Path) and before != "None" and Path(before).resolve() == value.resolve())
+        if not same:
+            raise ModelError(f"{checkpoint} was written with {key}={before}, this run has {key}={value}: use the "
+                             "same options or another --out")
 
 
 def _trainable(model: Any) -> dict[str, Any]:
@@ -369,7 +377,7 @@ def finetune(settings: FinetuneSettings, *, log: Callable[[str], None] | None = 
     checkpoint = out / CHECKPOINT
     if checkpoint.is_file():
         state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-        _check_resume(state, settings, checkpoint)
+        check_resume(state, settings, ("init_package", "layers"), checkpoint)  # the same start model and depth
         model.load_state_dict(state["trainable"], strict=False)
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])

@@ -35,6 +35,7 @@ from newsgraph.errors import ModelError
 from newsgraph.training.encoder_finetune import (
     IGNORE,
     batch_indices,
+    check_resume,
     classifier_param_groups,
     collate,
     encode,
@@ -179,14 +180,6 @@ def _tune_las(base_model: Any, heads: Any, config: HeadsConfig, vocab: Vocab, it
     return quick_scores(predictions, [it.sentence for it in items])
 
 
-def _check_resume(state: dict[str, Any], settings: JointSettings, checkpoint: Path) -> None:
-    stored = state.get("settings", {})
-    for key in ("init_package", "init_heads", "ner_batch", "ud_batch", "seed"):
-        if stored.get(key) != str(getattr(settings, key)):
-            raise ModelError(f"{checkpoint} was written with {key}={stored.get(key)}, this run has "
-                             f"{key}={getattr(settings, key)}: use the same options or another --out")
-
-
 def finetune_joint(settings: JointSettings, *, log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Train (or resume) the encoder, NER classifier and syntax heads together; see the module docstring.
 
@@ -238,7 +231,7 @@ def finetune_joint(settings: JointSettings, *, log: Callable[[str], None] | None
     checkpoint = out / CHECKPOINT
     if checkpoint.is_file():
         saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
-        _check_resume(saved, settings, checkpoint)
+        check_resume(saved, settings, ("init_package", "init_heads", "ner_batch", "ud_batch", "seed"), checkpoint)
         model.load_state_dict(saved["encoder"], strict=False)
         heads.load_state_dict(saved["heads"])
         optimizer.load_state_dict(saved["optimizer"])
