@@ -189,6 +189,8 @@ def _parse_subjects(ctx: DocContext, clause: Clause) -> list[MentionRef]:
             continue
         for j in [i] + [c.i for c in token.children if c.dep_ == "conj" and clause.start <= c.i < clause.end]:
             ref = actor_at(ctx, j)
+            if ref is not None and ref.type == "NORP" and not ref.partial and _named_apposition(ctx, j, clause):
+                ref = None  # ``Der Australier Daniel Ricciardo``: the demonym noun describes the name after it
             if ref is None:
                 # the noun's own bareness stands for its apposition's (the noun governs the name)
                 ref = _named_apposition(ctx, j, clause)
