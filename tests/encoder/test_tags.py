@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from newsgraph.encoder.tags import TAGS, best_tags, decode_spans
+from newsgraph.encoder.tags import TAGS, best_tags, decode_spans, first_pieces, word_logits
 
 
 def ids(*names: str) -> list[int]:
@@ -58,3 +58,12 @@ def test_the_result_is_the_best_well_formed_sequence(seed: int) -> None:
     best = max(sum(total[i, k] for i, k in enumerate(seq))
                for seq in itertools.product(range(len(TAGS)), repeat=3) if well_formed(seq))
     assert sum(total[i, k] for i, k in enumerate(chosen)) == pytest.approx(best, abs=1e-4)
+
+
+def test_first_pieces_and_word_logits() -> None:
+    first = first_pieces([None, 0, 0, 1, None, 2, None], 4)
+    assert first == [1, 3, 5, -1]  # the fourth word has no piece (cut off)
+    pieces = np.arange(7 * len(TAGS), dtype=np.float32).reshape(7, len(TAGS))
+    words = word_logits(pieces, first)
+    assert (words[:3] == pieces[[1, 3, 5]]).all()
+    assert best_tags(words[3:]) == ids("O")

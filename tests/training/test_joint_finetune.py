@@ -26,7 +26,6 @@ from newsgraph.training.joint_finetune import (  # noqa: E402
     JointSettings,
     encode_ud,
     finetune_joint,
-    first_pieces,
     word_layers,
 )
 from newsgraph.training.syntax_data import read_ud_splits  # noqa: E402
@@ -66,8 +65,7 @@ def test_exported_heads_load_back_into_the_same_torch_weights(tiny_inputs: tuple
         assert all((params[k] == stored[k]).all() for k in stored.files)
 
 
-def test_first_pieces_and_sentences_that_do_not_fit(deep_encoder: Path) -> None:
-    assert first_pieces([None, 0, 0, 1, None, 2, None], 4) == [1, 3, 5, -1]
+def test_sentences_that_do_not_fit_are_left_out(deep_encoder: Path) -> None:
     tokenizer = transformers.AutoTokenizer.from_pretrained(deep_encoder)
     sentences = read_ud_splits(write_tiny_ud(deep_encoder.parent / "ud-fit"))["train"][:3]
     items = encode_ud(tokenizer, sentences)

@@ -16,12 +16,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from newsgraph.encoder.tags import LABELS, TAGS, best_tags, set_entities, word_units
+from newsgraph.encoder.tags import LABELS, TAGS, best_tags, first_pieces, set_entities, word_logits, word_units
 from newsgraph.encoder.package import is_package, load_package
 from newsgraph.errors import ModelError
 
@@ -77,15 +76,8 @@ class EncoderNer:
                 enc = self.tokenizer(chunk, is_split_into_words=True, truncation=True, max_length=self.max_length,
                                      padding=True, return_tensors="pt")
                 logits = self.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits.numpy()
-                for row, group in enumerate(chunk):
-                    word_logits = np.zeros((len(group), len(TAGS)), dtype=np.float32)
-                    word_logits[:, 0] = 1.0  # TAGS[0] is "O": a word cut off at max_length
-                    seen: set[int] = set()
-                    for position, word in enumerate(enc.word_ids(row)):
-                        if word is not None and word not in seen:
-                            seen.add(word)
-                            word_logits[word] = logits[row, position]
-                    tags.append(best_tags(word_logits))
+                for row, group in enumerate(chunk):  # a word cut off at max_length is O
+                    tags.append(best_tags(word_logits(logits[row], first_pieces(enc.word_ids(row), len(group)))))
         return tags
 
     def tag_docs(self, docs: list[Doc]) -> None:

@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from newsgraph.encoder.tags import first_pieces
 from newsgraph.errors import ModelError
 
 MAX_PIECES = 512
@@ -70,11 +71,7 @@ class TorchFeaturizer:
         states = self.torch.stack(out.hidden_states, dim=1).numpy()  # [batch, layers, pieces, dim]
         result = []
         for row, group in enumerate(words):
-            first = [-1] * len(group)
-            for position, word in enumerate(enc.word_ids(row)):
-                if word is not None and first[word] < 0:
-                    first[word] = position
-            result.append(states[row][:, first, :])
+            result.append(states[row][:, first_pieces(enc.word_ids(row), len(group)), :])
         return result
 
     def encode(self, sentence: list[str]) -> np.ndarray:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from newsgraph.encoder.tags import TAGS, best_tags
+from newsgraph.encoder.tags import TAGS, best_tags, first_pieces
 from newsgraph.errors import Errors, ModelError
 
 INFO_FILE = "newsgraph_onnx.json"
@@ -183,11 +183,7 @@ class OnnxEncoder:
         out = []
         for encoding, text in zip(self.tokenizer.encode_batch([list(w) for w in words], is_pretokenized=True,
                                                               add_special_tokens=False), words):
-            first = [-1] * len(text)
-            for position, word in enumerate(encoding.word_ids):
-                if word is not None and first[word] < 0:
-                    first[word] = position
-            out.append((list(encoding.ids), first))
+            out.append((list(encoding.ids), first_pieces(encoding.word_ids, len(text))))
         return out
 
     def encode(self, words: Sequence[Sequence[str]], *, features: bool = True,

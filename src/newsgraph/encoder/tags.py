@@ -22,7 +22,26 @@ def _continues(previous: str, tag: str) -> bool:
 
 
 _FOLLOWS = np.array([[0.0 if _continues(a, b) else -np.inf for b in TAGS] for a in TAGS])  # [previous, next]
-_OPENS = np.array([-np.inf if tag.startswith("I-") else 0.0 for tag in TAGS])  # what may start a sentence
+
+
+def first_pieces(word_ids: Iterable[int | None], words: int) -> list[int]:
+    """Each word's first sub-word position from a tokenizer's per-piece word indices (``-1``: the word has no
+    piece, e.g. cut off at a maximum length)."""
+    first = [-1] * words
+    for position, word in enumerate(word_ids):
+        if word is not None and first[word] < 0:
+            first[word] = position
+    return first
+
+
+def word_logits(piece_logits: np.ndarray, first: Sequence[int]) -> np.ndarray:
+    """``[words, tags]`` logits: each word's first sub-word's row of ``piece_logits``; a word without a piece
+    (``-1``) is ``O``."""
+    out = np.zeros((len(first), len(TAGS)), dtype=np.float32)
+    out[:, 0] = 1.0  # TAGS[0] is "O"
+    kept = [k for k, position in enumerate(first) if position >= 0]
+    out[kept] = piece_logits[[first[k] for k in kept]]
+    return out
 
 
 def best_tags(logits: np.ndarray) -> list[int]:
@@ -37,7 +56,7 @@ def best_tags(logits: np.ndarray) -> list[int]:
     if all(_FOLLOWS[a, b] == 0.0 for a, b in zip([0, *picks], picks)):
         return [int(k) for k in picks]
     scores = logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)
-    total = _OPENS + scores[0]
+    total = _FOLLOWS[0] + scores[0]  # a sentence opens as after an O
     back = np.zeros(scores.shape, dtype=np.int64)
     for i in range(1, len(scores)):
         candidates = total[:, None] + _FOLLOWS
@@ -84,4 +103,5 @@ def set_entities(docs: Sequence[Doc], tagged: Iterable[tuple[Unit, Sequence[int]
         doc.ents = sorted(doc_spans, key=lambda span: span.start)
 
 
-__all__ = ["LABELS", "Span", "TAGS", "Unit", "best_tags", "decode_spans", "set_entities", "word_units"]
+__all__ = ["LABELS", "Span", "TAGS", "Unit", "best_tags", "decode_spans", "first_pieces", "set_entities", "word_logits",
+           "word_units"]

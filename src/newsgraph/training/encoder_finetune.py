@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from newsgraph.encoder.tags import LABELS, TAGS, Span, best_tags, decode_spans
+from newsgraph.encoder.tags import LABELS, TAGS, Span, best_tags, decode_spans, first_pieces, word_logits
 from newsgraph.errors import InputError, ModelError
 
 IGNORE = -100  # the label id the loss skips (non-first sub-words, <s>, </s>, padding)
@@ -168,15 +168,12 @@ def encode(tokenizer: Any, examples: Sequence[Example], max_length: int) -> list
     enc = tokenizer([e.words for e in examples], is_split_into_words=True, truncation=True, max_length=max_length)
     features = []
     for i, example in enumerate(examples):
-        labels, first = [], [-1] * len(example.words)
-        previous = None
-        for position, word in enumerate(enc.word_ids(i)):
-            if word is not None and word != previous:
-                labels.append(example.tags[word])
-                first[word] = position
-            else:
-                labels.append(IGNORE)
-            previous = word
+        word_ids = enc.word_ids(i)
+        first = first_pieces(word_ids, len(example.words))
+        labels = [IGNORE] * len(word_ids)
+        for word, position in enumerate(first):
+            if position >= 0:
+                labels[position] = example.tags[word]
         features.append({"input_ids": enc["input_ids"][i], "labels": labels, "first": first})
     return features
 
@@ -218,12 +215,8 @@ def evaluate_model(model: Any, features: Sequence[dict[str, list[int]]], example
             chunk = features[start : start + batch_size]
             batch = collate(chunk, pad_id)
             logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.numpy()
-            for f, row in zip(chunk, logits):
-                words = np.zeros((len(f["first"]), len(TAGS)), dtype=np.float32)
-                words[:, 0] = 1.0  # a word cut off at max_length is O
-                kept = [k for k, p in enumerate(f["first"]) if p >= 0]
-                words[kept] = row[[f["first"][k] for k in kept]]
-                predicted.append(decode_spans(best_tags(words)))
+            for f, row in zip(chunk, logits):  # a word cut off at max_length is O
+                predicted.append(decode_spans(best_tags(word_logits(row, f["first"]))))
     model.train()
     return span_scores([e.spans for e in examples], predicted)
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from newsgraph.encoder.syntax_heads import SyntaxHeads
+from newsgraph.encoder.tags import first_pieces
 from newsgraph.errors import ModelError
 from newsgraph.training.encoder_finetune import (
     IGNORE,
@@ -52,6 +53,7 @@ from newsgraph.training.syntax_heads import (
     Vocab,
     build_model,
     export_heads,
+    label_ids,
     label_tensors,
     load_heads,
     loss_of,
@@ -114,15 +116,6 @@ class JointSettings:
     checkpoint_every: int = 25
     seed: int = 0
     threads: int | None = None
-
-
-def first_pieces(word_ids: Sequence[int | None], words: int) -> list[int]:
-    """Each word's first sub-word position (``-1`` where the word was cut off)."""
-    first = [-1] * words
-    for position, word in enumerate(word_ids):
-        if word is not None and first[word] < 0:
-            first[word] = position
-    return first
 
 
 @dataclass
@@ -217,6 +210,7 @@ def finetune_joint(settings: JointSettings, *, log: Callable[[str], None] | None
     ner_dev = encode(tokenizer, dev_examples, settings.max_length)
     splits = read_ud_splits(Path(settings.ud_dir))
     ud_train = encode_ud(tokenizer, splits["train"])
+    ud_labels = [label_ids(it.sentence, vocab) for it in ud_train]
     ud_tune = encode_ud(tokenizer, splits["tune"], max_pieces=10_000)
     say(f"{len(ner_train)} NER and {len(ud_train)} UD training sentences "
         f"({len(splits['train']) - len(ud_train)} UD sentences over {UD_MAX_PIECES} pieces left out)")
@@ -288,9 +282,9 @@ def finetune_joint(settings: JointSettings, *, log: Callable[[str], None] | None
         step = state["step"]
         ner_ids = batch_indices(step, len(ner_train), settings.ner_batch, settings.seed)
         ner_loss = model(**collate([ner_train[i] for i in ner_ids], pad_id)).loss
-        items = [ud_train[i] for i in _ud_batch(step, len(ud_train), settings.ud_batch, settings.seed)]
-        x, lengths = word_layers(model.base_model, items, pad_id, config.layers)
-        batch = {"x": x, "lengths": lengths, **label_tensors([it.sentence for it in items], vocab, x.shape[1])}
+        ids = _ud_batch(step, len(ud_train), settings.ud_batch, settings.seed)
+        x, lengths = word_layers(model.base_model, [ud_train[i] for i in ids], pad_id, config.layers)
+        batch = {"x": x, "lengths": lengths, **label_tensors([ud_labels[i] for i in ids], x.shape[1])}
         loss = ner_loss + settings.syntax_weight * loss_of(heads, batch, label_weight=config.label_weight)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -309,4 +303,4 @@ def finetune_joint(settings: JointSettings, *, log: Callable[[str], None] | None
             "best_dir": str(out / BEST)}
 
 
-__all__ = ["JointSettings", "UdItem", "encode_ud", "finetune_joint", "first_pieces", "word_layers"]
+__all__ = ["JointSettings", "UdItem", "encode_ud", "finetune_joint", "word_layers"]

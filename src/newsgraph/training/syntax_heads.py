@@ -159,7 +159,7 @@ class Batches:
                  layers: Sequence[int]) -> None:
         self.sentences = sentences
         self.features = [f[:, list(layers), :] for f in features]
-        self.vocab = vocab
+        self.labels = [label_ids(s, vocab) for s in sentences]
 
     def __len__(self) -> int:
         return len(self.sentences)
@@ -173,23 +173,29 @@ class Batches:
         x = np.zeros((len(ids), n, first.shape[1], first.shape[2]), dtype=np.float32)
         for row, i in enumerate(ids):
             x[row, : len(self.sentences[i].words)] = self.features[i]
-        result = label_tensors([self.sentences[i] for i in ids], self.vocab, n)
+        result = label_tensors([self.labels[i] for i in ids], n)
         result["x"] = torch.from_numpy(x)
         result["lengths"] = torch.tensor([len(self.sentences[i].words) for i in ids])
         return result
 
 
-def label_tensors(sentences: Sequence[UdSentence], vocab: Vocab, width: int) -> dict[str, Any]:
-    """Label ids ``[sentences, width]`` of UPOS, tag, morphology, dependency label and gold head (-100 past a
-    sentence's end and where a label is unseen or missing)."""
+def label_ids(sentence: UdSentence, vocab: Vocab) -> dict[str, list[int]]:
+    """A sentence's label ids of UPOS, tag, morphology and dependency label (:meth:`Vocab.index`) and its gold
+    heads: computed once per sentence, before training."""
+    return {**{kind: vocab.index(kind, values) for kind, values in
+               (("upos", sentence.upos), ("tag", sentence.tags), ("morph", sentence.morph), ("dep", sentence.deps))},
+            "heads": sentence.heads}
+
+
+def label_tensors(labels: Sequence[dict[str, list[int]]], width: int) -> dict[str, Any]:
+    """The :func:`label_ids` of a batch's sentences as ``[sentences, width]`` tensors (-100 past a sentence's
+    end)."""
     import torch
 
-    out = {k: np.full((len(sentences), width), -100, dtype=np.int64) for k in ("upos", "tag", "morph", "dep", "heads")}
-    for row, s in enumerate(sentences):
-        m = len(s.words)
-        for kind, values in (("upos", s.upos), ("tag", s.tags), ("morph", s.morph), ("dep", s.deps)):
-            out[kind][row, :m] = vocab.index(kind, values)
-        out["heads"][row, :m] = s.heads
+    out = {k: np.full((len(labels), width), -100, dtype=np.int64) for k in ("upos", "tag", "morph", "dep", "heads")}
+    for row, sentence in enumerate(labels):
+        for kind, values in sentence.items():
+            out[kind][row, : len(values)] = values
     return {k: torch.from_numpy(v) for k, v in out.items()}
 
 
@@ -341,7 +347,8 @@ def load_heads(folder: Path) -> tuple[Any, HeadsConfig, Vocab]:
 
 def warm_start(model: Any, source: Path, *, fresh: Sequence[str] = ()) -> int:
     """Load the weights of ``source`` (a run's ``checkpoint.pt``, a run folder holding one, or a folder of exported
-    heads such as ``models/de_e5_syntax``, step 0) into ``model``; returns the source's step. Optimiser state and step are not taken: the new run starts at step 0.
+    heads such as ``models/de_e5_syntax``, step 0) into ``model``; returns the source's step. Optimiser state and
+    step are not taken: the new run starts at step 0.
 
     Args:
         model: The heads to initialise.
@@ -635,4 +642,5 @@ def _evaluate(model: Any, config: HeadsConfig, vocab: Vocab, sentences: Sequence
 
 __all__ = ["HeadsConfig", "Vocab", "build_model", "check_numpy_heads", "conversion_agreement",
            "conversion_sentences", "evaluate_heads", "evaluate_with_encoder",
-           "export_heads", "label_tensors", "learning_rate", "load_heads", "spacy_scores", "train_heads", "warm_start", "write_heads"]
+           "export_heads", "label_ids", "label_tensors", "learning_rate", "load_heads", "spacy_scores", "train_heads",
+           "warm_start", "write_heads"]
